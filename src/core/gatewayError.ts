@@ -1,0 +1,87 @@
+/**
+ * Everything that can go wrong talking to a gateway, as kinds the panel can explain. The message is the gateway's own
+ * (`error.message` of its JSON body) where it sent one; it never contains the API key (see `redact`).
+ */
+export type GatewayErrorKind =
+  /** 401: the key is missing, wrong or revoked. */
+  | 'unauthorized'
+  /** 402: no credit left. */
+  | 'paymentRequired'
+  /** 403: refused (region, moderation, permissions). */
+  | 'forbidden'
+  /** 404: wrong base URL or unknown model. */
+  | 'notFound'
+  /** 429: rate limited or out of quota. */
+  | 'rateLimited'
+  /** 400, 413, 422 and other 4xx: the gateway refused the request as sent. */
+  | 'badRequest'
+  /** 5xx: the gateway or its provider failed. */
+  | 'serverError'
+  /** No HTTP answer at all: DNS, refused connection, TLS, reset. */
+  | 'network'
+  /** A 200 answer that is not a chat completion (an HTML login page of a proxy, say). */
+  | 'unexpectedResponse'
+  /** The gateway reported an error inside the stream, after the reply began. */
+  | 'streamError'
+  /** A line of the stream was not the JSON it should be. */
+  | 'malformedStream'
+  /** The stream ended without `[DONE]` or a finish reason. */
+  | 'interrupted';
+
+export interface GatewayError {
+  readonly kind: GatewayErrorKind;
+  readonly message: string;
+  readonly status?: number;
+  /** The host name the request went to, so a network error can say where it could not reach. */
+  readonly host: string;
+  /** The gateway's `error.code` or `error.type`, when it sent one. */
+  readonly code?: string;
+}
+
+export function kindForStatus(status: number): GatewayErrorKind {
+  if (status === 401) return 'unauthorized';
+  if (status === 402) return 'paymentRequired';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'notFound';
+  if (status === 429) return 'rateLimited';
+  if (status >= 500) return 'serverError';
+  return 'badRequest';
+}
+
+interface GatewayErrorBody {
+  readonly message?: string;
+  readonly code?: string;
+}
+
+/** Reads `{error:{message, code, type}}` (or vLLM's flat `{object:"error", message}`) from a parsed body. */
+export function readErrorBody(value: unknown): GatewayErrorBody | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const inner = record.error;
+  const source =
+    typeof inner === 'object' && inner !== null
+      ? (inner as Record<string, unknown>)
+      : typeof inner === 'string'
+        ? { message: inner }
+        : record.object === 'error'
+          ? record
+          : undefined;
+  if (!source) return undefined;
+  const message = typeof source.message === 'string' ? source.message : undefined;
+  const codeValue = source.code ?? source.type;
+  const code = typeof codeValue === 'string' || typeof codeValue === 'number' ? String(codeValue) : undefined;
+  return { message, code };
+}
+
+/** Turns an error body of any shape into one short line, without echoing a whole HTML page. */
+export function summarizeErrorText(text: string): string {
+  try {
+    const body = readErrorBody(JSON.parse(text));
+    if (body?.message) return body.message;
+  } catch {
+    // not JSON: fall through to the text itself
+  }
+  const trimmed = text.trim();
+  if (/^<(!doctype|html)/i.test(trimmed)) return '';
+  return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
+}

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './host/apiKeyStore';
+import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
+import { registerCommands } from './host/commands';
+import { ExtensionLog } from './host/log';
+
+/**
+ * The composition root. Activation only wires things together: no network, no secret read, no webview work happens
+ * until the user opens the view or runs a command.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new ExtensionLog();
+  const keys = new ApiKeyStore(context.secrets, log.redactor);
+  const provider = new ChatViewProvider(context.extensionUri, keys, log);
+  context.subscriptions.push(
+    log,
+    keys,
+    provider,
+    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
+    ...registerCommands(provider, keys, log),
+  );
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import { assertNever, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import type { ApiKeyStore } from './apiKeyStore';
+import { ChatSession, type PanelPort } from './chatSession';
+import { affectsChatConfiguration } from './configuration';
+import type { ExtensionLog } from './log';
+import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+
+export const CHAT_VIEW_ID = 'gatewayChat.chat';
+
+/**
+ * The sidebar chat view. The page is a projection of the session: it asks for a snapshot when it loads (`ready`) and
+ * gets one again whenever it becomes visible, so nothing depends on it staying alive while hidden.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, vscode.Disposable {
+  readonly session: ChatSession;
+  private view: vscode.WebviewView | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    keys: ApiKeyStore,
+    private readonly log: ExtensionLog,
+  ) {
+    this.session = new ChatSession(keys, log, this);
+    this.disposables.push(
+      this.session,
+      keys.onDidChange(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsChatConfiguration(event)) this.refresh();
+      }),
+    );
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = renderWebviewHtml(view.webview, this.extensionUri);
+    const subscriptions = [
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      view.onDidChangeVisibility(() => {
+        if (view.visible) this.refresh();
+      }),
+    ];
+    view.onDidDispose(() => {
+      subscriptions.forEach((subscription) => subscription.dispose());
+      if (this.view === view) this.view = undefined;
+    });
+  }
+
+  post(message: HostToWebview): void {
+    void this.view?.webview.postMessage(message);
+  }
+
+  /** Brings the view into sight and puts the cursor in the composer. */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    this.post({ type: 'focusComposer' });
+  }
+
+  private refresh(): void {
+    if (this.view) void this.session.postSnapshot();
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.log.warn(`Ignored an invalid message from the chat panel: ${describe(raw)}`);
+      return;
+    }
+    void this.handle(message).catch((error: unknown) => this.log.error(`Handling "${message.type}" failed: ${String(error)}`));
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        return this.session.postSnapshot();
+      case 'send':
+        return this.session.send(message.text);
+      case 'stop':
+        return this.session.stop();
+      case 'newChat':
+        return this.session.newChat();
+      case 'runAction':
+        switch (message.action) {
+          case 'setApiKey':
+            return void (await vscode.commands.executeCommand('gatewayChat.setApiKey'));
+          case 'openSettings':
+            return void (await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:gateway-chat.gateway-chat'));
+          case 'retry':
+            return this.session.retry();
+          case 'showLog':
+            return this.log.show();
+          default:
+            return assertNever(message.action);
+        }
+      default:
+        return assertNever(message);
+    }
+  }
+
+  dispose(): void {
+    this.disposables.forEach((disposable) => disposable.dispose());
+  }
+}
+
+function describe(raw: unknown): string {
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

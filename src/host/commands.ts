@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { promptForApiKey, type ApiKeyStore } from './apiKeyStore';
+import type { ChatViewProvider } from './chatViewProvider';
+import type { ExtensionLog } from './log';
+
+export function registerCommands(provider: ChatViewProvider, keys: ApiKeyStore, log: ExtensionLog): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('gatewayChat.setApiKey', async () => {
+      if (await promptForApiKey(keys)) {
+        log.info('API key stored in secret storage.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key saved.'));
+      }
+    }),
+    vscode.commands.registerCommand('gatewayChat.clearApiKey', async () => {
+      await keys.clear();
+      log.info('API key removed from secret storage.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key removed.'));
+    }),
+    vscode.commands.registerCommand('gatewayChat.newChat', async () => {
+      await provider.session.newChat();
+      await provider.reveal();
+    }),
+    vscode.commands.registerCommand('gatewayChat.stop', () => provider.session.stop()),
+    vscode.commands.registerCommand('gatewayChat.focus', () => provider.reveal()),
+    vscode.commands.registerCommand('gatewayChat.showLog', () => log.show()),
+  ];
+}

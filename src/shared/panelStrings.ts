@@ -1,0 +1,45 @@
+/**
+ * Every string the panel shows. The host fills it from `vscode.l10n` and hands it to the page in its HTML, so the
+ * panel is translated with the rest of the extension and needs no translation machinery of its own.
+ */
+export interface PanelStrings {
+  readonly composerPlaceholder: string;
+  readonly composerLabel: string;
+  readonly send: string;
+  readonly stop: string;
+  readonly you: string;
+  readonly assistant: string;
+  readonly emptyTitle: string;
+  readonly emptyHint: string;
+  readonly noKeyMessage: string;
+  readonly setApiKey: string;
+  readonly openSettings: string;
+  readonly retry: string;
+  readonly showLog: string;
+  readonly stopped: string;
+  readonly interrupted: string;
+  readonly finishedBecause: string;
+  readonly tokens: string;
+  readonly conversationLabel: string;
+}
+
+export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
+  'composerPlaceholder',
+  'composerLabel',
+  'send',
+  'stop',
+  'you',
+  'assistant',
+  'emptyTitle',
+  'emptyHint',
+  'noKeyMessage',
+  'setApiKey',
+  'openSettings',
+  'retry',
+  'showLog',
+  'stopped',
+  'interrupted',
+  'finishedBecause',
+  'tokens',
+  'conversationLabel',
+];

@@ -1,0 +1,106 @@
+/**
+ * The messages between the extension host and the chat panel, one union per direction.
+ * The host owns the conversation; the panel is a projection of the last snapshot plus the deltas since.
+ */
+
+export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
+
+/** What the panel can offer the user to do about an error. */
+export type ErrorAction = 'setApiKey' | 'openSettings' | 'retry' | 'showLog';
+
+export interface ErrorView {
+  readonly title: string;
+  readonly detail: string;
+  readonly actions: readonly ErrorAction[];
+}
+
+export interface UsageView {
+  readonly promptTokens?: number;
+  readonly completionTokens?: number;
+  readonly totalTokens?: number;
+}
+
+export interface MessageView {
+  readonly id: string;
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  readonly status: TurnStatus;
+  /** The model that produced an assistant reply, as the gateway reported it. */
+  readonly model?: string;
+  readonly finishReason?: string;
+  readonly usage?: UsageView;
+  readonly error?: ErrorView;
+}
+
+export interface PanelState {
+  readonly conversationId: string;
+  readonly messages: readonly MessageView[];
+  readonly hasApiKey: boolean;
+  readonly streaming: boolean;
+  readonly model: string;
+  /** A configuration problem that stops sending, already worded for the user. */
+  readonly configProblem?: string;
+}
+
+export type HostToWebview =
+  | { readonly type: 'snapshot'; readonly state: PanelState }
+  | { readonly type: 'messageAdded'; readonly message: MessageView }
+  | { readonly type: 'delta'; readonly messageId: string; readonly text: string }
+  | {
+      readonly type: 'turnEnded';
+      readonly messageId: string;
+      readonly status: Exclude<TurnStatus, 'streaming'>;
+      readonly model?: string;
+      readonly finishReason?: string;
+      readonly usage?: UsageView;
+      readonly error?: ErrorView;
+    }
+  | { readonly type: 'focusComposer' };
+
+export type WebviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'send'; readonly text: string }
+  | { readonly type: 'stop' }
+  | { readonly type: 'newChat' }
+  | { readonly type: 'runAction'; readonly action: ErrorAction };
+
+export const MAX_PROMPT_LENGTH = 1_000_000;
+
+const ERROR_ACTIONS: ReadonlySet<string> = new Set<ErrorAction>(['setApiKey', 'openSettings', 'retry', 'showLog']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Checks a message from the panel. The panel is a web page that renders model output, so nothing it sends is
+ * trusted: anything that is not exactly one of the known shapes is refused.
+ */
+export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
+  if (!isRecord(value) || typeof value.type !== 'string') return undefined;
+  const keys = Object.keys(value);
+  const only = (...allowed: string[]) => keys.every((key) => key === 'type' || allowed.includes(key));
+  switch (value.type) {
+    case 'ready':
+    case 'stop':
+    case 'newChat':
+      return only() ? { type: value.type } : undefined;
+    case 'send':
+      return only('text') &&
+        typeof value.text === 'string' &&
+        value.text.trim().length > 0 &&
+        value.text.length <= MAX_PROMPT_LENGTH
+        ? { type: 'send', text: value.text }
+        : undefined;
+    case 'runAction':
+      return only('action') && typeof value.action === 'string' && ERROR_ACTIONS.has(value.action)
+        ? { type: 'runAction', action: value.action as ErrorAction }
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

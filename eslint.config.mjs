@@ -10,7 +10,7 @@ const noNode = { group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process
 const noHttpStacks = { group: ['undici', 'node-fetch', 'axios'], message: 'Use the global fetch that VS Code configures (proxies, certificates).' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'esbuild.js', 'eslint.config.mjs', 'test/tools/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts', 'test/**/*.ts'],

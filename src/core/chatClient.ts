@@ -62,9 +62,9 @@ export async function* streamChatCompletion(
     const error: GatewayError = {
       kind: kindForStatus(response.status),
       status: response.status,
-      message: summary || `HTTP ${response.status} ${response.statusText}`.trim(),
+      message: summary.message || `HTTP ${response.status} ${response.statusText}`.trim(),
       host,
-      ...errorCodeOf(text),
+      ...(summary.code ? { code: summary.code } : {}),
     };
     log?.warn(`Gateway error ${response.status}: ${error.message}`);
     yield { type: 'error', error };
@@ -127,9 +127,16 @@ function* eventsFromCompletion(text: string, host: string): Generator<ChatEvent>
     yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not valid JSON.', host } };
     return;
   }
-  const summary = summarizeErrorText(text);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host } };
+    return;
+  }
   if (body.error !== undefined) {
-    yield { type: 'error', error: { kind: 'streamError', message: summary, host } };
+    yield { type: 'error', error: { kind: 'streamError', message: summarizeErrorText(text).message, host } };
+    return;
+  }
+  if (!Array.isArray(body.choices)) {
+    yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host } };
     return;
   }
   if (typeof body.model === 'string') yield { type: 'model', model: body.model };
@@ -147,16 +154,6 @@ async function readTextQuietly(response: Response): Promise<string> {
     return await response.text();
   } catch {
     return '';
-  }
-}
-
-function errorCodeOf(text: string): { code?: string } {
-  try {
-    const parsed = JSON.parse(text) as { error?: { code?: unknown; type?: unknown } };
-    const code = parsed.error?.code ?? parsed.error?.type;
-    return typeof code === 'string' ? { code } : {};
-  } catch {
-    return {};
   }
 }
 

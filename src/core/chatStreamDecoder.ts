@@ -13,6 +13,7 @@ export class ChatStreamDecoder {
   private finished = false;
   private failed = false;
   private done = false;
+  private ending = false;
   private modelReported = false;
 
   constructor(private readonly host: string) {
@@ -32,7 +33,9 @@ export class ChatStreamDecoder {
   /** Call when the body has ended. A stream that never finished is reported as interrupted. */
   end(): ChatEvent[] {
     if (!this.closed) {
-      // A last event without its blank line still counts, as in a browser's EventSource.
+      // A last event without its blank line still counts; one cut off inside its JSON is a dropped connection,
+      // reported as interrupted below rather than as a malformed stream.
+      this.ending = true;
       this.parser.feed('\n\n');
     }
     if (!this.finished && !this.failed) {
@@ -62,6 +65,11 @@ export class ChatStreamDecoder {
     const data = event.data;
     if (data.trim() === '[DONE]') {
       this.done = true;
+      // `[DONE]` ends a complete reply even when no chunk carried a finish reason (some servers send none).
+      if (!this.finished && !this.failed) {
+        this.finished = true;
+        this.pending.push({ type: 'finish', reason: 'stop' });
+      }
       return;
     }
     if (event.event === 'error') {
@@ -71,6 +79,7 @@ export class ChatStreamDecoder {
     if (data.trim() === '') return;
     const chunk = safeParse(data);
     if (chunk === undefined || typeof chunk !== 'object' || chunk === null) {
+      if (this.ending && chunk === undefined) return;
       this.fail({
         kind: 'malformedStream',
         message: `The gateway sent a line that is not valid JSON: ${truncate(data, 120)}`,

@@ -73,15 +73,18 @@ export function readErrorBody(value: unknown): GatewayErrorBody | undefined {
   return { message, code };
 }
 
-/** Turns an error body of any shape into one short line, without echoing a whole HTML page. */
-export function summarizeErrorText(text: string): string {
+/**
+ * Reads an error body of any shape: the gateway's own message and code when it is JSON, else one short line of the
+ * text itself (never a whole HTML page).
+ */
+export function summarizeErrorText(text: string): { readonly message: string; readonly code?: string } {
   try {
     const body = readErrorBody(JSON.parse(text));
-    if (body?.message) return body.message;
+    if (body?.message) return body.code ? { message: body.message, code: body.code } : { message: body.message };
   } catch {
     // not JSON: fall through to the text itself
   }
   const trimmed = text.trim();
-  if (/^<(!doctype|html)/i.test(trimmed)) return '';
-  return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
+  if (/^<(!doctype|html)/i.test(trimmed)) return { message: '' };
+  return { message: trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed };
 }

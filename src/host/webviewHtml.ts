@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { contentSecurityPolicy } from '../shared/contentSecurityPolicy';
 import { panelStrings } from './panelStrings';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -9,24 +10,11 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-/**
- * The panel's page. Scripts run only with this load's nonce; styles, fonts and images come only from the extension
- * (images also from `data:`/`blob:` for the user's own attachments). Nothing remote can load, whatever a reply says.
- */
+/** The panel's page: the bundle, its styles, the translated strings, under a strict CSP with a fresh nonce. */
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', ...path)).toString();
   const nonce = createNonce();
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data: blob:`,
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-    "connect-src 'none'",
-    "frame-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
+  const csp = contentSecurityPolicy(webview.cspSource, nonce);
   const strings = escapeAttribute(JSON.stringify(panelStrings()));
   return `<!DOCTYPE html>
 <html lang="${escapeAttribute(vscode.env.language)}">

@@ -118,7 +118,7 @@ export class ConversationView {
       { className: 'message-error', attrs: { role: 'alert' } },
       el('div', { className: 'error-title' }, icon('error'), el('span', { text: error.title })),
       el('div', { className: 'error-detail', text: error.detail }),
-      el('div', { className: 'error-actions' }, ...buttons),
+      ...(buttons.length ? [el('div', { className: 'error-actions' }, ...buttons)] : []),
     );
   }
 

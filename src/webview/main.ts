@@ -91,7 +91,8 @@ function onMessage(message: HostToWebview): void {
       conversation.end(message);
       setStreaming(false);
       announcer.textContent = message.error ? message.error.title : '';
-      composer.focus();
+      // Back to the composer for the next question, unless the user is selecting text of the conversation.
+      if (!document.getSelection()?.toString()) composer.focus();
       return;
     case 'focusComposer':
       composer.focus();

@@ -1,0 +1,453 @@
+/**
+ * Loads the real chat panel bundle (dist/webview.js, dist/webview.css, dist/codicons/) in headless Chromium, in a page
+ * built like the one the host renders (src/host/webviewHtml.ts): the production Content-Security-Policy with a nonce,
+ * the translated strings in `data-strings` on <body>, and a nonce'd `acquireVsCodeApi()` like the one VS Code injects.
+ *
+ * As in VS Code, the page and the extension's files come from different origins: the page from one local server, the
+ * assets from another whose origin plays the part of `webview.cspSource`. Host → panel messages are delivered with
+ * `window.postMessage(message, '*')` inside the page; panel → host messages land in `window.__posted`, webview state in
+ * `window.__state`, and Content-Security-Policy violations in `window.__cspViolations`.
+ *
+ * Needs `npm run build` first. Node built-ins and playwright-core only; Chromium is Debian's /usr/bin/chromium.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { contentSecurityPolicy } from '../../src/shared/contentSecurityPolicy';
+import type { PanelStrings } from '../../src/shared/panelStrings';
+import type { HostToWebview, MessageView, PanelState, TurnStatus, WebviewToHost } from '../../src/shared/protocol';
+
+/** The repository root (this file runs as out/test/support/panelPage.js). */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const DIST = path.join(REPO_ROOT, 'dist');
+
+export const CHROMIUM_EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The English strings, as src/host/panelStrings.ts produces them without a translation. */
+export const ENGLISH_STRINGS: PanelStrings = {
+  composerPlaceholder: 'Ask anything (Enter to send, Shift+Enter for a new line)',
+  composerLabel: 'Message',
+  send: 'Send',
+  stop: 'Stop',
+  you: 'You',
+  assistant: 'Assistant',
+  emptyTitle: 'Chat with your gateway',
+  emptyHint: 'Ask a question below. Earlier messages of this chat are sent as context.',
+  noKeyMessage: "Set the API key of your gateway to start chatting. It is kept in VS Code's secret storage.",
+  setApiKey: 'Set API Key',
+  openSettings: 'Open Settings',
+  retry: 'Retry',
+  showLog: 'Show Log',
+  stopped: 'Stopped',
+  interrupted: 'Interrupted',
+  finishedBecause: 'Finish reason',
+  tokens: 'tokens',
+  conversationLabel: 'Conversation',
+};
+
+/** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */
+export const DARK_THEME: Readonly<Record<string, string>> = {
+  '--vscode-font-family': 'system-ui, "Segoe UI", Ubuntu, "Liberation Sans", "DejaVu Sans", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-errorForeground': '#f85149',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-sideBar-background': '#181818',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editorWidget-background': '#202020',
+  '--vscode-widget-border': '#313131',
+  '--vscode-panel-border': '#2b2b2b',
+  '--vscode-input-background': '#313131',
+  '--vscode-input-foreground': '#cccccc',
+  '--vscode-input-border': '#3c3c3c',
+  '--vscode-input-placeholderForeground': '#989898',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-border': 'rgba(255, 255, 255, 0.07)',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-badge-background': '#616161',
+  '--vscode-badge-foreground': '#f8f8f8',
+  '--vscode-editorWarning-foreground': '#cca700',
+  '--vscode-inputValidation-errorBackground': '#5a1d1d',
+  '--vscode-inputValidation-errorBorder': '#be1100',
+  '--vscode-toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)',
+};
+
+export interface CspViolation {
+  readonly violatedDirective: string;
+  readonly effectiveDirective: string;
+  readonly blockedURI: string;
+  readonly sourceFile: string;
+  readonly sample: string;
+}
+
+export interface PanelOptions {
+  /** What `getState()` returns on load: the webview state VS Code kept from an earlier life of the panel. */
+  readonly state?: unknown;
+  readonly strings?: Partial<PanelStrings>;
+  /** CSS custom properties set on the root element before the bundle runs, as VS Code does for the theme. */
+  readonly theme?: Readonly<Record<string, string>>;
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Violations the test provokes on purpose; any other one fails the test. */
+  readonly allowCspViolation?: (violation: CspViolation) => boolean;
+}
+
+export interface PanelPage {
+  readonly page: Page;
+  /** The page's nonce (the production page makes a fresh one each time). */
+  readonly nonce: string;
+  /** The origin the extension's files come from: the CSP's `source`. */
+  readonly assetOrigin: string;
+  /** Everything the panel has posted to the host, oldest first. */
+  posted(): Promise<WebviewToHost[]>;
+  /** What the panel posted after the first `count` messages. */
+  postedSince(count: number): Promise<WebviewToHost[]>;
+  /** The last webview state the panel stored with `setState` (or the initial one). */
+  state(): Promise<unknown>;
+  /** Delivers host → panel messages in order and resolves once the page has dispatched the last of them. */
+  send(...messages: HostToWebview[]): Promise<void>;
+  cspViolations(): Promise<CspViolation[]>;
+  /** Uncaught errors in the page. */
+  readonly pageErrors: readonly string[];
+  /** Loads that failed or answered with an HTTP error. */
+  readonly failedRequests: readonly string[];
+  /** Fails if the page had an uncaught error, a failed load or a CSP violation the options did not allow. */
+  assertHealthy(): Promise<void>;
+  close(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    __posted: unknown[];
+    __state: unknown;
+    __cspViolations: CspViolation[];
+  }
+}
+
+/** Launches Debian's Chromium headless; never downloads a browser. */
+export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM_EXECUTABLE)) throw new Error(`Chromium not found at ${CHROMIUM_EXECUTABLE} (set CHROMIUM_PATH)`);
+  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_ARGS] });
+}
+
+/** An HTTP server on 127.0.0.1 with a random port that can be closed even while the browser keeps connections open. */
+export interface LocalServer {
+  readonly origin: string;
+  readonly port: number;
+  /** Paths of every request received, in order. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+export async function startServer(handler: http.RequestListener): Promise<LocalServer> {
+  const requests: string[] = [];
+  const server = http.createServer((request, response) => {
+    requests.push(request.url ?? '');
+    handler(request, response);
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A server that only counts: stands for an attacker's host that model output might try to reach. */
+export function startCountingServer(): Promise<LocalServer> {
+  return startServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' });
+    response.end();
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/** Serves dist/ read-only, with CORS like VS Code's resource loader (the font is loaded cross-origin). */
+function serveDist(request: http.IncomingMessage, response: http.ServerResponse): void {
+  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  const file = path.resolve(DIST, '.' + pathname.replace(/^\/dist(?=\/)/, ''));
+  if (!pathname.startsWith('/dist/') || !file.startsWith(DIST + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    response.writeHead(404, { 'access-control-allow-origin': '*' }).end();
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'access-control-allow-origin': '*',
+    'cache-control': 'no-store',
+  });
+  fs.createReadStream(file).pipe(response);
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Runs in the page before the bundle, as VS Code's own script does: the API object, the theme and the CSP log. */
+function bootstrapScript(initialState: unknown, theme: Readonly<Record<string, string>>): string {
+  return `(() => {
+  'use strict';
+  window.__posted = [];
+  window.__state = ${JSON.stringify(initialState ?? null)} ?? undefined;
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push({
+      violatedDirective: event.violatedDirective,
+      effectiveDirective: event.effectiveDirective,
+      blockedURI: event.blockedURI,
+      sourceFile: event.sourceFile,
+      sample: event.sample,
+    });
+  });
+  const theme = ${JSON.stringify(theme)};
+  for (const [name, value] of Object.entries(theme)) document.documentElement.style.setProperty(name, value);
+  const clone = (value) => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+  let acquired = false;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
+    acquired = true;
+    return Object.freeze({
+      postMessage: (message) => { window.__posted.push(clone(message)); },
+      getState: () => clone(window.__state),
+      setState: (value) => { window.__state = clone(value); return value; },
+    });
+  };
+})();`;
+}
+
+function panelHtml(assetOrigin: string, nonce: string, options: PanelOptions): string {
+  const asset = (...parts: string[]) => `${assetOrigin}/dist/${parts.join('/')}`;
+  const csp = contentSecurityPolicy(assetOrigin, nonce);
+  const strings = escapeAttribute(JSON.stringify({ ...ENGLISH_STRINGS, ...options.strings }));
+  // The <script> of the bootstrap must not be closable by the state it embeds.
+  const bootstrap = bootstrapScript(options.state, options.theme ?? {}).replace(/<\//g, '<\\/');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<script nonce="${nonce}">${bootstrap}</script>
+<link rel="stylesheet" href="${asset('codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('webview.css')}">
+<title>Gateway Chat</title>
+</head>
+<body data-strings="${strings}">
+<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+</body>
+</html>`;
+}
+
+/** One browser and the two servers, shared by the tests of a suite; a fresh page per panel. */
+export class PanelHarness {
+  private readonly open = new Set<PanelPage>();
+
+  private constructor(
+    /** The HTML of the open panels by path, read by the page server. */
+    private readonly pages: Map<string, string>,
+    readonly browser: Browser,
+    /** Serves the panel pages: the page's own origin, which the CSP does not allow anything from. */
+    readonly pageServer: LocalServer,
+    /** Serves dist/: the origin that plays `webview.cspSource`. */
+    readonly assetServer: LocalServer,
+  ) {}
+
+  static async start(): Promise<PanelHarness> {
+    if (!fs.existsSync(path.join(DIST, 'webview.js')) || !fs.existsSync(path.join(DIST, 'webview.css'))) {
+      throw new Error(`${DIST}/webview.js or webview.css is missing: run \`npm run build\` first`);
+    }
+    const servers: LocalServer[] = [];
+    try {
+      const pages = new Map<string, string>();
+      servers.push(
+        await startServer((request, response) => {
+          const html = pages.get(new URL(request.url ?? '/', 'http://localhost').pathname);
+          if (html === undefined) {
+            response.writeHead(404).end();
+            return;
+          }
+          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+        }),
+      );
+      servers.push(await startServer(serveDist));
+      const browser = await launchChromium();
+      return new PanelHarness(pages, browser, servers[0], servers[1]);
+    } catch (error) {
+      await Promise.all(servers.map((server) => server.close()));
+      throw error;
+    }
+  }
+
+  async openPanel(options: PanelOptions = {}): Promise<PanelPage> {
+    const nonce = randomBytes(24).toString('hex');
+    const id = `/panel/${randomBytes(8).toString('hex')}.html`;
+    const assetOrigin = this.assetServer.origin;
+    this.pages.set(id, panelHtml(assetOrigin, nonce, options));
+    const page = await this.browser.newPage({ viewport: options.viewport ?? { width: 400, height: 640 } });
+    const pageErrors: string[] = [];
+    const failedRequests: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? String(error)));
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText ?? 'failed';
+      // A load the CSP blocked is reported (and judged) as a violation.
+      if (!/\bcsp\b/.test(reason)) failedRequests.push(`${request.url()}: ${reason}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) failedRequests.push(`${response.url()}: HTTP ${response.status()}`);
+    });
+    const allowed = options.allowCspViolation ?? (() => false);
+    const cspViolations = () => page.evaluate(() => window.__cspViolations);
+    const panel: PanelPage = {
+      page,
+      nonce,
+      assetOrigin,
+      posted: () => page.evaluate(() => window.__posted as WebviewToHost[]),
+      postedSince: (count) => page.evaluate((from) => window.__posted.slice(from) as WebviewToHost[], count),
+      state: () => page.evaluate(() => window.__state),
+      send: (...messages) =>
+        page.evaluate(
+          (list) =>
+            new Promise<void>((resolve) => {
+              // The panel's listener was added first, so it has handled each message when this one sees it.
+              let remaining = list.length;
+              if (remaining === 0) return resolve();
+              const onMessage = () => {
+                if (--remaining > 0) return;
+                window.removeEventListener('message', onMessage);
+                resolve();
+              };
+              window.addEventListener('message', onMessage);
+              for (const message of list) window.postMessage(message, '*');
+            }),
+          messages,
+        ),
+      cspViolations,
+      pageErrors,
+      failedRequests,
+      assertHealthy: async () => {
+        const unexpected = page.isClosed() ? [] : (await cspViolations()).filter((violation) => !allowed(violation));
+        const problems = [
+          ...pageErrors.map((error) => `uncaught error in the page: ${error}`),
+          ...failedRequests.map((request) => `failed load: ${request}`),
+          ...unexpected.map((violation) => `CSP violation: ${JSON.stringify(violation)}`),
+        ];
+        if (problems.length > 0) throw new Error(`The panel page was not healthy:\n  ${problems.join('\n  ')}`);
+      },
+      close: async () => {
+        this.open.delete(panel);
+        this.pages.delete(id);
+        if (!page.isClosed()) await page.close();
+      },
+    };
+    this.open.add(panel);
+    try {
+      // The bundle is a parser-blocking script: by the load event it has run.
+      await page.goto(`${this.pageServer.origin}${id}`, { waitUntil: 'load' });
+      if (!(await page.evaluate(() => document.querySelector('textarea#composer') !== null))) throw new Error('the bundle built no composer');
+    } catch (error) {
+      await panel.close();
+      throw new Error(`The panel did not load: ${String(error)}\n${pageErrors.join('\n')}`);
+    }
+    return panel;
+  }
+
+  /**
+   * Opens a fresh panel, runs the test body, then fails the test if the page had an uncaught error, a failed load or
+   * an unexpected CSP violation. The page is closed whatever happens.
+   */
+  async withPanel(options: PanelOptions, body: (panel: PanelPage) => Promise<void>): Promise<void> {
+    const panel = await this.openPanel(options);
+    try {
+      await body(panel);
+      await panel.assertHealthy();
+    } finally {
+      await panel.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.open].map((panel) => panel.close()));
+    try {
+      await this.browser.close();
+    } finally {
+      await Promise.all([this.pageServer.close(), this.assetServer.close()]);
+    }
+  }
+}
+
+/**
+ * Registers mocha hooks that start one harness (browser + servers) for the enclosing suite and close it afterwards.
+ * Use `harness.withPanel(...)` in each test for a fresh page.
+ */
+export function usePanelHarness(): Pick<PanelHarness, 'withPanel' | 'openPanel'> & { readonly current: PanelHarness } {
+  let harness: PanelHarness | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    harness = await PanelHarness.start();
+  });
+  after(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+  const current = () => {
+    if (!harness) throw new Error('The panel harness is not running (use it inside tests of the suite that registered it)');
+    return harness;
+  };
+  return {
+    get current() {
+      return current();
+    },
+    withPanel: (options, body) => current().withPanel(options, body),
+    openPanel: (options) => current().openPanel(options),
+  };
+}
+
+/** A `snapshot` message: an empty conversation with a key and a model unless overridden. */
+export function snapshot(overrides: Partial<PanelState> = {}): HostToWebview {
+  return {
+    type: 'snapshot',
+    state: { conversationId: 'conversation-1', messages: [], hasApiKey: true, streaming: false, model: 'openai/gpt-4o', ...overrides },
+  };
+}
+
+export function userMessage(id: string, text: string, extra: Partial<MessageView> = {}): MessageView {
+  return { id, role: 'user', text, status: 'done', ...extra };
+}
+
+export function assistantMessage(id: string, text: string, status: TurnStatus = 'done', extra: Partial<MessageView> = {}): MessageView {
+  return { id, role: 'assistant', text, status, ...extra };
+}

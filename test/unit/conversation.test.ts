@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import { buildChatRequest } from '../../src/core/chatRequest';
+import { Conversation } from '../../src/core/conversation';
+import { validateChatCompletionRequest } from '../support/requestSchema';
+
+/** Plays one turn the way the host does: user message, streaming placeholder, then the outcome. */
+function turn(
+  conversation: Conversation,
+  question: string,
+  answer: string,
+  status: 'done' | 'stopped' | 'error' | 'interrupted' = 'done',
+) {
+  conversation.addUserMessage(question);
+  const reply = conversation.startAssistantMessage();
+  reply.text = answer;
+  reply.status = status;
+  return reply;
+}
+
+describe('Conversation', () => {
+  it('sends every earlier turn as context, in order', () => {
+    const conversation = new Conversation();
+    turn(conversation, 'Q1', 'A1');
+    turn(conversation, 'Q2', 'A2');
+    conversation.addUserMessage('Q3');
+    conversation.startAssistantMessage();
+    assert.deepEqual(conversation.contextMessages(), [
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'A1' },
+      { role: 'user', content: 'Q2' },
+      { role: 'assistant', content: 'A2' },
+      { role: 'user', content: 'Q3' },
+    ]);
+  });
+
+  it('leaves out the placeholder of the reply being streamed, even once it has text', () => {
+    const conversation = new Conversation();
+    conversation.addUserMessage('Q1');
+    const streaming = conversation.startAssistantMessage();
+    streaming.text = 'partial so far';
+    assert.deepEqual(conversation.contextMessages(), [{ role: 'user', content: 'Q1' }]);
+  });
+
+  it('keeps partial replies the user stopped or that broke off: they saw them', () => {
+    const conversation = new Conversation();
+    turn(conversation, 'Q1', 'Half an ans', 'stopped');
+    turn(conversation, 'Q2', 'Cut off mid', 'interrupted');
+    turn(conversation, 'Q3', 'Some text then', 'error');
+    conversation.addUserMessage('Q4');
+    assert.deepEqual(
+      conversation.contextMessages().map((message) => message.content),
+      ['Q1', 'Half an ans', 'Q2', 'Cut off mid', 'Q3', 'Some text then', 'Q4'],
+    );
+  });
+
+  it('leaves out empty replies (an error before the first word, or stopped at once)', () => {
+    const conversation = new Conversation();
+    turn(conversation, 'Q1', '', 'error');
+    turn(conversation, 'Q2', '', 'stopped');
+    conversation.addUserMessage('Q3');
+    assert.deepEqual(conversation.contextMessages(), [
+      { role: 'user', content: 'Q1' },
+      { role: 'user', content: 'Q2' },
+      { role: 'user', content: 'Q3' },
+    ]);
+  });
+
+  it('gives every message a distinct id, and a retry drops the failed reply so the question is asked again', () => {
+    const conversation = new Conversation();
+    turn(conversation, 'Q1', 'A1');
+    const failed = turn(conversation, 'Q2', 'Partial bef', 'interrupted');
+    const ids = conversation.messages.map((message) => message.id);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.notEqual(new Conversation().id, conversation.id);
+    conversation.removeMessage(failed.id);
+    conversation.removeMessage('no-such-id');
+    assert.deepEqual(
+      conversation.contextMessages().map((message) => message.content),
+      ['Q1', 'A1', 'Q2'],
+    );
+  });
+
+  it('with a system prompt, the body starts with it and always validates against OpenAI’s schema', () => {
+    const conversation = new Conversation();
+    turn(conversation, 'Q1', 'A1');
+    turn(conversation, 'Q2', '', 'error');
+    turn(conversation, 'Q3', 'partial', 'stopped');
+    conversation.addUserMessage('Q4');
+    conversation.startAssistantMessage();
+    const body = buildChatRequest({
+      model: 'openai/gpt-4o',
+      systemPrompt: 'You are terse.',
+      messages: conversation.contextMessages(),
+    });
+    assert.deepEqual(body.messages[0], { role: 'system', content: 'You are terse.' });
+    assert.deepEqual(
+      body.messages.map((message) => message.content),
+      ['You are terse.', 'Q1', 'A1', 'Q2', 'Q3', 'partial', 'Q4'],
+    );
+    assert.deepEqual(validateChatCompletionRequest(JSON.parse(JSON.stringify(body))), []);
+  });
+});

@@ -1,0 +1,93 @@
+import { strict as assert } from 'node:assert';
+import { Redactor, redactPatterns } from '../../src/core/redact';
+
+const KEY = 'ofx-9f8e7d6c5b4a39281706abcdef';
+
+function redactorWithKey(): Redactor {
+  const redactor = new Redactor();
+  redactor.addSecret(KEY);
+  return redactor;
+}
+
+describe('Redactor', () => {
+  it('removes a registered key wherever it appears in a message', () => {
+    const redactor = redactorWithKey();
+    for (const text of [
+      `Using key ${KEY} for api.ofox.ai`,
+      `key=${KEY}&model=x`,
+      `${KEY}${KEY}`,
+      `Error: Incorrect API key provided: ${KEY}.`,
+      `https://api.example.test/v1?key=${KEY}`,
+    ]) {
+      const redacted = redactor.redact(text);
+      assert.ok(!redacted.includes(KEY), redacted);
+      assert.ok(!redacted.includes(KEY.slice(0, 12)), `no long prefix of the key survives: ${redacted}`);
+      assert.match(redacted, /REDACTED/);
+    }
+  });
+
+  it('masks Authorization headers, whatever the key', () => {
+    const redactor = redactorWithKey();
+    for (const line of [
+      `Authorization: Bearer ${KEY}`,
+      'Authorization: Bearer sk-proj-AbCdEf0123456789AbCdEf0123456789',
+      'authorization: bearer some.opaque.token-value',
+      '{"Authorization":"Bearer abcdefghijklmnop"}',
+      'Proxy-Authorization: Basic dXNlcjpwYXNzd29yZA==',
+    ]) {
+      const redacted = redactor.redact(line);
+      assert.match(redacted, /\[REDACTED\]/, line);
+      assert.doesNotMatch(redacted, /sk-proj-AbCd|some\.opaque|abcdefghijklmnop|dXNlcjpw/, redacted);
+    }
+    assert.equal(redactor.redact(`Authorization: Bearer ${KEY}`), 'Authorization: Bearer [REDACTED]');
+  });
+
+  it('masks api keys in JSON and header form', () => {
+    const redactor = new Redactor();
+    for (const text of [
+      '{"api_key":"my-secret-value-123"}',
+      '{"api_key": "my-secret-value-123", "model": "m"}',
+      'x-api-key: my-secret-value-123',
+      "apiKey='my-secret-value-123'",
+      'api-key=my-secret-value-123',
+    ]) {
+      const redacted = redactor.redact(text);
+      assert.ok(!redacted.includes('my-secret-value-123'), redacted);
+    }
+    assert.equal(redactor.redact('{"api_key":"abc12345","model":"m"}'), '{"api_key":"[REDACTED]","model":"m"}');
+  });
+
+  it('masks sk- keys it was never told about', () => {
+    for (const key of ['sk-1234567890abcdef', 'sk-proj-AbCdEf_0123456789', 'sk-or-v1-0123456789abcdef', 'sk-ant-api03-xyzXYZ0123']) {
+      const redacted = redactPatterns(`The key ${key} was rejected`);
+      assert.ok(!redacted.includes(key), redacted);
+      assert.equal(redacted, 'The key sk-[REDACTED] was rejected');
+    }
+  });
+
+  it('leaves ordinary text alone', () => {
+    const redactor = redactorWithKey();
+    for (const text of [
+      'Hello, world! Here is a Python function:\n\ndef add(a, b):\n    return a + b',
+      'The task-based approach uses a skeleton key-value store.',
+      'HTTP 401 from api.ofox.ai: Invalid authorization header',
+      'Missing API key. Set one with "Gateway Chat: Set API Key".',
+      'Ask the sk-8 runner',
+      'こんにちは 👋 — ünïcödé',
+      '',
+    ]) {
+      assert.equal(redactor.redact(text), text);
+    }
+  });
+
+  it('ignores very short secrets and forgets removed ones', () => {
+    const redactor = new Redactor();
+    redactor.addSecret('abc');
+    assert.equal(redactor.redact('abc abc'), 'abc abc');
+    redactor.addSecret(KEY);
+    redactor.removeSecret(KEY);
+    assert.equal(redactor.redact(`value ${KEY}`), `value ${KEY}`);
+    redactor.addSecret(undefined);
+    assert.equal(redactor.redact('nothing'), 'nothing');
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * A chat round trip typed into the real panel, against a local OpenAI-compatible gateway (FakeGateway): what the
+ * user sees (the streamed reply) and what the gateway receives (key, schema-valid body, the conversation).
+ */
+import * as assert from 'node:assert/strict';
+import { FakeGateway, sseReply } from '../../support/fakeGateway';
+import {
+  activate,
+  ask,
+  clearNotifications,
+  contentText,
+  messagesOf,
+  newChat,
+  sel,
+  setApiKeyThroughUi,
+  setConfig,
+  TEST_API_KEY,
+  waitForLastAssistant,
+} from './helpers';
+import * as ui from './ui';
+
+describe('Chat round trip in the panel', function () {
+  let gateway: FakeGateway;
+
+  before(async function () {
+    ui.requireUi(this);
+    await activate();
+    gateway = await FakeGateway.start();
+    await setConfig('baseUrl', gateway.baseUrl);
+    await setConfig('model', 'openai/gpt-4o-mini');
+    await ui.openChatView();
+    if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
+    await ui.waitFor(sel.noKeyBanner, 'hidden');
+    await newChat();
+  });
+
+  after(async () => {
+    await gateway?.close();
+  });
+
+  const firstQuestion = 'What is the capital of France?';
+  const firstAnswer = 'The capital of France is Paris.';
+
+  it('streams the reply to a question typed in the composer and sent with Enter', async () => {
+    gateway.enqueue(sseReply(['The capital', ' of France', ' is Paris.'], { delayMs: 40, model: 'openai/gpt-4o-mini' }));
+    await ask(firstQuestion);
+    const request = await gateway.nextRequest(15_000);
+
+    await ui.waitForPanelText(sel.userBody, firstQuestion);
+    const text = await waitForLastAssistant('done');
+    assert.equal(text.trim(), firstAnswer);
+    assert.equal(await ui.composerValue(), '', 'the composer was not cleared after sending');
+
+    assert.equal(request.method, 'POST');
+    assert.match(request.path, /\/v1\/chat\/completions$/);
+    assert.equal(request.headers.authorization, `Bearer ${TEST_API_KEY}`);
+    assert.deepEqual(request.schemaErrors, [], 'the request body does not match the Chat Completions schema');
+    const body = request.body as { model?: string; stream?: boolean };
+    assert.equal(body.model, 'openai/gpt-4o-mini', 'the configured model was not sent');
+    assert.equal(body.stream, true);
+    const messages = messagesOf(request.body);
+    const last = messages[messages.length - 1];
+    assert.equal(last.role, 'user');
+    assert.equal(contentText(last.content), firstQuestion);
+  });
+
+  it('sends the first turn as context with a second question', async () => {
+    const second = 'And of Italy?';
+    gateway.enqueue(sseReply(['Rome.'], { model: 'openai/gpt-4o-mini' }));
+    await ask(second);
+    const request = await gateway.nextRequest(15_000);
+    assert.equal((await waitForLastAssistant('done')).trim(), 'Rome.');
+    assert.deepEqual(request.schemaErrors, []);
+    const turns = messagesOf(request.body)
+      .filter((m) => m.role === 'user' || m.role === 'assistant')
+      .map((m) => [m.role, contentText(m.content)]);
+    assert.deepEqual(turns, [
+      ['user', firstQuestion],
+      ['assistant', firstAnswer],
+      ['user', second],
+    ]);
+    assert.equal(await ui.count(sel.user), 2);
+    assert.equal(await ui.count(sel.assistant), 2);
+  });
+
+  it('Shift+Enter adds a newline instead of sending', async () => {
+    await ui.typeInComposer('first line');
+    await ui.press('Shift+Enter');
+    await ui.typeInComposer('second line');
+    assert.equal(gateway.requests.length, 2, 'Shift+Enter sent the message');
+    assert.match(await ui.composerValue(), /first line\n\s*second line/);
+    gateway.enqueue(sseReply(['Got both lines.']));
+    await ui.press('Enter');
+    const request = await gateway.nextRequest(15_000);
+    const messages = messagesOf(request.body);
+    assert.match(contentText(messages[messages.length - 1].content), /first line\n\s*second line/);
+    await waitForLastAssistant('done');
+  });
+
+  it('"New Chat" starts an empty conversation that sends no earlier turns', async () => {
+    await newChat();
+    gateway.enqueue(sseReply(['Fresh start.']));
+    await ask('Hello again');
+    const request = await gateway.nextRequest(15_000);
+    await waitForLastAssistant('done');
+    const turns = messagesOf(request.body).filter((m) => m.role === 'user' || m.role === 'assistant');
+    assert.deepEqual(turns.map((m) => contentText(m.content)), ['Hello again']);
+  });
+
+  it('looks right with a real question and a multi-line answer (screenshot chat-panel)', async () => {
+    await newChat();
+    const answer = [
+      'Three common ways:\n\n',
+      '1. numbers[::-1] returns a reversed copy.\n',
+      '2. list(reversed(numbers)) does the same through an iterator.\n',
+      '3. numbers.reverse() reverses the list in place and returns None.\n\n',
+      'Use one of the first two when you still need the original order.',
+    ];
+    gateway.enqueue(sseReply(answer, { delayMs: 20, model: 'openai/gpt-4o-mini' }));
+    await ask('How do I reverse a list in Python?');
+    await gateway.nextRequest(15_000);
+    const text = await waitForLastAssistant('done');
+    assert.match(text, /numbers\[::-1\] returns a reversed copy/);
+    assert.match(text, /reverses the list in place and returns None/);
+    await clearNotifications();
+    await ui.resizeSideBar(520);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const file = await ui.screenshot('chat-panel');
+    assert.ok(file.endsWith('chat-panel.png'));
+  });
+});

@@ -1,0 +1,136 @@
+/** Shared steps for the integration tests: the extension, its settings, and the key set the way a user sets it. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import * as ui from './ui';
+
+export const EXTENSION_ID = 'gateway-chat.gateway-chat';
+
+/** One key for the whole run, distinctive enough to grep for in DOM, settings and logs. */
+export const TEST_API_KEY = `sk-itest-${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
+
+/** The panel's selectors (the contract between these tests and src/webview). */
+export const sel = {
+  composer: 'textarea#composer',
+  send: 'button#send',
+  stop: 'button#stop',
+  noKeyBanner: '#no-key-banner',
+  bannerSetKey: '#no-key-banner button[data-action="setApiKey"]',
+  message: '.message',
+  user: '.message[data-role="user"]',
+  assistant: '.message[data-role="assistant"]',
+  assistantBody: '.message[data-role="assistant"] .message-body',
+  userBody: '.message[data-role="user"] .message-body',
+  assistantWithStatus: (status: string) => `.message[data-role="assistant"][data-status="${status}"]`,
+  error: '.message[data-role="assistant"] .message-error',
+  errorAction: (action: string) => `.message[data-role="assistant"] .message-error button[data-action="${action}"]`,
+} as const;
+
+export function extension(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not installed in this VS Code`);
+  return ext;
+}
+
+export async function activate(): Promise<vscode.Extension<unknown>> {
+  const ext = extension();
+  if (!ext.isActive) await ext.activate();
+  return ext;
+}
+
+export function withTimeout<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.resolve(promise),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function setConfig(name: 'baseUrl' | 'model', value: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('gatewayChat').update(name, value, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Runs "Gateway Chat: Set API Key" and types `key` into its password box through the UI, then Enter, as a user
+ * does. Resolves when the command has finished (the key is stored).
+ */
+export async function setApiKeyThroughUi(key: string = TEST_API_KEY): Promise<void> {
+  const command = vscode.commands.executeCommand('gatewayChat.setApiKey');
+  await ui.waitForQuickInput();
+  await ui.typeInQuickInput(key);
+  await ui.pressInWorkbench('Enter');
+  await withTimeout(command, 10_000, 'gatewayChat.setApiKey did not finish after Enter');
+  await ui.waitForQuickInputClosed();
+}
+
+export async function clearApiKey(): Promise<void> {
+  await vscode.commands.executeCommand('gatewayChat.clearApiKey');
+}
+
+export async function clearNotifications(): Promise<void> {
+  await vscode.commands.executeCommand('notifications.clearAll');
+}
+
+/** Starts a fresh conversation and waits until the panel shows no message. */
+export async function newChat(): Promise<void> {
+  await vscode.commands.executeCommand('gatewayChat.newChat');
+  if (ui.available()) await ui.waitForCount(sel.message, 0);
+}
+
+/** Types `text` into the composer and presses Enter (what a user does to ask). */
+export async function ask(text: string): Promise<void> {
+  await ui.typeInComposer(text);
+  await ui.press('Enter');
+}
+
+/** Waits until the last assistant message has `status` (data-status) and returns its text. */
+export async function waitForLastAssistant(status: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await ui.attribute(sel.assistant, 'data-status', -1);
+    if (seen === status) break;
+    if (Date.now() > deadline) {
+      const text = await lastAssistantText().catch(() => '');
+      throw new Error(
+        `the last assistant message has data-status=${JSON.stringify(seen)}, expected ${JSON.stringify(status)} within ${timeoutMs} ms (text: ${JSON.stringify(text.slice(0, 300))})`,
+      );
+    }
+    await sleep(100);
+  }
+  return lastAssistantText();
+}
+
+/** The text of the last assistant message's body. */
+export async function lastAssistantText(): Promise<string> {
+  const bodies = await ui.panelTexts(sel.assistantBody);
+  return bodies[bodies.length - 1] ?? '';
+}
+
+/** The whole text of the last assistant message (body, error, actions). */
+export async function lastAssistantAllText(): Promise<string> {
+  const all = await ui.panelTexts(sel.assistant);
+  return all[all.length - 1] ?? '';
+}
+
+type ChatMessage = { role: string; content: unknown };
+
+export function messagesOf(body: unknown): ChatMessage[] {
+  assert.ok(body && typeof body === 'object' && Array.isArray((body as { messages?: unknown }).messages), `request body has no messages array: ${JSON.stringify(body)}`);
+  return (body as { messages: ChatMessage[] }).messages;
+}
+
+/** A message's content as text (string content, or the text parts of a content array). */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : ''))
+      .join('');
+  }
+  return '';
+}

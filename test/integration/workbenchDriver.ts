@@ -1,0 +1,340 @@
+/**
+ * Drives the VS Code web workbench and the Gateway Chat panel in a Playwright page the way a user does: the
+ * activity bar, the command palette, VS Code's input boxes, and the chat webview (whose DOM lives in nested
+ * iframes). Used by the integration runner's UI bridge and by the .vsix e2e check.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+
+export const VIEW_CONTAINER_TITLE = 'Gateway Chat';
+const COMPOSER = 'textarea#composer';
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
+
+export type WaitState = 'visible' | 'hidden' | 'attached' | 'detached';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class WorkbenchDriver {
+  constructor(
+    readonly page: Page,
+    private readonly screenshotDir: string,
+  ) {}
+
+  /** Waits until the workbench shows its activity bar. */
+  async waitForWorkbench(timeoutMs = 60_000): Promise<void> {
+    await this.page.waitForSelector('.monaco-workbench .activitybar', { state: 'visible', timeout: timeoutMs });
+  }
+
+  private activityItem(): Locator {
+    return this.page.locator(`.activitybar .action-item:has(a[aria-label^="${VIEW_CONTAINER_TITLE}"])`).first();
+  }
+
+  /** Clicks the "Gateway Chat" activity-bar item (unless its view is already showing) and waits for the panel. */
+  async openChatView(timeoutMs = 30_000): Promise<void> {
+    const item = this.activityItem();
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    const checked = /\bchecked\b/.test((await item.getAttribute('class')) ?? '');
+    const frame = checked ? await this.findChatFrame() : undefined;
+    if (!checked || !frame || !(await frame.locator(COMPOSER).isVisible().catch(() => false))) {
+      if (checked) {
+        // Open but the panel is not visible (e.g. sidebar hidden): close and re-open.
+        await item.locator('a').first().click();
+        await sleep(200);
+      }
+      await item.locator('a').first().click();
+    }
+    await this.chatFrame(timeoutMs);
+  }
+
+  /** The webview frame whose document has the composer, if there is one right now. */
+  async findChatFrame(): Promise<Frame | undefined> {
+    for (const frame of this.page.frames()) {
+      if (frame === this.page.mainFrame()) continue;
+      try {
+        if (await frame.$(COMPOSER)) return frame;
+      } catch {
+        // frame navigating or detached
+      }
+    }
+    return undefined;
+  }
+
+  /** Waits for the chat webview frame. */
+  async chatFrame(timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = await this.findChatFrame();
+      if (frame) return frame;
+      if (Date.now() > deadline) {
+        throw new Error(`no chat webview frame (with ${COMPOSER}) appeared within ${timeoutMs} ms; is the Gateway Chat view open?`);
+      }
+      await sleep(150);
+    }
+  }
+
+  private async panel(selector: string): Promise<Locator> {
+    return (await this.chatFrame()).locator(selector);
+  }
+
+  /** Types into the composer like a user (Shift+Enter between lines, so nothing is sent). */
+  async typeInComposer(text: string): Promise<void> {
+    const composer = await this.panel(COMPOSER);
+    await composer.click();
+    await composer.press('Control+End'); // the click put the caret where it landed: continue at the end
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      if (i > 0) await composer.press('Shift+Enter');
+      if (lines[i]) await composer.pressSequentially(lines[i]);
+    }
+  }
+
+  /** Presses a key in the composer (focuses it first). */
+  async press(key: string): Promise<void> {
+    const composer = await this.panel(COMPOSER);
+    await composer.focus();
+    await composer.press(key);
+  }
+
+  /** Clicks the first visible element matching `selector` in the chat panel. */
+  async click(selector: string, timeoutMs = 10_000): Promise<void> {
+    const target = (await this.panel(selector)).first();
+    await target.click({ timeout: timeoutMs });
+  }
+
+  async composerValue(): Promise<string> {
+    return (await this.panel(COMPOSER)).inputValue();
+  }
+
+  /** The rendered text of every element matching `selector` in the panel, joined by newlines ('' when none). */
+  async panelText(selector = 'body'): Promise<string> {
+    const texts = await (await this.panel(selector)).allInnerTexts();
+    return texts.join('\n');
+  }
+
+  async panelTexts(selector: string): Promise<string[]> {
+    return (await this.panel(selector)).allInnerTexts();
+  }
+
+  async count(selector: string): Promise<number> {
+    return (await this.panel(selector)).count();
+  }
+
+  /** An attribute of the `index`-th element matching `selector` (-1: the last); null when there is none. */
+  async attribute(selector: string, name: string, index = 0): Promise<string | null> {
+    const all = await this.panel(selector);
+    const locator = index < 0 ? all.nth((await all.count()) + index) : all.nth(index);
+    if ((await locator.count()) === 0) return null;
+    return locator.getAttribute(name, { timeout: 2000 });
+  }
+
+  async isVisible(selector: string): Promise<boolean> {
+    return (await this.panel(selector)).first().isVisible();
+  }
+
+  /** Waits until some element matching `selector` has text containing `substring`; returns that text. */
+  async waitForPanelText(selector: string, substring: string, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      try {
+        const texts = await (await this.chatFrame(Math.max(1000, deadline - Date.now()))).locator(selector).allInnerTexts();
+        const hit = texts.find((text) => text.includes(substring));
+        if (hit !== undefined) return hit;
+        last = texts.join(' | ');
+      } catch (error) {
+        last = `(${(error as Error).message.split('\n')[0]})`;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${selector} to contain ${JSON.stringify(substring)}; it shows: ${JSON.stringify(last.slice(0, 800))}`,
+        );
+      }
+      await sleep(100);
+    }
+  }
+
+  /** Waits for the first element matching `selector` in the panel to reach `state`. */
+  async waitFor(selector: string, state: WaitState = 'visible', timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const frame = await this.chatFrame(Math.max(1000, deadline - Date.now()));
+      try {
+        await frame.locator(selector).first().waitFor({ state, timeout: Math.min(2000, Math.max(100, deadline - Date.now())) });
+        return;
+      } catch (error) {
+        // The webview can be replaced while we wait; retry on the new frame until the deadline.
+        if (Date.now() > deadline) {
+          throw new Error(`timed out after ${timeoutMs} ms waiting for ${selector} to be ${state}: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
+    }
+  }
+
+  /** Waits until `selector` matches exactly `n` elements in the panel. */
+  async waitForCount(selector: string, n: number, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = -1;
+    for (;;) {
+      try {
+        last = await (await this.chatFrame(Math.max(1000, deadline - Date.now()))).locator(selector).count();
+        if (last === n) return;
+      } catch {
+        // retry
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${n} × ${selector} (have ${last})`);
+      await sleep(100);
+    }
+  }
+
+  /** The whole DOM of the chat webview (its own document and the frame hosting it), as HTML text. */
+  async webviewHtml(): Promise<string> {
+    const frame = await this.chatFrame();
+    const parts = [await frame.content()];
+    const parent = frame.parentFrame();
+    if (parent && parent !== this.page.mainFrame()) parts.push(await parent.content());
+    // Also the textarea's live value, which the serialized DOM does not include.
+    parts.push(await frame.locator(COMPOSER).inputValue().catch(() => ''));
+    return parts.join('\n');
+  }
+
+  // ---- VS Code's own UI -------------------------------------------------------------------------------------
+
+  async waitForQuickInput(timeoutMs = 10_000): Promise<void> {
+    await this.page.locator(QUICK_INPUT_BOX).first().waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  /** Replaces the text in the open quick input / input box (e.g. the password box of "Set API Key"). */
+  async typeInQuickInput(text: string): Promise<void> {
+    await this.waitForQuickInput();
+    const input = this.page.locator(QUICK_INPUT_BOX).first();
+    await input.fill('');
+    if (text) await input.pressSequentially(text);
+  }
+
+  /** Text of the open quick input: title, prompt or validation message. '' when it is closed. */
+  async quickInputText(): Promise<string> {
+    const widget = this.page.locator(QUICK_INPUT).first();
+    if (!(await widget.isVisible().catch(() => false))) return '';
+    return widget.innerText();
+  }
+
+  async quickInputVisible(): Promise<boolean> {
+    return this.page.locator(QUICK_INPUT_BOX).first().isVisible().catch(() => false);
+  }
+
+  /** Waits until the quick input widget shows `substring` (e.g. a validation message). */
+  async waitForQuickInputText(substring: string, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      last = await this.quickInputText().catch(() => '');
+      if (last.includes(substring)) return last;
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for the input box to show ${JSON.stringify(substring)}; it shows ${JSON.stringify(last)}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  async waitForQuickInputClosed(timeoutMs = 10_000): Promise<void> {
+    await this.page.locator(QUICK_INPUT_BOX).first().waitFor({ state: 'hidden', timeout: timeoutMs });
+  }
+
+  /** Presses a key wherever the workbench focus is (e.g. Enter in an input box). */
+  async pressInWorkbench(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
+  /**
+   * F1, types the command title, waits for it to be the highlighted entry, Enter. The palette lists the commands
+   * known when it opens, so if the entry is missing (extensions still registering) it is closed and reopened.
+   */
+  async runCommandFromPalette(title: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let label = '';
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      await this.waitForQuickInput(Math.max(1000, deadline - Date.now()));
+      await this.page.locator(QUICK_INPUT_BOX).first().fill(`>${title}`);
+      const row = this.page.locator('.quick-input-list .monaco-list-row.focused').first();
+      const attemptEnd = Math.min(deadline, Date.now() + 2000);
+      for (;;) {
+        label = (await row.getAttribute('aria-label', { timeout: 500 }).catch(() => null)) ?? '';
+        if (label.includes(title)) {
+          await this.page.keyboard.press('Enter');
+          return;
+        }
+        if (Date.now() > attemptEnd) break;
+        await sleep(100);
+      }
+      await this.page.keyboard.press('Escape');
+      if (Date.now() > deadline) {
+        throw new Error(`the command palette has no entry ${JSON.stringify(title)} (highlighted: ${JSON.stringify(label)})`);
+      }
+      await sleep(500);
+    }
+  }
+
+  /** Texts of the notification toasts now visible. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+  }
+
+  /** Drags the sash on the side bar's right edge so the side bar is `width` px wide (for screenshots). */
+  async resizeSideBar(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').first().boundingBox();
+    if (!box) throw new Error('the side bar is not visible');
+    const y = box.y + box.height / 2;
+    const fromX = box.x + box.width;
+    await this.page.mouse.move(fromX, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 8 });
+    await this.page.mouse.up();
+    // Park the pointer over the editor area so the sash is not drawn highlighted in a screenshot.
+    const viewport = this.page.viewportSize();
+    if (viewport) await this.page.mouse.move(viewport.width - 40, viewport.height / 2);
+    await sleep(300);
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-');
+    fs.mkdirSync(this.screenshotDir, { recursive: true });
+    const file = path.join(this.screenshotDir, `${safe}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
+
+/** The methods the UI bridge exposes to the suite (names → driver calls). */
+export const BRIDGE_ACTIONS = [
+  'openChatView',
+  'typeInComposer',
+  'press',
+  'click',
+  'composerValue',
+  'panelText',
+  'panelTexts',
+  'count',
+  'attribute',
+  'isVisible',
+  'waitForPanelText',
+  'waitFor',
+  'waitForCount',
+  'webviewHtml',
+  'typeInQuickInput',
+  'quickInputText',
+  'quickInputVisible',
+  'waitForQuickInputText',
+  'waitForQuickInputClosed',
+  'waitForQuickInput',
+  'pressInWorkbench',
+  'runCommandFromPalette',
+  'notifications',
+  'resizeSideBar',
+  'screenshot',
+] as const;
+export type BridgeAction = (typeof BRIDGE_ACTIONS)[number];

@@ -26,7 +26,17 @@ export type GatewayErrorKind =
   /** A line of the stream was not the JSON it should be. */
   | 'malformedStream'
   /** The stream ended without `[DONE]` or a finish reason. */
-  | 'interrupted';
+  | 'interrupted'
+  /**
+   * The gateway did not answer in time: `timeoutPhase` says which limit (`connect`: no response headers;
+   * `idle`: no byte for too long once the answer began) and `timeoutMs` how long it was.
+   */
+  | 'timeout'
+  /**
+   * The gateway redirected to another origin (`redirectHost`), or too often. The request was not sent there, so
+   * the key never left the configured origin.
+   */
+  | 'redirected';
 
 export interface GatewayError {
   readonly kind: GatewayErrorKind;
@@ -36,6 +46,17 @@ export interface GatewayError {
   readonly host: string;
   /** The gateway's `error.code` or `error.type`, when it sent one. */
   readonly code?: string;
+  /**
+   * How long the gateway asked to wait before trying again (`retry-after-ms` / `Retry-After`), when it did and the
+   * client did not wait it out itself (too long, or no retries left): the panel can say "retry in N s".
+   */
+  readonly retryAfterMs?: number;
+  /** For `timeout`: which limit fired. */
+  readonly timeoutPhase?: 'connect' | 'idle';
+  /** For `timeout`: the limit, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** For `redirected`: the host the gateway redirected to (where nothing was sent). */
+  readonly redirectHost?: string;
 }
 
 export function kindForStatus(status: number): GatewayErrorKind {

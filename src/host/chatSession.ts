@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { streamChatCompletion } from '../core/chatClient';
+import { choiceOf } from '../core/chatTypes';
 import { buildChatRequest } from '../core/chatRequest';
+import { modelProfileFor, parametersIgnoredBy } from '../core/modelProfile';
 import { Conversation, type ConversationMessage } from '../core/conversation';
 import { DeltaCoalescer } from '../core/deltaCoalescer';
 import type { GatewayError } from '../core/gatewayError';
-import type { HostToWebview, MessageView, PanelState } from '../shared/protocol';
+import { assertNever, type HostToWebview, type MessageView, type PanelState } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
-import { describeGatewayError } from './errorView';
+import { describeFinishReason, describeGatewayError, formatWait } from './errorView';
 import type { ExtensionLog } from './log';
+import type { ModelCatalogService } from './modelCatalogService';
 
 /** Where the session's updates go: the chat view when it exists (messages to a hidden view are simply lost). */
 export interface PanelPort {
@@ -30,6 +33,7 @@ export class ChatSession implements vscode.Disposable {
     private readonly keys: ApiKeyStore,
     private readonly log: ExtensionLog,
     private readonly panel: PanelPort,
+    private readonly catalog: ModelCatalogService,
   ) {}
 
   get streaming(): boolean {
@@ -113,7 +117,19 @@ export class ChatSession implements vscode.Disposable {
   }
 
   private async streamReply(config: ChatConfiguration, apiKey: string): Promise<void> {
-    const request = buildChatRequest({ model: config.model, messages: this.conversation.contextMessages() });
+    const catalogEntry = await this.catalog.entryFor(config.baseUrl, config.model);
+    const modelProfile = modelProfileFor(config.model, catalogEntry, config.modelOverride);
+    const ignored = parametersIgnoredBy(modelProfile, config.parameters);
+    if (ignored.length) this.log.info(`Not sent to ${config.model}, which does not take them: ${ignored.join(', ')}`);
+    const request = buildChatRequest({
+      model: config.model,
+      messages: this.conversation.contextMessages(),
+      systemPrompt: config.systemPrompt,
+      parameters: config.parameters,
+      modelProfile,
+      ...(config.provider ? { provider: config.provider } : {}),
+      extraBody: config.extraBody,
+    });
     const reply = this.conversation.startAssistantMessage();
     const abort = new AbortController();
     this.running = { messageId: reply.id, abort };
@@ -121,16 +137,35 @@ export class ChatSession implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', STREAMING_CONTEXT, true);
     this.panel.post({ type: 'messageAdded', message: this.toView(reply, config) });
 
-    const coalescer = new DeltaCoalescer((delta) => this.panel.post({ type: 'delta', messageId: reply.id, text: delta }));
+    const text = new DeltaCoalescer((delta) => this.panel.post({ type: 'delta', messageId: reply.id, text: delta }));
+    const reasoning = new DeltaCoalescer((delta) => this.panel.post({ type: 'reasoningDelta', messageId: reply.id, text: delta }));
+    let noticeShown = false;
+    const notice = (message: string) => {
+      noticeShown = message !== '';
+      this.panel.post({ type: 'notice', messageId: reply.id, text: message });
+    };
     let error: GatewayError | undefined;
     const started = Date.now();
     try {
-      const events = streamChatCompletion({ baseUrl: config.baseUrl, apiKey, logger: this.log }, request, abort.signal);
+      const client = { baseUrl: config.baseUrl, apiKey, headers: config.headers, idleTimeoutMs: config.idleTimeoutMs, logger: this.log };
+      const events = streamChatCompletion(client, request, abort.signal);
       for await (const event of events) {
+        // A "retrying…" notice is over once the reply starts.
+        if (noticeShown && (event.type === 'text' || event.type === 'reasoning')) notice('');
         switch (event.type) {
           case 'text':
+            // Only the first choice is shown: the panel asks for one (n = 1).
+            if (choiceOf(event) !== 0) break;
             reply.text += event.text;
-            coalescer.push(event.text);
+            text.push(event.text);
+            break;
+          case 'reasoning':
+            if (event.choice !== 0) break;
+            reply.reasoning = (reply.reasoning ?? '') + event.text;
+            reasoning.push(event.text);
+            break;
+          case 'retrying':
+            notice(vscode.l10n.t('{0} Retrying in {1} (attempt {2})…', event.reason, formatWait(event.delayMs), event.attempt));
             break;
           case 'model':
             reply.model = event.model;
@@ -139,11 +174,19 @@ export class ChatSession implements vscode.Disposable {
             reply.usage = event.usage;
             break;
           case 'finish':
-            reply.finishReason = event.reason;
+            if (choiceOf(event) === 0) reply.finishReason = event.reason;
+            break;
+          case 'toolCalls':
+            if (event.choice === 0) reply.toolCalls = event.calls.map(({ id, type, function: call }) => ({ id, type, function: call }));
+            break;
+          case 'toolCallDelta':
+            // Tool calls are not offered to the model yet; the assembled calls above are kept for the record.
             break;
           case 'error':
             error = event.error;
             break;
+          default:
+            assertNever(event);
         }
       }
     } catch (unexpected) {
@@ -151,8 +194,10 @@ export class ChatSession implements vscode.Disposable {
       this.log.error(`Unexpected failure while streaming: ${String(unexpected)}`);
       error = { kind: 'interrupted', message: String(unexpected), host: '' };
     } finally {
-      coalescer.flush();
-      coalescer.dispose();
+      for (const coalescer of [reasoning, text]) {
+        coalescer.flush();
+        coalescer.dispose();
+      }
     }
 
     const status = abort.signal.aborted ? 'stopped' : error ? (error.kind === 'interrupted' ? 'interrupted' : 'error') : 'done';
@@ -173,6 +218,7 @@ export class ChatSession implements vscode.Disposable {
       ...(view.finishReason ? { finishReason: view.finishReason } : {}),
       ...(view.usage ? { usage: view.usage } : {}),
       ...(view.error ? { error: view.error } : {}),
+      ...(view.notice ? { notice: view.notice } : {}),
     });
   }
 
@@ -186,6 +232,8 @@ export class ChatSession implements vscode.Disposable {
       ...(message.finishReason ? { finishReason: message.finishReason } : {}),
       ...(message.usage ? { usage: message.usage } : {}),
       ...(message.error ? { error: describeGatewayError(message.error, this.lastConfig ?? config) } : {}),
+      ...(message.reasoning ? { reasoning: message.reasoning } : {}),
+      ...noticeFor(message),
     };
   }
 
@@ -199,4 +247,11 @@ export class ChatSession implements vscode.Disposable {
   dispose(): void {
     this.stop();
   }
+}
+
+/** A finished reply that ended early says why (`length`, a content filter…); the panel shows it under the text. */
+function noticeFor(message: ConversationMessage): { notice?: string } {
+  if (message.status !== 'done') return {};
+  const notice = describeFinishReason(message.finishReason);
+  return notice ? { notice } : {};
 }

@@ -4,6 +4,7 @@ import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
 import { affectsChatConfiguration } from './configuration';
 import type { ExtensionLog } from './log';
+import type { ModelCatalogService } from './modelCatalogService';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 export const CHAT_VIEW_ID = 'gatewayChat.chat';
@@ -21,8 +22,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     private readonly extensionUri: vscode.Uri,
     keys: ApiKeyStore,
     private readonly log: ExtensionLog,
+    private readonly catalog: ModelCatalogService,
   ) {
-    this.session = new ChatSession(keys, log, this);
+    this.session = new ChatSession(keys, log, this, catalog);
     this.disposables.push(
       this.session,
       keys.onDidChange(() => this.refresh()),
@@ -74,6 +76,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
   private async handle(message: WebviewToHost): Promise<void> {
     switch (message.type) {
       case 'ready':
+        // The user is looking at the chat: a good moment to learn how the gateway's models take parameters.
+        this.catalog.prefetch();
         return this.session.postSnapshot();
       case 'send':
         return this.session.send(message.text);
@@ -91,6 +95,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
             return this.session.retry();
           case 'showLog':
             return this.log.show();
+          case 'selectModel':
+            return this.catalog.pickModel();
           default:
             return assertNever(message.action);
         }

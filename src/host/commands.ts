@@ -2,8 +2,14 @@ import * as vscode from 'vscode';
 import { promptForApiKey, type ApiKeyStore } from './apiKeyStore';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { ExtensionLog } from './log';
+import type { ModelCatalogService } from './modelCatalogService';
 
-export function registerCommands(provider: ChatViewProvider, keys: ApiKeyStore, log: ExtensionLog): vscode.Disposable[] {
+export function registerCommands(
+  provider: ChatViewProvider,
+  keys: ApiKeyStore,
+  log: ExtensionLog,
+  catalog: ModelCatalogService,
+): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('gatewayChat.setApiKey', async () => {
       if (await promptForApiKey(keys)) {
@@ -23,5 +29,6 @@ export function registerCommands(provider: ChatViewProvider, keys: ApiKeyStore, 
     vscode.commands.registerCommand('gatewayChat.stop', () => provider.session.stop()),
     vscode.commands.registerCommand('gatewayChat.focus', () => provider.reveal()),
     vscode.commands.registerCommand('gatewayChat.showLog', () => log.show()),
+    vscode.commands.registerCommand('gatewayChat.selectModel', () => catalog.pickModel()),
   ];
 }

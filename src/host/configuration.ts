@@ -1,41 +1,172 @@
 import * as vscode from 'vscode';
+import type { ProviderPreferences } from '../core/chatTypes';
+import { readGenerationParameters, type GenerationParameters } from '../core/generationParameters';
+import type { ModelProfile } from '../core/modelProfile';
 
 export const SECTION = 'gatewayChat';
 
 export interface ChatConfiguration {
   readonly baseUrl: string;
   readonly model: string;
-  /** Set when a setting is unusable: names the setting and says why. Nothing is sent while it is set. */
+  readonly systemPrompt: string;
+  readonly parameters: GenerationParameters;
+  readonly provider?: ProviderPreferences;
+  /** The user's request shape for the configured model (`gatewayChat.modelOverrides`), if any key matches it. */
+  readonly modelOverride?: Partial<ModelProfile>;
+  readonly extraBody: Readonly<Record<string, unknown>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly idleTimeoutMs: number;
+  /**
+   * Set when a setting is unusable: each line names the setting and says why. Nothing is sent while it is set, so a
+   * typo never silently changes what the gateway receives.
+   */
   readonly problem?: string;
 }
+
+const ROUTINGS = ['priority', 'cost', 'latency', 'balanced'] as const;
+const RESERVED_BODY_KEYS = ['model', 'messages', 'stream'];
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_HEADERS = ['authorization', 'content-type', 'content-length', 'host'];
 
 /** Reads the settings once into a checked snapshot; the only place that knows the setting names. */
 export function readConfiguration(): ChatConfiguration {
   const config = vscode.workspace.getConfiguration(SECTION);
+  const problems: string[] = [];
+  const setting = (name: string, reason: string) => problems.push(vscode.l10n.t('The setting {0}.{1} {2}', SECTION, name, reason));
+
   const baseUrl = (config.get<string>('baseUrl') ?? '').trim();
+  const baseUrlReason = baseUrlProblem(baseUrl);
+  if (baseUrlReason) setting('baseUrl', baseUrlReason);
   const model = (config.get<string>('model') ?? '').trim();
-  const problem = baseUrlProblem(baseUrl) ?? modelProblem(model);
-  return problem ? { baseUrl, model, problem } : { baseUrl, model };
+  if (!model) setting('model', vscode.l10n.t('is empty: enter a model id such as openai/gpt-4o.'));
+
+  const { parameters, problems: parameterProblems } = readGenerationParameters({
+    temperature: config.get('temperature'),
+    topP: config.get('topP'),
+    maxTokens: config.get('maxTokens'),
+    presencePenalty: config.get('presencePenalty'),
+    frequencyPenalty: config.get('frequencyPenalty'),
+    seed: config.get('seed'),
+    stop: config.get('stop'),
+    reasoningEffort: config.get('reasoningEffort'),
+  });
+  for (const { field, reason } of parameterProblems) setting(field, reason);
+
+  const provider = readProvider(config, setting);
+  const modelOverride = readModelOverride(config.get('modelOverrides'), model, setting);
+  const extraBody = readExtraBody(config.get('extraBody'), setting);
+  const headers = readHeaders(config.get('headers'), setting);
+  const idleSeconds = config.get<number>('idleTimeoutSeconds') ?? 120;
+  if (typeof idleSeconds !== 'number' || !(idleSeconds >= 5)) setting('idleTimeoutSeconds', vscode.l10n.t('must be a number of seconds, at least 5.'));
+  const systemPrompt = config.get<string>('systemPrompt') ?? '';
+
+  return {
+    baseUrl,
+    model,
+    systemPrompt: typeof systemPrompt === 'string' ? systemPrompt : '',
+    parameters,
+    ...(provider ? { provider } : {}),
+    ...(modelOverride ? { modelOverride } : {}),
+    extraBody,
+    headers,
+    idleTimeoutMs: Math.max(5, Number(idleSeconds) || 120) * 1000,
+    ...(problems.length ? { problem: problems.join('\n') } : {}),
+  };
 }
+
+type Report = (name: string, reason: string) => void;
 
 function baseUrlProblem(baseUrl: string): string | undefined {
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    return vscode.l10n.t('The setting gatewayChat.baseUrl is not a URL: "{0}". Use the address of the gateway, like https://api.ofox.ai/v1.', baseUrl);
+    return vscode.l10n.t('is not a URL: "{0}". Use the address of the gateway, like https://api.ofox.ai/v1.', baseUrl);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return vscode.l10n.t('The setting gatewayChat.baseUrl must start with https:// or http://, not {0}', url.protocol);
+    return vscode.l10n.t('must start with https:// or http://, not {0}', url.protocol);
   }
   if (url.username || url.password) {
-    return vscode.l10n.t('The setting gatewayChat.baseUrl must not contain a user name or password: use Gateway Chat: Set API Key.');
+    return vscode.l10n.t('must not contain a user name or password: use Gateway Chat: Set API Key.');
   }
   return undefined;
 }
 
-function modelProblem(model: string): string | undefined {
-  return model ? undefined : vscode.l10n.t('The setting gatewayChat.model is empty: enter a model id such as openai/gpt-4o.');
+function readProvider(config: vscode.WorkspaceConfiguration, report: Report): ProviderPreferences | undefined {
+  const routing = config.get<string>('routing') ?? 'default';
+  const fallback = config.get<unknown>('fallbackModels') ?? [];
+  let chosenRouting: ProviderPreferences['routing'];
+  if (routing !== 'default') {
+    if ((ROUTINGS as readonly string[]).includes(routing)) chosenRouting = routing as ProviderPreferences['routing'];
+    else report('routing', vscode.l10n.t('must be one of default, {0} (got "{1}").', ROUTINGS.join(', '), String(routing)));
+  }
+  let models: string[] = [];
+  if (!Array.isArray(fallback) || fallback.some((item) => typeof item !== 'string' || !item.trim())) {
+    report('fallbackModels', vscode.l10n.t('must be a list of model ids.'));
+  } else {
+    models = fallback.map((item: string) => item.trim());
+  }
+  if (!chosenRouting && models.length === 0) return undefined;
+  return { ...(chosenRouting ? { routing: chosenRouting } : {}), ...(models.length ? { fallback: models } : {}) };
+}
+
+function readModelOverride(value: unknown, model: string, report: Report): Partial<ModelProfile> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) {
+    report('modelOverrides', vscode.l10n.t('must be an object keyed by model id.'));
+    return undefined;
+  }
+  // An exact key wins; otherwise the longest "prefix*" key that matches.
+  const keys = Object.keys(value).filter((key) => key === model || (key.endsWith('*') && model.startsWith(key.slice(0, -1))));
+  keys.sort((a, b) => (a === model ? -1 : b === model ? 1 : b.length - a.length));
+  const key = keys[0];
+  if (key === undefined) return undefined;
+  const entry = value[key];
+  if (!isPlainObject(entry)) {
+    report('modelOverrides', vscode.l10n.t('entry "{0}" must be an object.', key));
+    return undefined;
+  }
+  const override: { -readonly [K in keyof ModelProfile]?: ModelProfile[K] } = {};
+  if (entry.maxTokensField !== undefined) {
+    if (entry.maxTokensField === 'max_tokens' || entry.maxTokensField === 'max_completion_tokens') override.maxTokensField = entry.maxTokensField;
+    else report('modelOverrides', vscode.l10n.t('entry "{0}": maxTokensField must be max_tokens or max_completion_tokens.', key));
+  }
+  if (entry.supportsTemperature !== undefined) {
+    if (typeof entry.supportsTemperature === 'boolean') override.supportsTemperature = entry.supportsTemperature;
+    else report('modelOverrides', vscode.l10n.t('entry "{0}": supportsTemperature must be true or false.', key));
+  }
+  return Object.keys(override).length ? override : undefined;
+}
+
+function readExtraBody(value: unknown, report: Report): Readonly<Record<string, unknown>> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) {
+    report('extraBody', vscode.l10n.t('must be a JSON object.'));
+    return {};
+  }
+  const reserved = Object.keys(value).filter((key) => RESERVED_BODY_KEYS.includes(key));
+  if (reserved.length) report('extraBody', vscode.l10n.t('cannot set {0}: these come from the chat itself.', reserved.join(', ')));
+  return value;
+}
+
+function readHeaders(value: unknown, report: Report): Readonly<Record<string, string>> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) {
+    report('headers', vscode.l10n.t('must be an object of header names and values.'));
+    return {};
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, headerValue] of Object.entries(value)) {
+    if (!HEADER_NAME.test(name)) report('headers', vscode.l10n.t('"{0}" is not a valid header name.', name));
+    else if (RESERVED_HEADERS.includes(name.toLowerCase())) report('headers', vscode.l10n.t('cannot set {0}: the extension sets it.', name));
+    else if (typeof headerValue !== 'string' || /[\r\n]/.test(headerValue)) report('headers', vscode.l10n.t('the value of {0} must be one line of text.', name));
+    else headers[name] = headerValue;
+  }
+  return headers;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function affectsChatConfiguration(event: vscode.ConfigurationChangeEvent): boolean {

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { GatewayError } from '../core/gatewayError';
-import type { ErrorAction, ErrorView } from '../shared/protocol';
+import type { PanelAction, ErrorView } from '../shared/protocol';
 import type { ChatConfiguration } from './configuration';
 
 /** Words for each failure: what happened, the gateway's own message, and what the user can do about it. */
 export function describeGatewayError(error: GatewayError, config: ChatConfiguration): ErrorView {
   const status = error.status ?? 0;
   const said = error.message;
-  const view = (title: string, advice: string, actions: ErrorAction[]): ErrorView => ({
+  const view = (title: string, advice: string, actions: PanelAction[]): ErrorView => ({
     title,
     detail: [said, advice].filter(Boolean).join('\n'),
     actions,
@@ -31,18 +31,26 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
       return view(
         vscode.l10n.t('Not found (404).'),
         vscode.l10n.t('Check the base URL ({0}) and the model ({1}) in the settings.', config.baseUrl, config.model),
-        ['openSettings', 'retry'],
+        ['selectModel', 'openSettings', 'retry'],
       );
     case 'rateLimited':
       return view(
         vscode.l10n.t('Rate limited by the gateway (429).'),
-        vscode.l10n.t('Wait a moment, then retry.'),
+        error.retryAfterMs !== undefined
+          ? vscode.l10n.t('The gateway asks to wait {0} before retrying.', formatWait(error.retryAfterMs))
+          : vscode.l10n.t('Wait a moment, then retry.'),
         ['retry'],
       );
     case 'badRequest':
       return view(vscode.l10n.t('The gateway refused the request ({0}).', status), '', ['openSettings', 'retry']);
     case 'serverError':
-      return view(vscode.l10n.t('The gateway failed ({0}).', status), vscode.l10n.t('This is usually temporary: retry.'), ['retry']);
+      return view(
+        vscode.l10n.t('The gateway failed ({0}).', status),
+        error.retryAfterMs !== undefined
+          ? vscode.l10n.t('The gateway asks to wait {0} before retrying.', formatWait(error.retryAfterMs))
+          : vscode.l10n.t('This is usually temporary: retry.'),
+        ['retry'],
+      );
     case 'network':
       return view(
         vscode.l10n.t('Could not reach {0}.', error.host),
@@ -57,5 +65,46 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
       return view(vscode.l10n.t('The reply could not be read.'), '', ['retry', 'showLog']);
     case 'interrupted':
       return view(vscode.l10n.t('The reply was interrupted.'), vscode.l10n.t('What arrived is kept above.'), ['retry', 'showLog']);
+    case 'timeout':
+      return error.timeoutPhase === 'idle'
+        ? view(
+            vscode.l10n.t('The gateway stopped sending for {0}.', formatWait(error.timeoutMs ?? 0)),
+            vscode.l10n.t('What arrived is kept above. The limit is the setting gatewayChat.idleTimeoutSeconds.'),
+            ['retry', 'openSettings'],
+          )
+        : view(
+            vscode.l10n.t('{0} did not answer within {1}.', error.host, formatWait(error.timeoutMs ?? 0)),
+            vscode.l10n.t('Check your connection, proxy settings and the base URL.'),
+            ['retry', 'openSettings', 'showLog'],
+          );
+    case 'redirected':
+      return view(
+        vscode.l10n.t('The gateway redirected the request to {0}; it was not sent there.', error.redirectHost ?? error.host),
+        vscode.l10n.t('Your API key is only sent to the base URL you configured. If the new address is right, put it in gatewayChat.baseUrl.'),
+        ['openSettings'],
+      );
   }
+}
+
+/** Words for a reply that ended for another reason than having said everything, or undefined for a normal end. */
+export function describeFinishReason(reason: string | undefined): string | undefined {
+  switch (reason) {
+    case undefined:
+    case 'stop':
+      return undefined;
+    case 'length':
+      return vscode.l10n.t('The reply reached the token limit and was cut off (finish reason "length").');
+    case 'content_filter':
+      return vscode.l10n.t("The gateway's content filter stopped the reply.");
+    case 'tool_calls':
+    case 'function_call':
+      return vscode.l10n.t('The model asked to call a tool, but tools are not enabled in this chat.');
+    default:
+      return vscode.l10n.t('The reply ended with finish reason "{0}".', reason);
+  }
+}
+
+export function formatWait(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds < 120 ? vscode.l10n.t('{0} s', seconds) : vscode.l10n.t('{0} min', Math.round(seconds / 60));
 }

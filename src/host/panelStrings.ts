@@ -21,5 +21,9 @@ export function panelStrings(): PanelStrings {
     finishedBecause: vscode.l10n.t('Finish reason'),
     tokens: vscode.l10n.t('tokens'),
     conversationLabel: vscode.l10n.t('Conversation'),
+    reasoning: vscode.l10n.t('Reasoning'),
+    cached: vscode.l10n.t('cached'),
+    reasoningTokens: vscode.l10n.t('reasoning'),
+    selectModel: vscode.l10n.t('Select Model'),
   };
 }

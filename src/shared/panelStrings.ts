@@ -21,6 +21,12 @@ export interface PanelStrings {
   readonly finishedBecause: string;
   readonly tokens: string;
   readonly conversationLabel: string;
+  readonly reasoning: string;
+  /** Shown after a number of tokens: "120 cached". */
+  readonly cached: string;
+  /** Shown after a number of tokens: "300 reasoning". */
+  readonly reasoningTokens: string;
+  readonly selectModel: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -42,4 +48,8 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'finishedBecause',
   'tokens',
   'conversationLabel',
+  'reasoning',
+  'cached',
+  'reasoningTokens',
+  'selectModel',
 ];

@@ -5,19 +5,21 @@
 
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
-/** What the panel can offer the user to do about an error. */
-export type ErrorAction = 'setApiKey' | 'openSettings' | 'retry' | 'showLog';
+/** Things the panel can ask the host to do for the user (from an error's buttons, a banner, the model chip). */
+export type PanelAction = 'setApiKey' | 'openSettings' | 'retry' | 'showLog' | 'selectModel';
 
 export interface ErrorView {
   readonly title: string;
   readonly detail: string;
-  readonly actions: readonly ErrorAction[];
+  readonly actions: readonly PanelAction[];
 }
 
 export interface UsageView {
   readonly promptTokens?: number;
   readonly completionTokens?: number;
   readonly totalTokens?: number;
+  readonly cachedTokens?: number;
+  readonly reasoningTokens?: number;
 }
 
 export interface MessageView {
@@ -30,6 +32,10 @@ export interface MessageView {
   readonly finishReason?: string;
   readonly usage?: UsageView;
   readonly error?: ErrorView;
+  /** The model's reasoning, shown apart from the reply. */
+  readonly reasoning?: string;
+  /** What is happening to the turn right now (a retry being waited out, say), or why it ended early. */
+  readonly notice?: string;
 }
 
 export interface PanelState {
@@ -46,6 +52,8 @@ export type HostToWebview =
   | { readonly type: 'snapshot'; readonly state: PanelState }
   | { readonly type: 'messageAdded'; readonly message: MessageView }
   | { readonly type: 'delta'; readonly messageId: string; readonly text: string }
+  | { readonly type: 'reasoningDelta'; readonly messageId: string; readonly text: string }
+  | { readonly type: 'notice'; readonly messageId: string; readonly text: string }
   | {
       readonly type: 'turnEnded';
       readonly messageId: string;
@@ -54,6 +62,7 @@ export type HostToWebview =
       readonly finishReason?: string;
       readonly usage?: UsageView;
       readonly error?: ErrorView;
+      readonly notice?: string;
     }
   | { readonly type: 'focusComposer' };
 
@@ -62,11 +71,11 @@ export type WebviewToHost =
   | { readonly type: 'send'; readonly text: string }
   | { readonly type: 'stop' }
   | { readonly type: 'newChat' }
-  | { readonly type: 'runAction'; readonly action: ErrorAction };
+  | { readonly type: 'runAction'; readonly action: PanelAction };
 
 export const MAX_PROMPT_LENGTH = 1_000_000;
 
-const ERROR_ACTIONS: ReadonlySet<string> = new Set<ErrorAction>(['setApiKey', 'openSettings', 'retry', 'showLog']);
+const PANEL_ACTIONS: ReadonlySet<string> = new Set<PanelAction>(['setApiKey', 'openSettings', 'retry', 'showLog', 'selectModel']);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -93,8 +102,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
         ? { type: 'send', text: value.text }
         : undefined;
     case 'runAction':
-      return only('action') && typeof value.action === 'string' && ERROR_ACTIONS.has(value.action)
-        ? { type: 'runAction', action: value.action as ErrorAction }
+      return only('action') && typeof value.action === 'string' && PANEL_ACTIONS.has(value.action)
+        ? { type: 'runAction', action: value.action as PanelAction }
         : undefined;
     default:
       return undefined;

@@ -1,5 +1,5 @@
 import type { PanelStrings } from '../shared/panelStrings';
-import type { ErrorAction, ErrorView, HostToWebview, MessageView, UsageView } from '../shared/protocol';
+import type { PanelAction, ErrorView, HostToWebview, MessageView, UsageView } from '../shared/protocol';
 import { el, icon } from './dom';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
@@ -8,6 +8,9 @@ interface RenderedMessage {
   readonly root: HTMLElement;
   readonly body: Text;
   readonly footer: HTMLElement;
+  readonly notice: HTMLElement;
+  /** Created when the first reasoning text arrives. */
+  reasoning?: Text;
 }
 
 /** Pixels from the bottom within which the view keeps following new text. */
@@ -24,7 +27,7 @@ export class ConversationView {
   constructor(
     private readonly container: HTMLElement,
     private readonly strings: PanelStrings,
-    private readonly onAction: (action: ErrorAction) => void,
+    private readonly onAction: (action: PanelAction) => void,
   ) {
     this.empty = el(
       'div',
@@ -47,6 +50,7 @@ export class ConversationView {
     this.empty.remove();
     const body = document.createTextNode(message.text);
     const footer = el('div', { className: 'message-footer' });
+    const notice = el('div', { className: 'message-notice', attrs: { role: 'status' } });
     const isUser = message.role === 'user';
     const root = el(
       'article',
@@ -56,11 +60,13 @@ export class ConversationView {
       },
       el('header', { className: 'message-header' }, icon(isUser ? 'account' : 'sparkle'), el('span', { text: isUser ? this.strings.you : this.strings.assistant })),
       el('div', { className: 'message-body' }, body),
+      notice,
       footer,
     );
-    const rendered = { root, body, footer };
+    const rendered: RenderedMessage = { root, body, footer, notice };
     this.rendered.set(message.id, rendered);
     this.container.append(root);
+    if (message.reasoning) this.appendReasoning(message.id, message.reasoning);
     this.applyStatus(rendered, message);
     if (follow) this.scrollToBottom();
   }
@@ -73,6 +79,28 @@ export class ConversationView {
     if (follow) this.scrollToBottom();
   }
 
+  /** Reasoning goes into a collapsed block above the reply, created on its first text. */
+  appendReasoning(messageId: string, text: string): void {
+    const message = this.rendered.get(messageId);
+    if (!message) return;
+    if (!message.reasoning) {
+      message.reasoning = document.createTextNode('');
+      const block = el(
+        'details',
+        { className: 'reasoning' },
+        el('summary', {}, icon('lightbulb'), el('span', { text: this.strings.reasoning })),
+        el('div', { className: 'reasoning-body' }, message.reasoning),
+      );
+      message.root.querySelector('.message-body')?.before(block);
+    }
+    message.reasoning.appendData(text);
+  }
+
+  showNotice(messageId: string, text: string): void {
+    const message = this.rendered.get(messageId);
+    if (message) message.notice.textContent = text;
+  }
+
   end(update: TurnEnded): void {
     const message = this.rendered.get(update.messageId);
     if (!message) return;
@@ -83,15 +111,16 @@ export class ConversationView {
 
   private applyStatus(
     message: RenderedMessage,
-    update: Pick<MessageView, 'status' | 'model' | 'usage' | 'finishReason' | 'error'>,
+    update: Pick<MessageView, 'status' | 'model' | 'usage' | 'finishReason' | 'error' | 'notice'>,
   ): void {
     message.root.dataset.status = update.status;
+    message.notice.textContent = update.notice ?? '';
     message.root.setAttribute('aria-busy', String(update.status === 'streaming'));
     const parts: Node[] = [];
     if (update.status === 'stopped') parts.push(el('span', { className: 'badge', text: this.strings.stopped }));
     if (update.status === 'interrupted') parts.push(el('span', { className: 'badge warning', text: this.strings.interrupted }));
     if (update.model) parts.push(el('span', { className: 'meta', text: update.model }));
-    const tokens = usageText(update.usage);
+    const tokens = usageText(update.usage, this.strings);
     if (tokens) parts.push(el('span', { className: 'meta', text: `${tokens} ${this.strings.tokens}` }));
     if (update.finishReason && update.finishReason !== 'stop') {
       parts.push(el('span', { className: 'meta', text: `${this.strings.finishedBecause}: ${update.finishReason}` }));
@@ -102,11 +131,12 @@ export class ConversationView {
   }
 
   private renderError(error: ErrorView): HTMLElement {
-    const labels: Record<ErrorAction, string> = {
+    const labels: Record<PanelAction, string> = {
       setApiKey: this.strings.setApiKey,
       openSettings: this.strings.openSettings,
       retry: this.strings.retry,
       showLog: this.strings.showLog,
+      selectModel: this.strings.selectModel,
     };
     const buttons = error.actions.map((action) => {
       const button = el('button', { className: 'secondary', text: labels[action], attrs: { type: 'button', 'data-action': action } });
@@ -132,9 +162,11 @@ export class ConversationView {
   }
 }
 
-function usageText(usage: UsageView | undefined): string {
+function usageText(usage: UsageView | undefined, strings: PanelStrings): string {
   if (!usage) return '';
-  const { promptTokens, completionTokens, totalTokens } = usage;
-  if (promptTokens !== undefined && completionTokens !== undefined) return `${promptTokens} → ${completionTokens}`;
-  return totalTokens !== undefined ? String(totalTokens) : '';
+  const { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens } = usage;
+  if (promptTokens === undefined || completionTokens === undefined) return totalTokens !== undefined ? String(totalTokens) : '';
+  const prompt = cachedTokens ? `${promptTokens} (${cachedTokens} ${strings.cached})` : String(promptTokens);
+  const completion = reasoningTokens ? `${completionTokens} (${reasoningTokens} ${strings.reasoningTokens})` : String(completionTokens);
+  return `${prompt} → ${completion}`;
 }

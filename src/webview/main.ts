@@ -1,6 +1,6 @@
 import './chat.css';
 import { PANEL_STRING_KEYS, type PanelStrings } from '../shared/panelStrings';
-import { assertNever, type ErrorAction, type HostToWebview, type PanelState } from '../shared/protocol';
+import { assertNever, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
 import { Composer } from './composer';
 import { ConversationView } from './conversationView';
 import { el, icon } from './dom';
@@ -17,7 +17,7 @@ const host = connectToHost();
 const strings = readStrings();
 let state: PanelState | undefined;
 
-const runAction = (action: ErrorAction) => host.postMessage({ type: 'runAction', action });
+const runAction = (action: PanelAction) => host.postMessage({ type: 'runAction', action });
 
 const banner = el('div', { className: 'banner-area' });
 const conversationElement = el('section', { className: 'conversation', attrs: { 'aria-label': strings.conversationLabel } });
@@ -27,7 +27,10 @@ const textarea = el('textarea', {
 });
 const sendButton = el('button', { attrs: { id: 'send', type: 'submit', title: strings.send, 'aria-label': strings.send } }, icon('send'));
 const stopButton = el('button', { attrs: { id: 'stop', type: 'button', title: strings.stop, 'aria-label': strings.stop } }, icon('debug-stop'));
+const modelButton = el('button', { className: 'model-chip', attrs: { id: 'model', type: 'button', title: strings.selectModel } });
+modelButton.addEventListener('click', () => runAction('selectModel'));
 const form = el('form', { className: 'composer' }, textarea, el('div', { className: 'composer-actions' }, stopButton, sendButton));
+const toolbar = el('div', { className: 'composer-toolbar' }, modelButton);
 const announcer = el('div', { className: 'visually-hidden', attrs: { 'aria-live': 'polite' } });
 
 const composer = new Composer(textarea, {
@@ -35,6 +38,11 @@ const composer = new Composer(textarea, {
     if (!state || state.streaming) return false;
     if (!state.hasApiKey) {
       runAction('setApiKey');
+      return false;
+    }
+    if (state.configProblem) {
+      // Nothing can be sent until the setting is fixed: keep the text and point at the banner that says why.
+      banner.querySelector<HTMLButtonElement>('#config-banner button')?.focus();
       return false;
     }
     host.postMessage({ type: 'send', text });
@@ -48,7 +56,7 @@ form.addEventListener('submit', (event) => {
   composer.submit();
 });
 stopButton.addEventListener('click', () => host.postMessage({ type: 'stop' }));
-document.body.append(el('main', { className: 'app' }, banner, conversationElement, form, announcer));
+document.body.append(el('main', { className: 'app' }, banner, conversationElement, toolbar, form, announcer));
 composer.text = host.getState()?.draft ?? '';
 
 function setStreaming(streaming: boolean): void {
@@ -76,6 +84,8 @@ function onMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'snapshot':
       state = message.state;
+      modelButton.replaceChildren(icon('symbol-class'), el('span', { text: message.state.model }));
+      modelButton.setAttribute('aria-label', `${strings.selectModel}: ${message.state.model}`);
       renderBanner(message.state);
       conversation.replaceAll(message.state.messages);
       setStreaming(message.state.streaming);
@@ -86,6 +96,12 @@ function onMessage(message: HostToWebview): void {
       return;
     case 'delta':
       conversation.appendText(message.messageId, message.text);
+      return;
+    case 'reasoningDelta':
+      conversation.appendReasoning(message.messageId, message.text);
+      return;
+    case 'notice':
+      conversation.showNotice(message.messageId, message.text);
       return;
     case 'turnEnded':
       conversation.end(message);

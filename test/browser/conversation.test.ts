@@ -203,4 +203,52 @@ describe('panel in Chromium: conversation', () => {
       await panel.send({ type: 'turnEnded', messageId: 'a1', status: 'done' });
       assert.equal(await panel.page.isVisible('button#send'), true);
     }));
+
+  it('shows reasoning in a collapsed block apart from the reply, and restores it from a snapshot', () =>
+    harness.withPanel({}, async (panel) => {
+      await startTurn(panel, 'Why is the sky blue?');
+      await panel.send(
+        { type: 'reasoningDelta', messageId: 'a1', text: 'Rayleigh scattering ' },
+        { type: 'reasoningDelta', messageId: 'a1', text: 'favours short wavelengths.' },
+        { type: 'delta', messageId: 'a1', text: 'Because blue light scatters more.' },
+      );
+      const reasoning = panel.page.locator('.message[data-id="a1"] details.reasoning');
+      assert.equal(await reasoning.count(), 1);
+      assert.equal(await reasoning.getAttribute('open'), null, 'reasoning starts collapsed');
+      assert.equal(await reasoning.locator('.reasoning-body').textContent(), 'Rayleigh scattering favours short wavelengths.');
+      assert.equal(await assistantBody(panel, 'a1').textContent(), 'Because blue light scatters more.');
+      await reasoning.locator('summary').click();
+      assert.equal(await reasoning.locator('.reasoning-body').isVisible(), true);
+
+      await panel.send(snapshot({ messages: [assistantMessage('a2', 'Answer', 'done', { reasoning: 'Thought' })] }));
+      assert.equal(await panel.page.locator('.message[data-id="a2"] .reasoning-body').textContent(), 'Thought');
+    }));
+
+  it('shows what happens to a turn (a retry being waited out) and why a reply ended early', () =>
+    harness.withPanel({}, async (panel) => {
+      await startTurn(panel);
+      await panel.send({ type: 'notice', messageId: 'a1', text: 'HTTP 503. Retrying in 2 s (attempt 1)…' });
+      const notice = panel.page.locator('.message[data-id="a1"] .message-notice');
+      assert.equal(await notice.textContent(), 'HTTP 503. Retrying in 2 s (attempt 1)…');
+      await panel.send({ type: 'notice', messageId: 'a1', text: '' }, { type: 'delta', messageId: 'a1', text: 'Hello' });
+      assert.equal(await notice.isVisible(), false);
+      await panel.send({
+        type: 'turnEnded',
+        messageId: 'a1',
+        status: 'done',
+        finishReason: 'length',
+        notice: 'The reply reached the token limit and was cut off.',
+      });
+      assert.equal(await notice.textContent(), 'The reply reached the token limit and was cut off.');
+      assert.equal(await assistantBody(panel, 'a1').textContent(), 'Hello');
+    }));
+
+  it('shows the model in use; clicking it asks the host to pick another', () =>
+    harness.withPanel({}, async (panel) => {
+      await panel.send(snapshot({ model: 'deepseek/deepseek-r1' }));
+      const chip = panel.page.locator('button#model');
+      assert.equal((await chip.textContent())?.trim(), 'deepseek/deepseek-r1');
+      await chip.click();
+      assert.deepEqual((await panel.posted()).at(-1), { type: 'runAction', action: 'selectModel' });
+    }));
 });

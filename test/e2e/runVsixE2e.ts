@@ -202,7 +202,7 @@ async function main(): Promise<Results> {
       const gw = gateway as FakeGateway;
       await d.typeInComposer(QUESTION);
       await d.press('Enter');
-      request = await gw.nextRequest(20_000);
+      request = await gw.nextChatRequest(20_000);
       await d.waitForPanelText('.message[data-role="user"] .message-body', QUESTION);
       await d.waitForPanelText('.message[data-role="assistant"] .message-body', ANSWER, 20_000);
       const deadline = Date.now() + 10_000;

@@ -22,6 +22,11 @@ export interface ScriptedReply {
   status?: number;
   headers?: Record<string, string>;
   steps: ReplyStep[];
+  /**
+   * Send the status line and headers only with the first written byte, not at once: a `wait` or `hold` before the
+   * first `write` is then a server that has not answered at all (no headers), as for a connect timeout.
+   */
+  holdHeaders?: boolean;
 }
 
 export interface RecordedRequest {
@@ -52,11 +57,13 @@ interface Waiter {
 export class FakeGateway {
   readonly requests: RecordedRequest[] = [];
   private readonly queue: ScriptedReply[] = [];
+  private readonly pathQueues = new Map<string, ScriptedReply[]>();
   private readonly sockets = new Set<Socket>();
   private readonly holds = new Set<() => void>();
   private readonly replies = new Set<AbortController>();
   private readonly waiters: Waiter[] = [];
   private taken = 0;
+  private chatTaken = 0;
   private closed = false;
 
   private constructor(
@@ -69,12 +76,13 @@ export class FakeGateway {
     return `http://127.0.0.1:${this.port}/v1`;
   }
 
-  static async start(): Promise<FakeGateway> {
+  /** Starts on a free port, or on `options.port` (a test that first needs that port to refuse connections). */
+  static async start(options: { port?: number } = {}): Promise<FakeGateway> {
     compileSchemas();
     const server = http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
@@ -96,6 +104,22 @@ export class FakeGateway {
     this.queue.push(...replies);
   }
 
+  /**
+   * Replies for the next requests to exactly this path (any method; a trailing slash is ignored), in order, taken
+   * before the default routes: a redirect target, a second API version, a scripted `GET /v1/models`.
+   */
+  enqueueAt(path: string, ...replies: ScriptedReply[]): void {
+    const route = normalizeRoute(path);
+    const queue = this.pathQueues.get(route) ?? [];
+    queue.push(...replies);
+    this.pathQueues.set(route, queue);
+  }
+
+  /** Replies for the next `GET /v1/models` requests (then the default list again). */
+  enqueueModels(...replies: ScriptedReply[]): void {
+    this.enqueueAt(MODELS_PATH, ...replies);
+  }
+
   /** The next request not yet taken by `nextRequest` (already-received ones first). */
   nextRequest(timeoutMs = 10_000): Promise<RecordedRequest> {
     if (this.taken < this.requests.length) return Promise.resolve(this.requests[this.taken++]);
@@ -112,6 +136,26 @@ export class FakeGateway {
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /** Every chat completion request received so far (POST …/chat/completions), oldest first. */
+  chatRequests(): RecordedRequest[] {
+    return this.requests.filter(isChatRequest);
+  }
+
+  /**
+   * The next chat completion request (POST …/chat/completions) not yet taken by this method, skipping everything else
+   * the client asks for (the model list it loads when the panel opens, say).
+   */
+  async nextChatRequest(timeoutMs = 10_000): Promise<RecordedRequest> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const chats = this.chatRequests();
+      if (this.chatTaken < chats.length) return chats[this.chatTaken++];
+      if (this.closed) throw new Error('FakeGateway: closed');
+      if (Date.now() > deadline) throw new Error(`FakeGateway: no chat request arrived within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Lets every current `hold` step continue. */
@@ -201,8 +245,8 @@ export class FakeGateway {
       if (res.destroyed || control.signal.aborted) return;
       res.writeHead(reply.status ?? 200, reply.headers ?? {});
       // The status line and headers go out at once (a stalled stream still has its headers), unless the reply
-      // starts by dropping the connection: then the client gets no HTTP answer at all.
-      if (reply.steps[0]?.kind !== 'destroy') res.flushHeaders();
+      // starts by dropping the connection (then the client gets no HTTP answer at all) or holds its headers.
+      if (reply.steps[0]?.kind !== 'destroy' && !reply.holdHeaders) res.flushHeaders();
       for (const step of reply.steps) {
         if (control.signal.aborted || res.destroyed) return;
         switch (step.kind) {
@@ -231,11 +275,13 @@ export class FakeGateway {
   }
 
   private replyFor(method: string, pathname: string, isChat: boolean): ScriptedReply {
-    const route = pathname.replace(/\/+$/, '');
+    const route = normalizeRoute(pathname);
+    const scripted = this.pathQueues.get(route)?.shift();
+    if (scripted) return scripted;
     if (method === 'POST' && route === CHAT_PATH) {
       return this.queue.shift() ?? errorReply(500, 'FakeGateway: no scripted reply for this request', { type: 'server_error' });
     }
-    if (method === 'GET' && route === MODELS_PATH) return modelsReply();
+    if (method === 'GET' && route === MODELS_PATH) return modelListReply(DEFAULT_MODEL_LIST);
     return errorReply(404, `Unknown request URL: ${method} ${pathname}. Please check the URL for typos.`, {
       type: 'invalid_request_error',
       code: isChat ? 'unknown_url' : 'not_found',
@@ -254,6 +300,10 @@ export class FakeGateway {
       signal.addEventListener('abort', resume, { once: true });
     });
   }
+}
+
+function normalizeRoute(path: string): string {
+  return path.replace(/\/+$/, '') || '/';
 }
 
 function parseBody(raw: string): unknown {
@@ -426,19 +476,25 @@ export function jsonCompletionReply(text: string, options: { model?: string } = 
   };
 }
 
-function modelsReply(): ScriptedReply {
-  const created = 1_715_367_049;
-  const body = {
-    object: 'list',
-    data: [
-      { id: 'openai/gpt-4o', object: 'model', created, owned_by: 'openai' },
-      { id: 'openai/gpt-4o-mini', object: 'model', created, owned_by: 'openai' },
-      { id: 'anthropic/claude-sonnet-4.5', object: 'model', created, owned_by: 'anthropic' },
-    ],
-  };
+const MODEL_CREATED = 1_715_367_049;
+const DEFAULT_MODEL_LIST = [
+  { id: 'openai/gpt-4o', object: 'model', created: MODEL_CREATED, owned_by: 'openai' },
+  { id: 'openai/gpt-4o-mini', object: 'model', created: MODEL_CREATED, owned_by: 'openai' },
+  { id: 'anthropic/claude-sonnet-4.5', object: 'model', created: MODEL_CREATED, owned_by: 'anthropic' },
+];
+
+/**
+ * A `GET /models` answer: `{object:"list", data}` with the given entries as they are (plain OpenAI entries, OpenRouter
+ * metadata, or deliberately malformed ones).
+ */
+export function modelListReply(data: readonly unknown[], options: { headers?: Record<string, string> } = {}): ScriptedReply {
   return {
     status: 200,
-    headers: { 'content-type': 'application/json' },
-    steps: [{ kind: 'write', data: JSON.stringify(body) }],
+    headers: { 'content-type': 'application/json', ...options.headers },
+    steps: [{ kind: 'write', data: JSON.stringify({ object: 'list', data }) }],
   };
+}
+
+function isChatRequest(request: RecordedRequest): boolean {
+  return request.method === 'POST' && /\/chat\/completions\/?$/.test(request.path);
 }

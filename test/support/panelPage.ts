@@ -56,6 +56,10 @@ export const ENGLISH_STRINGS: PanelStrings = {
   finishedBecause: 'Finish reason',
   tokens: 'tokens',
   conversationLabel: 'Conversation',
+  reasoning: 'Reasoning',
+  cached: 'cached',
+  reasoningTokens: 'reasoning',
+  selectModel: 'Select Model',
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chatCompletionsUrl, streamChatCompletion, type ChatClientOptions } from '../../src/core/chatClient';
 import { buildChatRequest } from '../../src/core/chatRequest';
-import type { ChatCompletionRequest, ChatEvent } from '../../src/core/chatTypes';
+import type { ChatEvent } from '../../src/core/chatTypes';
 import type { GatewayErrorKind } from '../../src/core/gatewayError';
+import { API_KEY, collect, errorOf, instantClock, request, retriesOf, unusedPort, withTimeout } from './clientHelpers';
 import {
   errorReply,
   FakeGateway,
@@ -15,35 +14,15 @@ import {
 } from '../support/fakeGateway';
 import { decodePieces, listSseFixtures, mergeText, readSseFixture, summarize } from './helpers';
 
-const API_KEY = 'sk-test-4f9a8b7c6d5e4f3a2b1c';
-
-function request(text = 'Hello?'): ChatCompletionRequest {
-  return buildChatRequest({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: text }] });
-}
-
-async function collect(
-  options: ChatClientOptions,
-  body: ChatCompletionRequest = request(),
-  signal: AbortSignal = new AbortController().signal,
-): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of streamChatCompletion(options, body, signal)) events.push(event);
-  return events;
-}
-
-function errorOf(events: readonly ChatEvent[]) {
-  const last = events[events.length - 1];
-  assert.ok(last && last.type === 'error', `expected a final error event, got ${JSON.stringify(events)}`);
-  return last.error;
-}
-
 describe('streamChatCompletion against a fake gateway', () => {
   let gateway: FakeGateway;
   let options: ChatClientOptions;
+  let clock: ReturnType<typeof instantClock>;
 
   beforeEach(async () => {
     gateway = await FakeGateway.start();
-    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY };
+    clock = instantClock();
+    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock };
   });
 
   afterEach(async () => {
@@ -105,14 +84,19 @@ describe('streamChatCompletion against a fake gateway', () => {
     [500, 'serverError', 'The server had an error while processing your request. Sorry about that!', undefined],
   ];
   for (const [status, kind, message, code] of statusCases) {
-    it(`turns HTTP ${status} into a '${kind}' error with the gateway’s own message`, async () => {
-      gateway.enqueue(errorReply(status, message, code ? { code } : {}));
-      const error = errorOf(await collect(options));
+    const retryable = status === 429 || status >= 500;
+    it(`turns HTTP ${status} into a '${kind}' error with the gateway’s own message${retryable ? ' (after 2 retries)' : ', not retried'}`, async () => {
+      const attempts = retryable ? 3 : 1;
+      for (let i = 0; i < attempts; i++) gateway.enqueue(errorReply(status, message, code ? { code } : {}));
+      const events = await collect(options);
+      const error = errorOf(events);
       assert.equal(error.kind, kind);
       assert.equal(error.status, status);
       assert.equal(error.message, message);
       assert.equal(error.host, `127.0.0.1:${gateway.port}`);
       if (code) assert.equal(error.code, code);
+      assert.equal(gateway.requests.length, attempts);
+      assert.equal(retriesOf(events).length, attempts - 1);
     });
   }
 
@@ -123,6 +107,7 @@ describe('streamChatCompletion against a fake gateway', () => {
   });
 
   it('uses a short line from a non-JSON error body and never echoes an HTML page', async () => {
+    options = { ...options, maxRetries: 0 };
     gateway.enqueue(
       { status: 502, headers: { 'content-type': 'text/plain' }, steps: [{ kind: 'write', data: 'Bad Gateway' }] },
       {
@@ -142,7 +127,7 @@ describe('streamChatCompletion against a fake gateway', () => {
 
   it('reports a refused connection as a network error that names the host', async () => {
     const closedPort = await unusedPort();
-    const events = await collect({ ...options, baseUrl: `http://127.0.0.1:${closedPort}/v1` });
+    const events = await collect({ ...options, maxRetries: 0, baseUrl: `http://127.0.0.1:${closedPort}/v1` });
     assert.equal(events.length, 1);
     const error = errorOf(events);
     assert.equal(error.kind, 'network');
@@ -193,16 +178,24 @@ describe('streamChatCompletion against a fake gateway', () => {
     assert.equal(error.message, 'No endpoints found for this model');
   });
 
-  it('never carries the key to another origin when the gateway redirects', async () => {
+  it('never carries the key to another origin when the gateway redirects, and names the target', async () => {
     const other = await FakeGateway.start();
     try {
       gateway.enqueue({ status: 307, headers: { location: `${other.baseUrl}/chat/completions` }, steps: [] });
       other.enqueue(errorReply(401, 'You must provide an API key.'));
-      await collect(options);
+      const events = await collect(options);
       for (const received of other.requests) {
         assert.equal(received.headers.authorization, undefined);
         assert.ok(!JSON.stringify(received.headers).includes(API_KEY));
       }
+      assert.equal(other.requests.length, 0, 'the request is not sent to the other origin at all');
+      assert.equal(events.length, 1);
+      const error = errorOf(events);
+      assert.equal(error.kind, 'redirected');
+      assert.equal(error.status, 307);
+      assert.equal(error.redirectHost, `127.0.0.1:${other.port}`);
+      assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${other.port}`));
+      assert.equal(gateway.requests.length, 1, 'a refused redirect is not retried');
     } finally {
       await other.close();
     }
@@ -221,7 +214,7 @@ describe('streamChatCompletion against a fake gateway', () => {
 
   it('reports a connection dropped before any answer as a network error', async () => {
     gateway.enqueue({ steps: [{ kind: 'destroy' }] });
-    const events = await collect(options);
+    const events = await collect({ ...options, maxRetries: 0 });
     assert.equal(events.length, 1);
     const error = errorOf(events);
     assert.equal(error.kind, 'network');
@@ -318,25 +311,3 @@ describe('streamChatCompletion against a fake gateway', () => {
     }
   });
 });
-
-async function unusedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -99,4 +99,80 @@ describe('Conversation', () => {
     );
     assert.deepEqual(validateChatCompletionRequest(JSON.parse(JSON.stringify(body))), []);
   });
+
+  it('keeps a reply’s reasoning and tool calls, and sends the calls back with their results', () => {
+    const conversation = new Conversation();
+    conversation.addUserMessage('Weather in Paris?');
+    const reply = conversation.startAssistantMessage();
+    reply.reasoning = 'I should call the weather tool.';
+    reply.toolCalls = [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }];
+    reply.status = 'done';
+    conversation.addToolResult(reply.id, 'call_1', '{"temp":18}');
+    const answer = conversation.startAssistantMessage();
+    answer.text = '18 °C in Paris.';
+    answer.status = 'done';
+    conversation.addUserMessage('And tomorrow?');
+
+    const context = conversation.contextMessages();
+    assert.deepEqual(context, [
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        reasoning_content: 'I should call the weather tool.',
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"temp":18}' },
+      { role: 'assistant', content: '18 °C in Paris.' },
+      { role: 'user', content: 'And tomorrow?' },
+    ]);
+    const body = JSON.parse(JSON.stringify(buildChatRequest({ model: 'openai/gpt-4o', messages: context })));
+    assert.deepEqual(validateChatCompletionRequest(body), []);
+    assert.ok(!JSON.stringify(body).includes('reasoning_content'), 'reasoning is not sent back by default');
+  });
+
+  it('does not send tool calls that have no result (the API refuses unanswered calls)', () => {
+    const conversation = new Conversation();
+    conversation.addUserMessage('Q1');
+    const reply = conversation.startAssistantMessage();
+    reply.text = 'Checking…';
+    reply.toolCalls = [{ id: 'call_x', type: 'function', function: { name: 'f', arguments: '{}' } }];
+    reply.status = 'stopped';
+    const silent = conversation.startAssistantMessage();
+    silent.toolCalls = [{ id: 'call_y', type: 'function', function: { name: 'f', arguments: '{}' } }];
+    silent.status = 'done';
+    conversation.addUserMessage('Q2');
+    assert.deepEqual(conversation.contextMessages(), [
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'Checking…' },
+      { role: 'user', content: 'Q2' },
+    ]);
+  });
+
+  it('sends attached images after the text of a user message', () => {
+    const conversation = new Conversation();
+    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    conversation.addUserMessage('What is this?', [{ url: png, detail: 'high' }, { url: 'https://example.com/b.jpg' }]);
+    conversation.addUserMessage('', [{ url: 'https://example.com/c.webp' }]);
+    const context = conversation.contextMessages();
+    assert.deepEqual(context, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: png, detail: 'high' } },
+          { type: 'image_url', image_url: { url: 'https://example.com/b.jpg' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/c.webp' } }] },
+    ]);
+    const body = JSON.parse(JSON.stringify(buildChatRequest({ model: 'google/gemini-3-flash-preview', messages: context })));
+    assert.deepEqual(validateChatCompletionRequest(body), []);
+  });
+
+  it('refuses a tool result for a message that is not an assistant reply', () => {
+    const conversation = new Conversation();
+    const question = conversation.addUserMessage('Q');
+    assert.throws(() => conversation.addToolResult(question.id, 'call_1', 'x'), /No assistant message/);
+    assert.throws(() => conversation.addToolResult('missing', 'call_1', 'x'), /No assistant message/);
+  });
 });

@@ -17,7 +17,9 @@ function runtimeStrings(): Set<string> {
   const found = new Set<string>();
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const text = fs.readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) found.add(match[1].replace(/\\(.)/g, '$1'));
+    for (const match of text.matchAll(/l10n\.t\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")/g)) {
+      found.add((match[1] ?? match[2]).replace(/\\(.)/g, '$1'));
+    }
   }
   return found;
 }

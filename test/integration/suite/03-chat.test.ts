@@ -44,7 +44,7 @@ describe('Chat round trip in the panel', function () {
   it('streams the reply to a question typed in the composer and sent with Enter', async () => {
     gateway.enqueue(sseReply(['The capital', ' of France', ' is Paris.'], { delayMs: 40, model: 'openai/gpt-4o-mini' }));
     await ask(firstQuestion);
-    const request = await gateway.nextRequest(15_000);
+    const request = await gateway.nextChatRequest(15_000);
 
     await ui.waitForPanelText(sel.userBody, firstQuestion);
     const text = await waitForLastAssistant('done');
@@ -68,7 +68,7 @@ describe('Chat round trip in the panel', function () {
     const second = 'And of Italy?';
     gateway.enqueue(sseReply(['Rome.'], { model: 'openai/gpt-4o-mini' }));
     await ask(second);
-    const request = await gateway.nextRequest(15_000);
+    const request = await gateway.nextChatRequest(15_000);
     assert.equal((await waitForLastAssistant('done')).trim(), 'Rome.');
     assert.deepEqual(request.schemaErrors, []);
     const turns = messagesOf(request.body)
@@ -84,14 +84,15 @@ describe('Chat round trip in the panel', function () {
   });
 
   it('Shift+Enter adds a newline instead of sending', async () => {
+    const before = gateway.chatRequests().length;
     await ui.typeInComposer('first line');
     await ui.press('Shift+Enter');
     await ui.typeInComposer('second line');
-    assert.equal(gateway.requests.length, 2, 'Shift+Enter sent the message');
+    assert.equal(gateway.chatRequests().length, before, 'Shift+Enter sent the message');
     assert.match(await ui.composerValue(), /first line\n\s*second line/);
     gateway.enqueue(sseReply(['Got both lines.']));
     await ui.press('Enter');
-    const request = await gateway.nextRequest(15_000);
+    const request = await gateway.nextChatRequest(15_000);
     const messages = messagesOf(request.body);
     assert.match(contentText(messages[messages.length - 1].content), /first line\n\s*second line/);
     await waitForLastAssistant('done');
@@ -101,7 +102,7 @@ describe('Chat round trip in the panel', function () {
     await newChat();
     gateway.enqueue(sseReply(['Fresh start.']));
     await ask('Hello again');
-    const request = await gateway.nextRequest(15_000);
+    const request = await gateway.nextChatRequest(15_000);
     await waitForLastAssistant('done');
     const turns = messagesOf(request.body).filter((m) => m.role === 'user' || m.role === 'assistant');
     assert.deepEqual(turns.map((m) => contentText(m.content)), ['Hello again']);
@@ -118,7 +119,7 @@ describe('Chat round trip in the panel', function () {
     ];
     gateway.enqueue(sseReply(answer, { delayMs: 20, model: 'openai/gpt-4o-mini' }));
     await ask('How do I reverse a list in Python?');
-    await gateway.nextRequest(15_000);
+    await gateway.nextChatRequest(15_000);
     const text = await waitForLastAssistant('done');
     assert.match(text, /numbers\[::-1\] returns a reversed copy/);
     assert.match(text, /reverses the list in place and returns None/);

@@ -42,17 +42,17 @@ describe('Stop mid-stream', function () {
     await gateway?.close();
   });
 
-  async function startHeldReply(): Promise<Awaited<ReturnType<FakeGateway['nextRequest']>>> {
+  async function startHeldReply(): Promise<Awaited<ReturnType<FakeGateway['nextChatRequest']>>> {
     gateway.enqueue(sseReply(['Counting: ', 'one, two, ', 'three, four', ' — never shown'], { holdAfter: 3 }));
     await ask('Count slowly to ten.');
-    const request = await gateway.nextRequest(15_000);
+    const request = await gateway.nextChatRequest(15_000);
     await ui.waitForPanelText(sel.assistantBody, 'Counting: one, two, three, four');
     assert.equal(await ui.attribute(sel.assistant, 'data-status', -1), 'streaming');
     await ui.waitFor(sel.stop, 'visible');
     return request;
   }
 
-  async function assertStopped(request: Awaited<ReturnType<FakeGateway['nextRequest']>>): Promise<void> {
+  async function assertStopped(request: Awaited<ReturnType<FakeGateway['nextChatRequest']>>): Promise<void> {
     await withTimeout(request.whenClientClosed, 10_000, 'the gateway never saw the connection close after Stop');
     assert.equal(request.clientClosedEarly, true);
     const text = await waitForLastAssistant('stopped');
@@ -79,7 +79,7 @@ describe('Stop mid-stream', function () {
     await assertStopped(request);
     gateway.enqueue(sseReply(['Back again.']));
     await ask('Are you there?');
-    await gateway.nextRequest(15_000);
+    await gateway.nextChatRequest(15_000);
     assert.equal((await waitForLastAssistant('done')).trim(), 'Back again.');
     assert.match(await lastAssistantText(), /Back again/);
   });

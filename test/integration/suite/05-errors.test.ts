@@ -93,18 +93,28 @@ describe('Errors shown in the conversation', function () {
     const partial = sseReply(['Half of ', 'an answer'], { finishReason: null, usage: false, done: false });
     gateway.enqueue({ ...partial, steps: [...partial.steps, { kind: 'wait', ms: 50 }, { kind: 'destroy' }] });
     await ask('Tell me everything.');
-    await withTimeout(gateway.nextRequest(15_000), 16_000, 'no request');
+    await withTimeout(gateway.nextChatRequest(15_000), 16_000, 'no request');
     const text = await waitForLastAssistant('interrupted');
     assert.match(text, /Half of an answer/);
     assert.match(await lastAssistantAllText(), /interrupted/i, 'the message does not tell the user it was interrupted');
   });
 
-  it('"Retry" on an error sends the question again and shows the answer', async () => {
-    await askAndGetError(errorReply(500, 'upstream overloaded', { type: 'server_error' }), 'Retry me');
+  it('a 5xx is retried automatically; when it persists, "Retry" sends the question again and shows the answer', async () => {
+    const chatRequests = () => gateway.chatRequests();
+    const before = chatRequests().length;
+    const overloaded = () => errorReply(503, 'upstream overloaded', { type: 'server_error', headers: { 'retry-after-ms': '50' } });
+    gateway.enqueue(overloaded(), overloaded());
+    const text = await askAndGetError(overloaded(), 'Retry me');
+    assert.match(text, /503/, `the error does not give the status: ${JSON.stringify(text)}`);
+    assert.equal(chatRequests().length - before, 3, 'expected the first try and two automatic retries');
     gateway.enqueue(sseReply(['Worked the second time.']));
     await ui.click(sel.errorAction('retry'));
-    const retried = await gateway.nextRequest(15_000);
-    assert.deepEqual(retried.schemaErrors, []);
     assert.match(await ui.waitForPanelText(sel.assistantBody, 'Worked the second time.'), /Worked/);
+    const retried = chatRequests().at(-1);
+    assert.ok(retried);
+    assert.equal(chatRequests().length - before, 4);
+    assert.deepEqual(retried.schemaErrors, []);
+    const lastUser = (retried.body as { messages: { role: string; content: string }[] }).messages.at(-1);
+    assert.deepEqual(lastUser, { role: 'user', content: 'Retry me' });
   });
 });

@@ -1,0 +1,147 @@
+/**
+ * The settings a user tunes reach the gateway in the shape the API expects; a setting that cannot work stops the
+ * request and says which setting is wrong; stalls and cross-origin redirects end in words the user understands.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { FakeGateway, sseReply } from '../../support/fakeGateway';
+import {
+  activate,
+  ask,
+  lastAssistantAllText,
+  messagesOf,
+  newChat,
+  sel,
+  setApiKeyThroughUi,
+  setConfig,
+  sleep,
+  waitForLastAssistant,
+} from './helpers';
+import * as ui from './ui';
+
+const TUNED = [
+  'temperature',
+  'maxTokens',
+  'systemPrompt',
+  'extraBody',
+  'headers',
+  'routing',
+  'fallbackModels',
+  'idleTimeoutSeconds',
+] as const;
+
+async function setSetting(name: (typeof TUNED)[number], value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('gatewayChat').update(name, value, vscode.ConfigurationTarget.Global);
+}
+
+describe('Settings, stalls and redirects', function () {
+  let gateway: FakeGateway;
+
+  before(async function () {
+    ui.requireUi(this);
+    await activate();
+    gateway = await FakeGateway.start();
+    await setConfig('baseUrl', gateway.baseUrl);
+    await setConfig('model', 'openai/gpt-4o-mini');
+    await ui.openChatView();
+    if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi();
+    await ui.waitFor(sel.noKeyBanner, 'hidden');
+  });
+
+  beforeEach(async () => {
+    await setConfig('baseUrl', gateway.baseUrl);
+    await setConfig('model', 'openai/gpt-4o-mini');
+    await newChat();
+  });
+
+  afterEach(async () => {
+    for (const name of TUNED) await setSetting(name, undefined);
+  });
+
+  after(async () => {
+    await gateway?.close();
+  });
+
+  it('sends the tuned settings: sampling, system prompt, routing, extra body fields and headers', async () => {
+    await setSetting('temperature', 0.3);
+    await setSetting('maxTokens', 200);
+    await setSetting('systemPrompt', 'Answer in one sentence.');
+    await setSetting('extraBody', { top_k: 5 });
+    await setSetting('headers', { 'X-Team': 'blue' });
+    await setSetting('routing', 'cost');
+    await setSetting('fallbackModels', ['deepseek/deepseek-chat']);
+    gateway.enqueue(sseReply(['Tuned.']));
+    await ask('What is a monad?');
+    const request = await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const body = request.body as Record<string, unknown>;
+    assert.equal(body.temperature, 0.3);
+    assert.equal(body.max_tokens, 200);
+    assert.equal(body.top_k, 5);
+    assert.deepEqual(body.provider, { routing: 'cost', fallback: ['deepseek/deepseek-chat'] });
+    assert.deepEqual(messagesOf(body)[0], { role: 'system', content: 'Answer in one sentence.' });
+    assert.equal(request.headers['x-team'], 'blue');
+    assert.deepEqual(request.schemaErrors, []);
+  });
+
+  it('a reasoning model gets max_completion_tokens and no temperature', async () => {
+    await setConfig('model', 'openai/o3-mini');
+    await setSetting('temperature', 0.3);
+    await setSetting('maxTokens', 200);
+    gateway.enqueue(sseReply(['Reasoned.'], { model: 'openai/o3-mini' }));
+    await ask('Prove it.');
+    const request = await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const body = request.body as Record<string, unknown>;
+    assert.equal(body.max_completion_tokens, 200);
+    assert.equal('max_tokens' in body, false);
+    assert.equal('temperature' in body, false);
+    assert.deepEqual(request.schemaErrors, []);
+  });
+
+  it('an invalid setting stops the request and names the setting and the reason', async () => {
+    const before = gateway.chatRequests().length;
+    await setSetting('temperature', 3);
+    await ui.waitFor('#config-banner', 'visible');
+    const banner = await ui.panelText('#config-banner');
+    assert.match(banner, /gatewayChat\.temperature/);
+    assert.match(banner, /0 to 2/);
+    await ask('Will this be sent?');
+    await sleep(1000);
+    assert.equal(gateway.chatRequests().length, before, 'a request went out');
+    await setSetting('temperature', undefined);
+    await ui.waitFor('#config-banner', 'hidden');
+  });
+
+  it('a gateway that stops sending mid-reply is given up after the idle timeout; the partial text stays', async () => {
+    await setSetting('idleTimeoutSeconds', 5);
+    gateway.enqueue(sseReply(['The first half ', 'of the answer'], { holdAfter: 2 }));
+    await ask('Tell me slowly.');
+    const request = await gateway.nextChatRequest(15_000);
+    await ui.waitForPanelText(sel.assistantBody, 'of the answer');
+    const text = await waitForLastAssistant('error', 20_000);
+    assert.match(text, /The first half of the answer/);
+    assert.match(await lastAssistantAllText(), /stopped sending for 5 s/i);
+    await request.whenClientClosed;
+    gateway.release();
+  });
+
+  it('a redirect to another host is refused: the key is never sent there', async () => {
+    const other = await FakeGateway.start();
+    try {
+      gateway.enqueue({
+        status: 307,
+        headers: { location: `${other.baseUrl}/chat/completions` },
+        steps: [{ kind: 'write', data: '' }],
+      });
+      await ask('Where does this go?');
+      await waitForLastAssistant('error');
+      const text = await lastAssistantAllText();
+      assert.match(text, /redirected/i);
+      assert.match(text, new RegExp(`127\\.0\\.0\\.1:${other.port}`));
+      assert.equal(other.requests.length, 0, 'the other host received a request');
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -1,0 +1,479 @@
+/**
+ * Faults against the local fake gateway: retries (and when not to), timeouts, redirects, extra headers and
+ * redaction. Timeouts are tens of milliseconds and retry waits are instant (an injected clock), so the suite stays
+ * fast; nothing here asserts how fast anything is.
+ */
+import { strict as assert } from 'node:assert';
+import { streamChatCompletion, type ChatClientOptions } from '../../src/core/chatClient';
+import type { ChatEvent } from '../../src/core/chatTypes';
+import { systemClock } from '../../src/core/retryPolicy';
+import { errorReply, FakeGateway, sseReply, type ReplyStep, type ScriptedReply } from '../support/fakeGateway';
+import {
+  API_KEY,
+  collect,
+  errorOf,
+  instantClock,
+  recordingLogger,
+  request,
+  retriesOf,
+  unusedPort,
+  withTimeout,
+} from './clientHelpers';
+import { summarize } from './helpers';
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8' };
+
+function rateLimited(headers: Record<string, string>): ScriptedReply {
+  return errorReply(429, 'Rate limit reached for requests.', { code: 'rate_limit_exceeded', headers });
+}
+
+describe('streamChatCompletion: retries before the first byte', () => {
+  let gateway: FakeGateway;
+  let clock: ReturnType<typeof instantClock>;
+  let options: ChatClientOptions;
+
+  beforeEach(async () => {
+    gateway = await FakeGateway.start();
+    clock = instantClock();
+    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock };
+  });
+
+  afterEach(async () => {
+    await gateway.close();
+  });
+
+  it('waits retry-after-ms on a 429, says so, then streams the reply', async () => {
+    gateway.enqueue(rateLimited({ 'retry-after-ms': '1500', 'retry-after': '30' }), sseReply(['Hello', ' again']));
+    const events = await collect(options);
+    assert.deepEqual(retriesOf(events), [{ type: 'retrying', attempt: 1, delayMs: 1500, reason: 'HTTP 429: Rate limit reached for requests.' }]);
+    assert.equal(events[0].type, 'retrying', 'the retry is announced before anything else');
+    assert.deepEqual(clock.sleeps, [1500]);
+    const summary = summarize(events);
+    assert.equal(summary.text, 'Hello again');
+    assert.equal(summary.errorKind, undefined);
+    assert.equal(gateway.requests.length, 2);
+    assert.deepEqual(gateway.requests[1].body, gateway.requests[0].body, 'the same request is sent again');
+    assert.equal(gateway.requests[1].headers.authorization, `Bearer ${API_KEY}`);
+  });
+
+  it('waits Retry-After given in seconds', async () => {
+    gateway.enqueue(rateLimited({ 'retry-after': '2' }), sseReply(['ok']));
+    const events = await collect(options);
+    assert.deepEqual(clock.sleeps, [2000]);
+    assert.equal(summarize(events).text, 'ok');
+  });
+
+  it('waits until a Retry-After HTTP date', async () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    options = { ...options, clock: (clock = instantClock(() => now)) };
+    gateway.enqueue(rateLimited({ 'retry-after': new Date(now + 3000).toUTCString() }), sseReply(['ok']));
+    const events = await collect(options);
+    assert.deepEqual(clock.sleeps, [3000]);
+    assert.equal(summarize(events).text, 'ok');
+  });
+
+  it('does not wait out Retry-After: 3600, and reports when to try again', async () => {
+    gateway.enqueue(rateLimited({ 'retry-after': '3600' }), sseReply(['never']));
+    const logger = recordingLogger();
+    const events = await collect({ ...options, logger });
+    assert.equal(events.length, 1);
+    const error = errorOf(events);
+    assert.equal(error.kind, 'rateLimited');
+    assert.equal(error.retryAfterMs, 3_600_000);
+    assert.deepEqual(clock.sleeps, []);
+    assert.equal(gateway.requests.length, 1);
+    assert.ok(logger.lines.some((line) => /asked to wait 3600 s/.test(line)), logger.lines.join('\n'));
+  });
+
+  it('retries a 503 once and streams the reply: exactly two requests', async () => {
+    gateway.enqueue(errorReply(503, 'The engine is currently overloaded.'), sseReply(['Back', ' online']));
+    const events = await collect(options);
+    const retries = retriesOf(events);
+    assert.equal(retries.length, 1);
+    assert.equal(retries[0].attempt, 1);
+    assert.equal(retries[0].delayMs, 500, 'exponential backoff starts at 0.5 s (no jitter with random() = 0)');
+    assert.match(retries[0].reason, /503/);
+    assert.equal(summarize(events).text, 'Back online');
+    assert.equal(gateway.requests.length, 2);
+  });
+
+  it('gives up after two retries with growing waits and reports the last error', async () => {
+    for (let i = 0; i < 4; i++) gateway.enqueue(errorReply(502, `Provider down (${i})`));
+    const events = await collect(options);
+    assert.deepEqual(
+      retriesOf(events).map((event) => [event.attempt, event.delayMs]),
+      [
+        [1, 500],
+        [2, 1000],
+      ],
+    );
+    const error = errorOf(events);
+    assert.equal(error.kind, 'serverError');
+    assert.equal(error.message, 'Provider down (2)');
+    assert.equal(gateway.requests.length, 3);
+  });
+
+  it('honours maxRetries', async () => {
+    for (let i = 0; i < 3; i++) gateway.enqueue(errorReply(500, 'boom'));
+    const events = await collect({ ...options, maxRetries: 1 });
+    assert.equal(retriesOf(events).length, 1);
+    assert.equal(gateway.requests.length, 2);
+  });
+
+  it('does not retry a 503 with x-should-retry: false', async () => {
+    gateway.enqueue(errorReply(503, 'Maintenance', { headers: { 'x-should-retry': 'false' } }), sseReply(['never']));
+    const events = await collect(options);
+    assert.equal(events.length, 1);
+    assert.equal(errorOf(events).kind, 'serverError');
+    assert.equal(gateway.requests.length, 1);
+  });
+
+  it('retries a 400 with x-should-retry: true', async () => {
+    gateway.enqueue(errorReply(400, 'Try again', { headers: { 'x-should-retry': 'true' } }), sseReply(['ok']));
+    assert.equal(summarize(await collect(options)).text, 'ok');
+    assert.equal(gateway.requests.length, 2);
+  });
+
+  it('does not retry a 429 insufficient_quota', async () => {
+    gateway.enqueue(
+      errorReply(429, 'You exceeded your current quota, please check your plan and billing details.', {
+        type: 'insufficient_quota',
+        code: 'insufficient_quota',
+        headers: { 'retry-after': '1' },
+      }),
+      sseReply(['never']),
+    );
+    const events = await collect(options);
+    assert.equal(events.length, 1);
+    const error = errorOf(events);
+    assert.equal(error.kind, 'rateLimited');
+    assert.equal(error.code, 'insufficient_quota');
+    assert.equal(gateway.requests.length, 1);
+  });
+
+  it('retries a refused connection, then streams from the gateway once it listens', async () => {
+    const port = await unusedPort();
+    let late: FakeGateway | undefined;
+    const lateClock = instantClock(undefined, async () => {
+      if (late) return;
+      late = await FakeGateway.start({ port });
+      late.enqueue(sseReply(['Now', ' listening']));
+    });
+    try {
+      const events = await collect({ ...options, baseUrl: `http://127.0.0.1:${port}/v1`, clock: lateClock });
+      const retries = retriesOf(events);
+      assert.equal(retries.length, 1);
+      assert.match(retries[0].reason, /ECONNREFUSED/);
+      assert.equal(summarize(events).text, 'Now listening');
+      assert.equal(late?.requests.length, 1);
+    } finally {
+      await late?.close();
+    }
+  });
+
+  it('retries a refused connection at most twice, then reports the network error', async () => {
+    const port = await unusedPort();
+    const events = await collect({ ...options, baseUrl: `http://127.0.0.1:${port}/v1` });
+    assert.equal(retriesOf(events).length, 2);
+    const error = errorOf(events);
+    assert.equal(error.kind, 'network');
+    assert.match(error.message, /ECONNREFUSED/);
+  });
+
+  it('retries a connection dropped before any answer', async () => {
+    gateway.enqueue({ steps: [{ kind: 'destroy' }] }, sseReply(['ok']));
+    const events = await collect(options);
+    assert.equal(retriesOf(events).length, 1);
+    assert.equal(summarize(events).text, 'ok');
+  });
+
+  it('retries a 200 whose connection dropped before the first byte of the body', async () => {
+    gateway.enqueue({ headers: SSE_HEADERS, steps: [{ kind: 'wait', ms: 10 }, { kind: 'destroy' }] }, sseReply(['ok']));
+    const events = await collect(options);
+    assert.equal(retriesOf(events).length, 1);
+    assert.equal(summarize(events).text, 'ok');
+    assert.equal(gateway.requests.length, 2);
+  });
+
+  it('never replays a reply that began: a dropped stream is reported, with the partial text', async () => {
+    const full = sseReply(['One', ' two', ' three']);
+    gateway.enqueue({ ...full, steps: [...full.steps.slice(0, 3), { kind: 'wait', ms: 20 }, { kind: 'destroy' }] }, sseReply(['replayed']));
+    const events = await collect(options);
+    assert.equal(retriesOf(events).length, 0);
+    assert.equal(summarize(events).text, 'One two');
+    assert.equal(errorOf(events).kind, 'interrupted');
+    assert.equal(gateway.requests.length, 1);
+  });
+
+  it('never replays after a mid-stream error', async () => {
+    const partial = sseReply(['Once'], { finishReason: null, usage: false, done: false });
+    partial.steps.push({ kind: 'write', data: 'data: {"error":{"message":"Upstream overloaded","code":503}}\n\n' });
+    gateway.enqueue(partial, sseReply(['replayed']));
+    const events = await collect(options);
+    assert.equal(summarize(events).text, 'Once');
+    assert.equal(errorOf(events).kind, 'streamError');
+    assert.equal(gateway.requests.length, 1);
+  });
+
+  it('does not retry an HTML page with status 200', async () => {
+    gateway.enqueue(
+      { headers: { 'content-type': 'text/html' }, steps: [{ kind: 'write', data: '<html><body>Log in to the Wi-Fi</body></html>' }] },
+      sseReply(['never']),
+    );
+    const events = await collect(options);
+    assert.equal(events.length, 1);
+    assert.equal(errorOf(events).kind, 'unexpectedResponse');
+    assert.equal(gateway.requests.length, 1);
+  });
+
+  it('ends quietly, without waiting, when the user stops during a retry wait', async () => {
+    gateway.enqueue(rateLimited({ 'retry-after': '30' }), sseReply(['never']));
+    const controller = new AbortController();
+    const events: ChatEvent[] = [];
+    const started = Date.now();
+    for await (const event of streamChatCompletion({ ...options, clock: systemClock }, request(), controller.signal)) {
+      events.push(event);
+      if (event.type === 'retrying') setTimeout(() => controller.abort(), 10);
+    }
+    assert.ok(Date.now() - started < 10_000, 'the 30 s wait was cut short');
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['retrying'],
+    );
+    assert.equal(gateway.requests.length, 1);
+  });
+});
+
+describe('streamChatCompletion: timeouts', () => {
+  let gateway: FakeGateway;
+  let clock: ReturnType<typeof instantClock>;
+  let options: ChatClientOptions;
+
+  beforeEach(async () => {
+    gateway = await FakeGateway.start();
+    clock = instantClock();
+    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock };
+  });
+
+  afterEach(async () => {
+    await gateway.close();
+  });
+
+  const stallBeforeHeaders: ScriptedReply = { headers: SSE_HEADERS, holdHeaders: true, steps: [{ kind: 'hold' }] };
+
+  it('connect timeout: no headers in time aborts the request (the gateway sees the close) and retries', async () => {
+    gateway.enqueue(stallBeforeHeaders, stallBeforeHeaders);
+    const events = await collect({ ...options, connectTimeoutMs: 50, maxRetries: 1 });
+    assert.equal(gateway.requests.length, 2);
+    for (const received of gateway.requests) {
+      await withTimeout(received.whenClientClosed, 5000, 'the gateway never saw the connection close');
+    }
+    const retries = retriesOf(events);
+    assert.equal(retries.length, 1);
+    assert.match(retries[0].reason, /connect timeout/);
+    const error = errorOf(events);
+    assert.equal(error.kind, 'timeout');
+    assert.equal(error.timeoutPhase, 'connect');
+    assert.equal(error.timeoutMs, 50);
+    assert.match(error.message, /50 ms/);
+    assert.match(error.message, /connect timeout/);
+  });
+
+  it('connect timeout, then a gateway that answers: the reply streams', async () => {
+    gateway.enqueue(stallBeforeHeaders, sseReply(['Second', ' time']));
+    const events = await collect({ ...options, connectTimeoutMs: 50 });
+    assert.equal(retriesOf(events).length, 1);
+    assert.equal(summarize(events).text, 'Second time');
+  });
+
+  it('idle timeout after the first byte: the partial text is kept, the connection closed, nothing replayed', async () => {
+    gateway.enqueue(sseReply(['first', ' never'], { holdAfter: 1 }), sseReply(['replayed']));
+    const events = await collect({ ...options, idleTimeoutMs: 80 });
+    assert.equal(summarize(events).text, 'first');
+    const error = errorOf(events);
+    assert.equal(error.kind, 'timeout');
+    assert.equal(error.timeoutPhase, 'idle');
+    assert.equal(error.timeoutMs, 80);
+    assert.equal(retriesOf(events).length, 0);
+    assert.equal(gateway.requests.length, 1);
+    await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the connection close');
+  });
+
+  it('idle timeout after the headers of a 200 but before any byte of it: sent again', async () => {
+    gateway.enqueue({ headers: SSE_HEADERS, steps: [{ kind: 'hold' }] }, sseReply(['ok']));
+    const events = await collect({ ...options, idleTimeoutMs: 80 });
+    assert.equal(retriesOf(events).length, 1);
+    assert.match(retriesOf(events)[0].reason, /idle timeout/);
+    assert.equal(summarize(events).text, 'ok');
+    await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the first connection close');
+  });
+
+  it('keep-alive comments every 50 ms keep a slow stream alive beyond the idle timeout', async () => {
+    const reply = sseReply(['slow', ' but', ' alive']);
+    const keepAlive: ReplyStep[] = [];
+    for (let i = 0; i < 10; i++) keepAlive.push({ kind: 'wait', ms: 50 }, { kind: 'write', data: ': OPENROUTER PROCESSING\n\n' });
+    // role chunk, 500 ms of comments only, then the reply
+    gateway.enqueue({ ...reply, steps: [reply.steps[0], ...keepAlive, ...reply.steps.slice(1)] });
+    const events = await collect({ ...options, idleTimeoutMs: 200 });
+    const summary = summarize(events);
+    assert.equal(summary.errorKind, undefined, JSON.stringify(events));
+    assert.equal(summary.text, 'slow but alive');
+    assert.equal(summary.finish, 'stop');
+  });
+
+  it('a slow consumer is not an idle connection: time spent handling events does not count', async () => {
+    gateway.enqueue(sseReply(['one', ' two', ' three']));
+    const events: ChatEvent[] = [];
+    for await (const event of streamChatCompletion({ ...options, idleTimeoutMs: 40 }, request(), new AbortController().signal)) {
+      events.push(event);
+      if (event.type === 'text') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const summary = summarize(events);
+    assert.equal(summary.errorKind, undefined, JSON.stringify(events));
+    assert.equal(summary.text, 'one two three');
+  });
+
+  it('a stalled error body does not hang the client', async () => {
+    gateway.enqueue({ status: 502, headers: { 'content-type': 'text/plain' }, steps: [{ kind: 'write', data: 'Bad gat' }, { kind: 'hold' }] });
+    const events = await collect({ ...options, idleTimeoutMs: 80, maxRetries: 0 });
+    const error = errorOf(events);
+    assert.equal(error.kind, 'serverError');
+    assert.equal(error.status, 502);
+  });
+
+  it('reads at most 64 KiB of an error body (and does not wait for the rest)', async () => {
+    const big = 'x'.repeat(100 * 1024);
+    gateway.enqueue({ status: 400, headers: { 'content-type': 'text/plain' }, steps: [{ kind: 'write', data: big }, { kind: 'hold' }] });
+    const events = await collect(options); // default idle timeout (120 s): only the size limit can end this read
+    const error = errorOf(events);
+    assert.equal(error.kind, 'badRequest');
+    assert.ok(error.message.length <= 301);
+    await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the connection close');
+  });
+});
+
+describe('streamChatCompletion: headers, redirects and redaction', () => {
+  let gateway: FakeGateway;
+  let options: ChatClientOptions;
+
+  beforeEach(async () => {
+    gateway = await FakeGateway.start();
+    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock: instantClock() };
+  });
+
+  afterEach(async () => {
+    await gateway.close();
+  });
+
+  it('sends extra headers but never lets them replace Authorization or Content-Type (logged without the value)', async () => {
+    gateway.enqueue(sseReply(['ok']));
+    const logger = recordingLogger();
+    await collect({
+      ...options,
+      logger,
+      headers: {
+        'X-Title': 'Gateway Chat',
+        'HTTP-Referer': 'https://example.test',
+        authorization: 'Bearer sk-stolen-0123456789abcdef',
+        'Content-Type': 'text/plain-override-value',
+      },
+    });
+    const received = await gateway.nextRequest();
+    assert.equal(received.headers['x-title'], 'Gateway Chat');
+    assert.equal(received.headers['http-referer'], 'https://example.test');
+    assert.equal(received.headers.authorization, `Bearer ${API_KEY}`);
+    assert.match(received.headers['content-type'] ?? '', /^application\/json/);
+    assert.ok(logger.lines.some((line) => /Ignoring the extra header "authorization"/.test(line)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((line) => /Ignoring the extra header "Content-Type"/.test(line)), logger.lines.join('\n'));
+    const all = logger.lines.join('\n');
+    assert.ok(!all.includes('sk-stolen-0123456789abcdef'));
+    assert.ok(!all.includes('text/plain-override-value'));
+  });
+
+  it('skips an invalid extra header instead of failing the request', async () => {
+    gateway.enqueue(sseReply(['ok']));
+    const logger = recordingLogger();
+    const events = await collect({ ...options, logger, headers: { 'bad header': 'x', 'X-Fine': 'yes' } });
+    assert.equal(summarize(events).text, 'ok');
+    assert.equal((await gateway.nextRequest()).headers['x-fine'], 'yes');
+    assert.ok(logger.lines.some((line) => /not a valid HTTP header/.test(line)));
+  });
+
+  it('follows a same-origin redirect with the key, the same body and method', async () => {
+    gateway.enqueue({ status: 307, headers: { location: '/v2/chat/completions' }, steps: [] });
+    gateway.enqueueAt('/v2/chat/completions', sseReply(['moved', ' here']));
+    const events = await collect(options);
+    assert.equal(summarize(events).text, 'moved here');
+    assert.equal(gateway.requests.length, 2);
+    const [first, second] = gateway.requests;
+    assert.equal(second.path, '/v2/chat/completions');
+    assert.equal(second.method, 'POST');
+    assert.equal(second.headers.authorization, `Bearer ${API_KEY}`);
+    assert.deepEqual(second.body, first.body);
+  });
+
+  it('follows at most 5 same-origin redirects', async () => {
+    for (let i = 0; i < 7; i++) gateway.enqueue({ status: 308, headers: { location: `${gateway.baseUrl}/chat/completions` }, steps: [] });
+    const events = await collect(options);
+    const error = errorOf(events);
+    assert.equal(error.kind, 'redirected');
+    assert.match(error.message, /too many/);
+    assert.equal(gateway.requests.length, 6);
+  });
+
+  it('refuses a redirect to another port of the same host (another origin): the key is never sent there', async () => {
+    const other = await FakeGateway.start();
+    try {
+      gateway.enqueue({ status: 302, headers: { location: `http://127.0.0.1:${other.port}/v1/chat/completions` }, steps: [] });
+      other.enqueue(sseReply(['stolen']));
+      const events = await collect(options);
+      assert.equal(other.requests.length, 0);
+      assert.equal(errorOf(events).kind, 'redirected');
+      assert.equal(errorOf(events).redirectHost, `127.0.0.1:${other.port}`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('masks the key and auth-like extra header values in errors, retry reasons and every log line', async () => {
+    const headerSecret = 'hdr-secret-7c1e9a0b2d4f';
+    const logger = recordingLogger();
+    const echo = `Incorrect API key provided: ${API_KEY}. Header api-key was ${headerSecret}; Authorization: Bearer ${API_KEY}`;
+    gateway.enqueue(errorReply(503, echo), errorReply(401, echo));
+    const events = await collect({ ...options, logger, headers: { 'X-Api-Key': headerSecret, 'X-Custom-Token': `Bearer ${headerSecret}` } });
+    const received = await gateway.nextRequest();
+    assert.equal(received.headers['x-api-key'], headerSecret, 'the header itself is sent as it is');
+    const error = errorOf(events);
+    assert.equal(error.kind, 'unauthorized');
+    const everything = [JSON.stringify(events), ...logger.lines].join('\n');
+    for (const secret of [API_KEY, headerSecret, API_KEY.slice(3, 15)]) {
+      assert.ok(!everything.includes(secret), `"${secret}" leaked:\n${everything}`);
+    }
+    assert.match(error.message, /REDACTED/);
+    assert.equal(retriesOf(events).length, 1);
+    assert.match(retriesOf(events)[0].reason, /REDACTED/);
+  });
+
+  it('masks the key in a mid-stream error and in a network error message', async () => {
+    const partial = sseReply(['Hi'], { finishReason: null, usage: false, done: false });
+    partial.steps.push({ kind: 'write', data: `data: {"error":{"message":"bad key ${API_KEY}"}}\n\n` });
+    gateway.enqueue(partial);
+    const logger = recordingLogger();
+    const events = await collect({ ...options, logger });
+    assert.equal(errorOf(events).kind, 'streamError');
+    assert.ok(!JSON.stringify(events).includes(API_KEY));
+    const failingFetch: typeof fetch = async () => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect with ${API_KEY} refused`), { code: 'ECONNREFUSED' }) });
+    };
+    const failed = await collect({ ...options, logger, fetch: failingFetch, maxRetries: 0 });
+    assert.equal(errorOf(failed).kind, 'network');
+    assert.ok(!JSON.stringify(failed).includes(API_KEY));
+    assert.ok(!logger.lines.join('\n').includes(API_KEY));
+  });
+
+  it('times out even with a fetch that ignores its signal', async () => {
+    const neverFetch: typeof fetch = () => new Promise<Response>(() => undefined);
+    const events = await collect({ ...options, fetch: neverFetch, connectTimeoutMs: 30, maxRetries: 0 });
+    assert.equal(errorOf(events).kind, 'timeout');
+  });
+});

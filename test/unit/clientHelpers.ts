@@ -1,0 +1,82 @@
+/** Helpers for the chat client and model catalog tests (not a test file itself). */
+import { strict as assert } from 'node:assert';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { streamChatCompletion, type ChatClientOptions } from '../../src/core/chatClient';
+import { buildChatRequest } from '../../src/core/chatRequest';
+import type { ChatCompletionRequest, ChatEvent } from '../../src/core/chatTypes';
+import type { Logger } from '../../src/core/logger';
+import type { RetryClock } from '../../src/core/retryPolicy';
+
+export const API_KEY = 'sk-test-4f9a8b7c6d5e4f3a2b1c';
+
+export function request(text = 'Hello?'): ChatCompletionRequest {
+  return buildChatRequest({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: text }] });
+}
+
+export async function collect(
+  options: ChatClientOptions,
+  body: ChatCompletionRequest = request(),
+  signal: AbortSignal = new AbortController().signal,
+): Promise<ChatEvent[]> {
+  const events: ChatEvent[] = [];
+  for await (const event of streamChatCompletion(options, body, signal)) events.push(event);
+  return events;
+}
+
+export function errorOf(events: readonly ChatEvent[]) {
+  const last = events[events.length - 1];
+  assert.ok(last && last.type === 'error', `expected a final error event, got ${JSON.stringify(events)}`);
+  return last.error;
+}
+
+export function retriesOf(events: readonly ChatEvent[]) {
+  return events.flatMap((event) => (event.type === 'retrying' ? [event] : []));
+}
+
+/** A clock whose sleeps return at once (recording what was asked), with no jitter: retry tests do not wait. */
+export function instantClock(
+  now: () => number = () => Date.now(),
+  onSleep?: (ms: number) => Promise<void> | void,
+): RetryClock & { readonly sleeps: number[] } {
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now,
+    random: () => 0,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      await onSleep?.(ms);
+    },
+  };
+}
+
+/** A logger that keeps every line, to check what the client logs. */
+export function recordingLogger(): Logger & { readonly lines: string[] } {
+  const lines: string[] = [];
+  const add = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  return { lines, trace: add('trace'), debug: add('debug'), info: add('info'), warn: add('warn'), error: add('error') };
+}
+
+/** A port nothing listens on (a refused connection). */
+export async function unusedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -16,7 +16,6 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { launchChromium, newLoopbackContext } from '../support/chromium';
 import { FakeGateway, sseReply, type RecordedRequest } from '../support/fakeGateway';
@@ -26,9 +25,9 @@ import {
   filesContaining,
   findRepoRoot,
   installVsix,
+  runCodeServerCli,
   listFiles,
   VsCodeServer,
-  type ServerInstall,
 } from '../support/vscodeServer';
 import { WorkbenchDriver } from '../integration/workbenchDriver';
 
@@ -64,25 +63,6 @@ function findVsix(repo: string): string {
   if (!candidates.length) throw new Error(`no gateway-chat-*.vsix in ${repo}: run npm run package first`);
   const exact = candidates.find((file) => path.basename(file) === `gateway-chat-${version}.vsix`);
   return exact ?? candidates.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-}
-
-function listExtensions(install: ServerInstall, userDataDir: string, extensionsDir: string): string {
-  const result = spawnSync(
-    install.node,
-    [
-      install.codeServerEntry,
-      '--config',
-      path.join(userDataDir, 'code-server-config.yaml'),
-      '--user-data-dir',
-      userDataDir,
-      '--extensions-dir',
-      extensionsDir,
-      '--list-extensions',
-      '--show-versions',
-    ],
-    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATH: `${path.dirname(install.node)}:${process.env.PATH ?? ''}` } },
-  );
-  return `${result.stdout ?? ''}${result.stderr ?? ''}`;
 }
 
 async function main(): Promise<Results> {
@@ -152,7 +132,7 @@ async function main(): Promise<Results> {
     await step('the .vsix installs with code-server --install-extension', () => {
       const output = installVsix(install, vsix, userDataDir, extensionsDir);
       if (VERBOSE) print(output);
-      const listed = listExtensions(install, userDataDir, extensionsDir);
+      const listed = runCodeServerCli(install, userDataDir, extensionsDir, '--list-extensions', '--show-versions');
       assert.match(listed, new RegExp(`${EXTENSION_ID.replace('.', '\\.')}@`), `code-server does not list ${EXTENSION_ID}: ${listed}`);
       note(`installed: ${listed.trim().split('\n').filter((line) => line.includes(EXTENSION_ID)).join(', ')}`);
     });

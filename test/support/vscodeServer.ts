@@ -341,11 +341,8 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
   return file;
 }
 
-/**
- * Installs a packaged extension the way a user would, with code-server's own CLI, into `extensionsDir`.
- * Returns the CLI output.
- */
-export function installVsix(install: ServerInstall, vsix: string, userDataDir: string, extensionsDir: string): string {
+/** Runs code-server's own command line (as a user would) against a profile; throws when it fails. */
+export function runCodeServerCli(install: ServerInstall, userDataDir: string, extensionsDir: string, ...args: string[]): string {
   const result = spawnSync(
     install.node,
     [
@@ -356,60 +353,53 @@ export function installVsix(install: ServerInstall, vsix: string, userDataDir: s
       userDataDir,
       '--extensions-dir',
       extensionsDir,
-      '--install-extension',
-      path.resolve(vsix),
+      ...args,
     ],
     { encoding: 'utf8', timeout: 120_000, env: serverEnv(install) },
   );
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`code-server --install-extension exited with ${result.status}:\n${output}`);
+  if (result.status !== 0) throw new Error(`code-server ${args.join(' ')} exited with ${result.status}:\n${output}`);
   return output;
+}
+
+/** Installs a packaged extension the way a user would, with code-server's own CLI, into `extensionsDir`. */
+export function installVsix(install: ServerInstall, vsix: string, userDataDir: string, extensionsDir: string): string {
+  return runCodeServerCli(install, userDataDir, extensionsDir, '--install-extension', path.resolve(vsix));
+}
+
+/** Calls `visit` with every file under `dir`, recursively; unreadable folders are skipped. */
+function walkFiles(dir: string, visit: (file: string) => void): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walkFiles(full, visit);
+    else if (entry.isFile()) visit(full);
+  }
 }
 
 /** Every file under `dir` (recursively) whose contents include `needle`; unreadable entries are skipped. */
 export function filesContaining(dir: string, needle: string): string[] {
   const found: string[] = [];
-  const walk = (current: string) => {
-    let entries: fs.Dirent[];
+  walkFiles(dir, (file) => {
     try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
+      if (fs.readFileSync(file).includes(needle)) found.push(file);
     } catch {
-      return;
+      // vanished or unreadable
     }
-    for (const entry of entries) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) {
-        try {
-          if (fs.readFileSync(full).includes(needle)) found.push(full);
-        } catch {
-          // vanished or unreadable
-        }
-      }
-    }
-  };
-  walk(dir);
+  });
   return found;
 }
 
 /** Lists files under `dir` (relative paths), for reports. */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
-  const walk = (current: string) => {
-    let entries: fs.Dirent[] = [];
-    try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else out.push(path.relative(dir, full));
-    }
-  };
-  walk(dir);
+  walkFiles(dir, (file) => out.push(path.relative(dir, file)));
   return out;
 }
 

@@ -5,15 +5,13 @@
 import * as assert from 'node:assert/strict';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
 import {
-  activate,
   ask,
   clearNotifications,
   contentText,
   messagesOf,
   newChat,
   sel,
-  setApiKeyThroughUi,
-  setConfig,
+  startChatSuite,
   TEST_API_KEY,
   waitForLastAssistant,
 } from './helpers';
@@ -23,14 +21,7 @@ describe('Chat round trip in the panel', function () {
   let gateway: FakeGateway;
 
   before(async function () {
-    ui.requireUi(this);
-    await activate();
-    gateway = await FakeGateway.start();
-    await setConfig('baseUrl', gateway.baseUrl);
-    await setConfig('model', 'openai/gpt-4o-mini');
-    await ui.openChatView();
-    if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
-    await ui.waitFor(sel.noKeyBanner, 'hidden');
+    gateway = await startChatSuite(this);
     await newChat();
   });
 

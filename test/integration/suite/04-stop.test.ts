@@ -6,14 +6,11 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
 import {
-  activate,
   ask,
   lastAssistantText,
   newChat,
   sel,
-  setApiKeyThroughUi,
-  setConfig,
-  TEST_API_KEY,
+  startChatSuite,
   waitForLastAssistant,
   withTimeout,
 } from './helpers';
@@ -23,13 +20,7 @@ describe('Stop mid-stream', function () {
   let gateway: FakeGateway;
 
   before(async function () {
-    ui.requireUi(this);
-    await activate();
-    gateway = await FakeGateway.start();
-    await setConfig('baseUrl', gateway.baseUrl);
-    await ui.openChatView();
-    if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
-    await ui.waitFor(sel.noKeyBanner, 'hidden');
+    gateway = await startChatSuite(this);
   });
 
   beforeEach(async () => {

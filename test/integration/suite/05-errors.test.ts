@@ -7,14 +7,12 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { errorReply, FakeGateway, sseReply, type ScriptedReply } from '../../support/fakeGateway';
 import {
-  activate,
   ask,
   lastAssistantAllText,
   newChat,
   sel,
-  setApiKeyThroughUi,
   setConfig,
-  TEST_API_KEY,
+  startChatSuite,
   waitForLastAssistant,
   withTimeout,
 } from './helpers';
@@ -35,14 +33,7 @@ describe('Errors shown in the conversation', function () {
   let gateway: FakeGateway;
 
   before(async function () {
-    ui.requireUi(this);
-    await activate();
-    gateway = await FakeGateway.start();
-    await setConfig('baseUrl', gateway.baseUrl);
-    await setConfig('model', 'openai/gpt-4o-mini');
-    await ui.openChatView();
-    if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
-    await ui.waitFor(sel.noKeyBanner, 'hidden');
+    gateway = await startChatSuite(this);
   });
 
   beforeEach(async () => {

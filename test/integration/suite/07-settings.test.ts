@@ -6,15 +6,14 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
 import {
-  activate,
   ask,
   lastAssistantAllText,
   messagesOf,
   newChat,
   sel,
-  setApiKeyThroughUi,
   setConfig,
   sleep,
+  startChatSuite,
   waitForLastAssistant,
 } from './helpers';
 import * as ui from './ui';
@@ -38,14 +37,7 @@ describe('Settings, stalls and redirects', function () {
   let gateway: FakeGateway;
 
   before(async function () {
-    ui.requireUi(this);
-    await activate();
-    gateway = await FakeGateway.start();
-    await setConfig('baseUrl', gateway.baseUrl);
-    await setConfig('model', 'openai/gpt-4o-mini');
-    await ui.openChatView();
-    if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi();
-    await ui.waitFor(sel.noKeyBanner, 'hidden');
+    gateway = await startChatSuite(this);
   });
 
   beforeEach(async () => {

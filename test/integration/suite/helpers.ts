@@ -1,6 +1,7 @@
 /** Shared steps for the integration tests: the extension, its settings, and the key set the way a user sets it. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { FakeGateway } from '../../support/fakeGateway';
 import * as ui from './ui';
 
 export const EXTENSION_ID = 'gateway-chat.gateway-chat';
@@ -133,4 +134,20 @@ export function contentText(content: unknown): string {
       .join('');
   }
   return '';
+}
+
+/**
+ * The set-up of every suite that chats: a fresh fake gateway as the base URL, the model, a key typed in the way a
+ * user types it, and the chat view open. Skips the suite when the UI bridge is absent (desktop route).
+ */
+export async function startChatSuite(context: Mocha.Context, model = 'openai/gpt-4o-mini'): Promise<FakeGateway> {
+  ui.requireUi(context);
+  await activate();
+  const gateway = await FakeGateway.start();
+  await setConfig('baseUrl', gateway.baseUrl);
+  await setConfig('model', model);
+  await ui.openChatView();
+  if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
+  await ui.waitFor(sel.noKeyBanner, 'hidden');
+  return gateway;
 }

@@ -2,6 +2,10 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
+import { registerConversationCommands } from './host/conversationCommands';
+import { registerEditorCommands } from './host/editor/editorCommands';
+import { ConversationHistory } from './host/conversationHistory';
+import { ConversationStore } from './host/conversationStore';
 import { ExtensionLog } from './host/log';
 import { ModelCatalogService } from './host/modelCatalogService';
 
@@ -9,18 +13,30 @@ import { ModelCatalogService } from './host/modelCatalogService';
  * The composition root. Activation only wires things together: no network, no secret read, no webview work happens
  * until the user opens the view or runs a command.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   const log = new ExtensionLog();
   const keys = new ApiKeyStore(context.secrets, log.redactor);
   const catalog = new ModelCatalogService(keys, log);
-  const provider = new ChatViewProvider(context.extensionUri, keys, log, catalog);
+  // Saved conversations: nothing is read or written until the view opens or a history command runs.
+  const store = new ConversationStore(vscode.Uri.joinPath(context.globalStorageUri, 'conversations'), log);
+  const history = new ConversationHistory(store, context.globalState, log, (text) => log.redactor.redact(text));
+  const provider = new ChatViewProvider(context.extensionUri, keys, log, catalog, history);
   context.subscriptions.push(
     log,
     keys,
     provider,
+    history,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     ...registerCommands(provider, keys, log, catalog),
+    ...registerConversationCommands(provider, history, log),
+    ...registerEditorCommands(provider, keys, log, catalog),
   );
+  return { conversationsFolder: store.folder };
+}
+
+/** What the extension exports (for its integration tests): where the conversations are saved. */
+export interface GatewayChatApi {
+  readonly conversationsFolder: vscode.Uri;
 }
 
 export function deactivate(): void {

@@ -34,15 +34,22 @@ export interface ImageAttachment {
 }
 
 let counter = 0;
-function newId(prefix: string): string {
+/** A fresh id: `c-…` for a conversation, `u-…`/`a-…` for messages. */
+export function newId(prefix: string): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${counter.toString(36)}`;
 }
 
 /** One conversation: the turns in order, and what is sent as context for the next reply. Pure state, no I/O. */
 export class Conversation {
-  readonly id = newId('c');
-  private readonly list: ConversationMessage[] = [];
+  readonly id: string;
+  private readonly list: ConversationMessage[];
+
+  /** A new, empty conversation; or, with `restored`, one read back from storage (its id and a copy of its messages). */
+  constructor(restored?: { readonly id: string; readonly messages: readonly ConversationMessage[] }) {
+    this.id = restored?.id ?? newId('c');
+    this.list = restored ? restored.messages.map((message) => ({ ...message })) : [];
+  }
 
   get messages(): readonly ConversationMessage[] {
     return this.list;

@@ -10,6 +10,7 @@ import { assertNever, type HostToWebview, type MessageView, type PanelState } fr
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
 import { describeFinishReason, describeGatewayError, formatWait } from './errorView';
+import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 
@@ -28,13 +29,46 @@ export class ChatSession implements vscode.Disposable {
   private conversation = new Conversation();
   private running: { readonly messageId: string; readonly abort: AbortController } | undefined;
   private lastConfig: ChatConfiguration | undefined;
+  private restoring: Promise<void> | undefined;
 
   constructor(
     private readonly keys: ApiKeyStore,
     private readonly log: ExtensionLog,
     private readonly panel: PanelPort,
     private readonly catalog: ModelCatalogService,
+    /** Where conversations are saved; without it nothing is (tests of the session alone). */
+    private readonly history?: ConversationHistory,
   ) {}
+
+  /** The open conversation. */
+  get current(): Conversation {
+    return this.conversation;
+  }
+
+  /**
+   * Once per window, before the panel first shows anything: reopens the conversation that was open when the window
+   * last closed (its id is in global state). Nothing is read from disk before this.
+   */
+  restoreLast(): Promise<void> {
+    this.restoring ??= (async () => {
+      const id = this.history?.currentId;
+      const before = this.conversation;
+      if (!id || before.messages.length > 0 || this.running) return;
+      const restored = await this.history?.restore(id);
+      // Unless the user started something else meanwhile.
+      if (restored && this.conversation === before && before.messages.length === 0 && !this.running) this.conversation = restored;
+    })();
+    return this.restoring;
+  }
+
+  /** Shows another conversation (from the history or an import); a reply still streaming is stopped (and kept). */
+  async open(conversation: Conversation): Promise<void> {
+    this.stop();
+    this.restoring ??= Promise.resolve();
+    this.conversation = conversation;
+    this.history?.setCurrent(conversation.id);
+    await this.postSnapshot();
+  }
 
   get streaming(): boolean {
     return this.running !== undefined;
@@ -63,6 +97,8 @@ export class ChatSession implements vscode.Disposable {
     if (!ready) return;
     const userMessage = this.conversation.addUserMessage(text);
     this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
+    this.history?.setCurrent(this.conversation.id);
+    void this.history?.saveNow(this.conversation);
     await this.streamReply(ready.config, ready.apiKey);
   }
 
@@ -112,7 +148,9 @@ export class ChatSession implements vscode.Disposable {
 
   async newChat(): Promise<void> {
     this.stop();
+    this.restoring ??= Promise.resolve();
     this.conversation = new Conversation();
+    this.history?.setCurrent(this.conversation.id);
     await this.postSnapshot();
   }
 
@@ -130,7 +168,9 @@ export class ChatSession implements vscode.Disposable {
       ...(config.provider ? { provider: config.provider } : {}),
       extraBody: config.extraBody,
     });
-    const reply = this.conversation.startAssistantMessage();
+    // The reply belongs to this conversation even if the user opens another one while it streams.
+    const conversation = this.conversation;
+    const reply = conversation.startAssistantMessage();
     const abort = new AbortController();
     this.running = { messageId: reply.id, abort };
     this.lastConfig = config;
@@ -158,11 +198,13 @@ export class ChatSession implements vscode.Disposable {
             if (choiceOf(event) !== 0) break;
             reply.text += event.text;
             text.push(event.text);
+            this.history?.saveSoon(conversation);
             break;
           case 'reasoning':
             if (event.choice !== 0) break;
             reply.reasoning = (reply.reasoning ?? '') + event.text;
             reasoning.push(event.text);
+            this.history?.saveSoon(conversation);
             break;
           case 'retrying':
             notice(vscode.l10n.t('{0} Retrying in {1} (attempt {2})…', event.reason, formatWait(event.delayMs), event.attempt));
@@ -208,6 +250,7 @@ export class ChatSession implements vscode.Disposable {
         (reply.finishReason ? `, finish_reason=${reply.finishReason}` : ''),
     );
     this.running = undefined;
+    await this.history?.saveNow(conversation);
     await vscode.commands.executeCommand('setContext', STREAMING_CONTEXT, false);
     const view = this.toView(reply, config);
     this.panel.post({

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { assertNever, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import { assertNever, isOpenableLink, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
 import { affectsChatConfiguration } from './configuration';
+import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -23,8 +24,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     keys: ApiKeyStore,
     private readonly log: ExtensionLog,
     private readonly catalog: ModelCatalogService,
+    history?: ConversationHistory,
   ) {
-    this.session = new ChatSession(keys, log, this, catalog);
+    this.session = new ChatSession(keys, log, this, catalog, history);
     this.disposables.push(
       this.session,
       keys.onDidChange(() => this.refresh()),
@@ -78,6 +80,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       case 'ready':
         // The user is looking at the chat: a good moment to learn how the gateway's models take parameters.
         this.catalog.prefetch();
+        // The first time the view opens, the conversation that was open before the window closed comes back.
+        await this.session.restoreLast();
         return this.session.postSnapshot();
       case 'send':
         return this.session.send(message.text);
@@ -85,6 +89,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         return this.session.stop();
       case 'newChat':
         return this.session.newChat();
+      case 'openLink':
+        return this.openLink(message.href);
       case 'runAction':
         switch (message.action) {
           case 'setApiKey':
@@ -103,6 +109,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       default:
         return assertNever(message);
     }
+  }
+
+  /** Links in replies come from the model: only web and mail links are opened, through VS Code's own opener. */
+  private async openLink(href: string): Promise<void> {
+    if (!isOpenableLink(href)) {
+      this.log.warn(`Refused to open a link from a reply: ${href.slice(0, 200)}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Gateway Chat only opens http, https and mailto links from replies.'));
+      return;
+    }
+    await vscode.env.openExternal(vscode.Uri.parse(href, true));
   }
 
   dispose(): void {

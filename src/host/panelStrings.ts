@@ -25,5 +25,6 @@ export function panelStrings(): PanelStrings {
     cached: vscode.l10n.t('cached'),
     reasoningTokens: vscode.l10n.t('reasoning'),
     selectModel: vscode.l10n.t('Select Model'),
+    copyCode: vscode.l10n.t('Copy code'),
   };
 }

@@ -27,6 +27,7 @@ export interface PanelStrings {
   /** Shown after a number of tokens: "300 reasoning". */
   readonly reasoningTokens: string;
   readonly selectModel: string;
+  readonly copyCode: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -52,4 +53,5 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'cached',
   'reasoningTokens',
   'selectModel',
+  'copyCode',
 ];

@@ -71,9 +71,24 @@ export type WebviewToHost =
   | { readonly type: 'send'; readonly text: string }
   | { readonly type: 'stop' }
   | { readonly type: 'newChat' }
-  | { readonly type: 'runAction'; readonly action: PanelAction };
+  | { readonly type: 'runAction'; readonly action: PanelAction }
+  /** A link in a reply was clicked. The host opens it only after checking its scheme (see `isOpenableLink`). */
+  | { readonly type: 'openLink'; readonly href: string };
 
 export const MAX_PROMPT_LENGTH = 1_000_000;
+export const MAX_LINK_LENGTH = 8192;
+
+/** The only links the host opens from model output: web pages and mail. Never `command:`, `vscode:`, `file:`… */
+export function isOpenableLink(href: string): boolean {
+  if (href.length > MAX_LINK_LENGTH) return false;
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || url.protocol === 'http:' || url.protocol === 'mailto:';
+}
 
 const PANEL_ACTIONS: ReadonlySet<string> = new Set<PanelAction>(['setApiKey', 'openSettings', 'retry', 'showLog', 'selectModel']);
 
@@ -100,6 +115,10 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
         value.text.trim().length > 0 &&
         value.text.length <= MAX_PROMPT_LENGTH
         ? { type: 'send', text: value.text }
+        : undefined;
+    case 'openLink':
+      return only('href') && typeof value.href === 'string' && value.href.length <= MAX_LINK_LENGTH
+        ? { type: 'openLink', href: value.href }
         : undefined;
     case 'runAction':
       return only('action') && typeof value.action === 'string' && PANEL_ACTIONS.has(value.action)

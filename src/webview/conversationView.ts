@@ -1,12 +1,14 @@
 import type { PanelStrings } from '../shared/panelStrings';
 import type { PanelAction, ErrorView, HostToWebview, MessageView, UsageView } from '../shared/protocol';
 import { el, icon } from './dom';
+import { COPY_BUTTON_CLASS, LINK_CLASS, StreamingMarkdown } from './markdown';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
 
 interface RenderedMessage {
   readonly root: HTMLElement;
-  readonly body: Text;
+  /** A user's text as typed, or an assistant's reply rendered from markdown. */
+  readonly body: Text | StreamingMarkdown;
   readonly footer: HTMLElement;
   readonly notice: HTMLElement;
   /** Created when the first reasoning text arrives. */
@@ -17,8 +19,10 @@ interface RenderedMessage {
 const STICK_TO_BOTTOM_PX = 40;
 
 /**
- * The list of messages. Reply text is appended to a text node as it arrives, so the cost of a delta does not grow
- * with the length of the reply, and model output is only ever text, never markup.
+ * The list of messages. A user's message is a text node. A reply is markdown rendered into DOM nodes built from
+ * markdown-it's tokens (never HTML strings), incrementally while it streams (see `StreamingMarkdown`), so the cost of
+ * a delta does not grow with the length of the reply. Links are posted to the host, which checks them; images never
+ * load.
  */
 export class ConversationView {
   private readonly rendered = new Map<string, RenderedMessage>();
@@ -28,7 +32,12 @@ export class ConversationView {
     private readonly container: HTMLElement,
     private readonly strings: PanelStrings,
     private readonly onAction: (action: PanelAction) => void,
+    private readonly onOpenLink: (href: string) => void = () => undefined,
   ) {
+    container.addEventListener('click', (event) => this.onClick(event));
+    container.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && event.target instanceof Element && event.target.classList.contains(LINK_CLASS)) this.onClick(event);
+    });
     this.empty = el(
       'div',
       { className: 'empty-state' },
@@ -39,6 +48,7 @@ export class ConversationView {
   }
 
   replaceAll(messages: readonly MessageView[]): void {
+    for (const message of this.rendered.values()) if (message.body instanceof StreamingMarkdown) message.body.dispose();
     this.rendered.clear();
     this.container.replaceChildren();
     if (messages.length === 0) this.container.append(this.empty);
@@ -48,10 +58,22 @@ export class ConversationView {
 
   add(message: MessageView, follow = true): void {
     this.empty.remove();
-    const body = document.createTextNode(message.text);
+    const isUser = message.role === 'user';
+    const bodyElement = el('div', { className: 'message-body' });
+    let body: Text | StreamingMarkdown;
+    if (isUser) {
+      body = document.createTextNode(message.text);
+      bodyElement.append(body);
+    } else {
+      bodyElement.classList.add('markdown');
+      // Not yet in the page (e.g. while a snapshot is restored), a render needs no scrolling and forces no layout.
+      const markdown = new StreamingMarkdown(bodyElement, { around: (render) => (bodyElement.isConnected ? this.keepFollowing(render) : render()) });
+      markdown.append(message.text);
+      markdown.flush();
+      body = markdown;
+    }
     const footer = el('div', { className: 'message-footer' });
     const notice = el('div', { className: 'message-notice', attrs: { role: 'status' } });
-    const isUser = message.role === 'user';
     const root = el(
       'article',
       {
@@ -59,7 +81,7 @@ export class ConversationView {
         attrs: { 'data-role': message.role, 'data-id': message.id, 'aria-label': isUser ? this.strings.you : this.strings.assistant },
       },
       el('header', { className: 'message-header' }, icon(isUser ? 'account' : 'sparkle'), el('span', { text: isUser ? this.strings.you : this.strings.assistant })),
-      el('div', { className: 'message-body' }, body),
+      bodyElement,
       notice,
       footer,
     );
@@ -74,9 +96,38 @@ export class ConversationView {
   appendText(messageId: string, text: string): void {
     const message = this.rendered.get(messageId);
     if (!message) return;
+    if (message.body instanceof StreamingMarkdown) {
+      message.body.append(text);
+      return;
+    }
+    this.keepFollowing(() => (message.body as Text).appendData(text));
+  }
+
+  /** Runs a change to the content, keeping the view at the bottom if it was there. */
+  private keepFollowing(change: () => void): void {
     const follow = this.isNearBottom();
-    message.body.appendData(text);
+    change();
     if (follow) this.scrollToBottom();
+  }
+
+  private onClick(event: Event): void {
+    const target = event.target instanceof Element ? event.target : null;
+    const link = target?.closest<HTMLElement>(`.${LINK_CLASS}`);
+    if (link && this.container.contains(link)) {
+      event.preventDefault();
+      const href = link.dataset.href;
+      if (href) this.onOpenLink(href);
+      return;
+    }
+    const copy = target?.closest<HTMLElement>(`.${COPY_BUTTON_CLASS}`);
+    if (copy && this.container.contains(copy)) {
+      const code = copy.parentElement?.querySelector('code')?.textContent ?? '';
+      try {
+        void navigator.clipboard.writeText(code).catch(() => undefined);
+      } catch {
+        // No clipboard in this context: nothing to do.
+      }
+    }
   }
 
   /** Reasoning goes into a collapsed block above the reply, created on its first text. */
@@ -104,6 +155,8 @@ export class ConversationView {
   end(update: TurnEnded): void {
     const message = this.rendered.get(update.messageId);
     if (!message) return;
+    // The turn is over: render what is pending now, not on the next frame.
+    if (message.body instanceof StreamingMarkdown) message.body.flush();
     const follow = this.isNearBottom();
     this.applyStatus(message, update);
     if (follow) this.scrollToBottom();

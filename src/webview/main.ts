@@ -4,6 +4,7 @@ import { assertNever, type PanelAction, type HostToWebview, type PanelState } fr
 import { Composer } from './composer';
 import { ConversationView } from './conversationView';
 import { el, icon } from './dom';
+import { setRendererLabels } from './markdown';
 import { connectToHost } from './vscodeApi';
 
 function readStrings(): PanelStrings {
@@ -15,13 +16,14 @@ function readStrings(): PanelStrings {
 
 const host = connectToHost();
 const strings = readStrings();
+setRendererLabels(strings);
 let state: PanelState | undefined;
 
 const runAction = (action: PanelAction) => host.postMessage({ type: 'runAction', action });
 
 const banner = el('div', { className: 'banner-area' });
 const conversationElement = el('section', { className: 'conversation', attrs: { 'aria-label': strings.conversationLabel } });
-const conversation = new ConversationView(conversationElement, strings, runAction);
+const conversation = new ConversationView(conversationElement, strings, runAction, (href) => host.postMessage({ type: 'openLink', href }));
 const textarea = el('textarea', {
   attrs: { id: 'composer', rows: '1', placeholder: strings.composerPlaceholder, 'aria-label': strings.composerLabel },
 });

@@ -1,16 +1,41 @@
 /**
- * `npm run bench`: the benchmarks, one part after another (only the SSE parser part so far). Options:
- * `--quick` for a short smoke run (fewer runs, smaller inputs) while editing.
+ * `npm run bench`: the benchmarks, one part after another: the SSE parser, the panel's markdown rendering, the
+ * inline-edit display, and activation and size. Each compares our code with a baseline in the same run and prints
+ * ratios; missed goals are reported, not asserted. Options: `--quick` for a short smoke run while editing;
+ * `--only=sse,render,editor,activation` for some parts.
  */
+import { runActivationBench } from './activationBench';
+import { DEFAULT_EDITOR_BENCH_OPTIONS, runEditorBench } from './editorBench';
+import { DEFAULT_RENDER_BENCH_OPTIONS, runRenderBench } from './renderBench';
 import { DEFAULT_SSE_BENCH_OPTIONS, runSseBench } from './sseBench';
+
+type Part = 'sse' | 'render' | 'editor' | 'activation';
+
+function selectedParts(): Set<Part> {
+  const only = process.argv.find((arg) => arg.startsWith('--only='));
+  const all: Part[] = ['sse', 'render', 'editor', 'activation'];
+  return new Set(only ? all.filter((part) => only.slice('--only='.length).split(',').includes(part)) : all);
+}
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const sse = await runSseBench(
-    quick ? { ...DEFAULT_SSE_BENCH_OPTIONS, runs: 3, warmup: 1, sizesMiB: [1, 2], deltas: 5_000 } : DEFAULT_SSE_BENCH_OPTIONS,
-  );
-  // Mismatched outputs are a bug, not a slow parser: fail the run. Missed goals are only reported.
-  if (sse.problems.length > 0) process.exitCode = 1;
+  const parts = selectedParts();
+  if (parts.has('sse')) {
+    const sse = await runSseBench(
+      quick ? { ...DEFAULT_SSE_BENCH_OPTIONS, runs: 3, warmup: 1, sizesMiB: [1, 2], deltas: 5_000 } : DEFAULT_SSE_BENCH_OPTIONS,
+    );
+    // Mismatched outputs are a bug, not a slow parser: fail the run. Missed goals are only reported.
+    if (sse.problems.length > 0) process.exitCode = 1;
+  }
+  if (parts.has('render')) {
+    const render = await runRenderBench(quick ? { ...DEFAULT_RENDER_BENCH_OPTIONS, runs: 1, conversationReplyChars: 5_000 } : DEFAULT_RENDER_BENCH_OPTIONS);
+    if (render.problems.length > 0) process.exitCode = 1;
+  }
+  if (parts.has('editor')) {
+    const editor = await runEditorBench(quick ? { ...DEFAULT_EDITOR_BENCH_OPTIONS, runs: 2 } : DEFAULT_EDITOR_BENCH_OPTIONS);
+    if (editor.problems.length > 0) process.exitCode = 1;
+  }
+  if (parts.has('activation')) runActivationBench(quick ? 5 : 20);
 }
 
 main().catch((error: unknown) => {

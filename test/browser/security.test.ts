@@ -14,7 +14,7 @@ declare global {
 const settle = (ms = 400) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The tags the panel itself builds inside the conversation; anything else came from content. */
-const PANEL_TAGS = ['ARTICLE', 'HEADER', 'SPAN', 'DIV', 'BUTTON', 'H2', 'P'];
+const PANEL_TAGS = ['ARTICLE', 'HEADER', 'SPAN', 'DIV', 'BUTTON', 'H2', 'P', 'A'];
 
 describe('panel in Chromium: security', () => {
   const harness = usePanelHarness();
@@ -60,8 +60,11 @@ describe('panel in Chromium: security', () => {
       );
       await settle();
 
-      assert.equal(await panel.page.locator('.message[data-id="a1"] .message-body').textContent(), reply);
-      assert.equal(await panel.page.locator('.message[data-id="a2"] .message-body').textContent(), reply);
+      // Replies are rendered as markdown: raw HTML stays text, entities are decoded, and the image is only a
+      // placeholder that shows its alt text and its URL.
+      const shown = reply.replace(`![x](${attacker.origin}/leak.png)`, `x${attacker.origin}/leak.png`).replace('&lt;b&gt;entities&lt;/b&gt;', '<b>entities</b>');
+      assert.equal(await panel.page.locator('.message[data-id="a1"] .message-body').textContent(), shown);
+      assert.equal(await panel.page.locator('.message[data-id="a2"] .message-body').textContent(), shown);
       assert.equal(await panel.page.locator('.message[data-id="u1"] .message-body').textContent(), payloads[0]);
       assert.equal(await panel.page.locator('.message[data-id="a1"] .error-title').innerText(), payloads[0]);
       assert.equal(await panel.page.locator('.message[data-id="a1"] .error-detail').innerText(), payloads[2]);
@@ -69,9 +72,13 @@ describe('panel in Chromium: security', () => {
       assert.match(await panel.page.locator('.message[data-id="a1"] .message-body').innerText(), /<script>window\.__pwned=1<\/script>/);
 
       const bodies = await panel.page.$$eval('.message-body', (elements) => elements.map((element) => element.children.length));
-      assert.deepEqual(bodies, [0, 0, 0, 0], 'a message body has element children');
+      assert.deepEqual(bodies, [0, 1, 0, 1], 'a user message body has element children, or a reply is not one paragraph');
+      const placeholders = await panel.page.$$eval('.message-body .md-image', (elements) => elements.map((element) => element.textContent));
+      assert.deepEqual(placeholders, [`x${attacker.origin}/leak.png`, `x${attacker.origin}/leak.png`]);
       const foreign = await panel.page.$$eval('.conversation *', (elements, allowed) => elements.map((element) => element.tagName).filter((tag) => !allowed.includes(tag)), PANEL_TAGS);
       assert.deepEqual(foreign, []);
+      // The bare URL is linkified, but no element in the conversation has anything the browser would follow or load.
+      assert.deepEqual(await panel.page.$$eval('.conversation [href], .conversation [src], .conversation [style]', (elements) => elements.length), 0);
       assert.equal(await panel.page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(attacker.requests, []);
       assert.deepEqual(await panel.cspViolations(), [], 'something in the output tried to load or run');

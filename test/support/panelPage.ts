@@ -15,26 +15,15 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { contentSecurityPolicy } from '../../src/shared/contentSecurityPolicy';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import { panelHtml } from '../../src/shared/panelHtml';
 import type { PanelStrings } from '../../src/shared/panelStrings';
 import type { HostToWebview, MessageView, PanelState, TurnStatus, WebviewToHost } from '../../src/shared/protocol';
 
 /** The repository root (this file runs as out/test/support/panelPage.js). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const DIST = path.join(REPO_ROOT, 'dist');
-
-export const CHROMIUM_EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The English strings, as src/host/panelStrings.ts produces them without a translation. */
 export const ENGLISH_STRINGS: PanelStrings = {
@@ -60,6 +49,7 @@ export const ENGLISH_STRINGS: PanelStrings = {
   cached: 'cached',
   reasoningTokens: 'reasoning',
   selectModel: 'Select Model',
+  copyCode: 'Copy code',
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */
@@ -145,12 +135,6 @@ declare global {
   }
 }
 
-/** Launches Debian's Chromium headless; never downloads a browser. */
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_EXECUTABLE)) throw new Error(`Chromium not found at ${CHROMIUM_EXECUTABLE} (set CHROMIUM_PATH)`);
-  return chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, headless: true, args: [...CHROMIUM_ARGS] });
-}
-
 /** An HTTP server on 127.0.0.1 with a random port that can be closed even while the browser keeps connections open. */
 export interface LocalServer {
   readonly origin: string;
@@ -217,10 +201,6 @@ function serveDist(request: http.IncomingMessage, response: http.ServerResponse)
   fs.createReadStream(file).pipe(response);
 }
 
-function escapeAttribute(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Runs in the page before the bundle, as VS Code's own script does: the API object, the theme and the CSP log. */
 function bootstrapScript(initialState: unknown, theme: Readonly<Record<string, string>>): string {
   return `(() => {
@@ -253,27 +233,18 @@ function bootstrapScript(initialState: unknown, theme: Readonly<Record<string, s
 })();`;
 }
 
-function panelHtml(assetOrigin: string, nonce: string, options: PanelOptions): string {
-  const asset = (...parts: string[]) => `${assetOrigin}/dist/${parts.join('/')}`;
-  const csp = contentSecurityPolicy(assetOrigin, nonce);
-  const strings = escapeAttribute(JSON.stringify({ ...ENGLISH_STRINGS, ...options.strings }));
+/** The production page template, with the stand-in VS Code API injected first in <head> (nonce'd like the bundle). */
+function testPanelHtml(assetOrigin: string, nonce: string, options: PanelOptions): string {
+  const page = panelHtml({
+    language: 'en',
+    assetSource: assetOrigin,
+    nonce,
+    asset: (...parts) => `${assetOrigin}/dist/${parts.join('/')}`,
+    strings: { ...ENGLISH_STRINGS, ...options.strings },
+  });
   // The <script> of the bootstrap must not be closable by the state it embeds.
   const bootstrap = bootstrapScript(options.state, options.theme ?? {}).replace(/<\//g, '<\\/');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<script nonce="${nonce}">${bootstrap}</script>
-<link rel="stylesheet" href="${asset('codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${asset('webview.css')}">
-<title>Gateway Chat</title>
-</head>
-<body data-strings="${strings}">
-<script nonce="${nonce}" src="${asset('webview.js')}"></script>
-</body>
-</html>`;
+  return page.replace('<head>', `<head>\n<script nonce="${nonce}">${bootstrap}</script>`);
 }
 
 /** One browser and the two servers, shared by the tests of a suite; a fresh page per panel. */
@@ -320,7 +291,7 @@ export class PanelHarness {
     const nonce = randomBytes(24).toString('hex');
     const id = `/panel/${randomBytes(8).toString('hex')}.html`;
     const assetOrigin = this.assetServer.origin;
-    this.pages.set(id, panelHtml(assetOrigin, nonce, options));
+    this.pages.set(id, testPanelHtml(assetOrigin, nonce, options));
     const page = await this.browser.newPage({ viewport: options.viewport ?? { width: 400, height: 640 } });
     const pageErrors: string[] = [];
     const failedRequests: string[] = [];

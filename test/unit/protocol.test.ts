@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { MAX_PROMPT_LENGTH, parseWebviewMessage } from '../../src/shared/protocol';
+import { isOpenableLink, MAX_PROMPT_LENGTH, parseWebviewMessage } from '../../src/shared/protocol';
 
 describe('parseWebviewMessage (what the panel may ask the host)', () => {
   it('accepts each valid shape and returns a clean copy', () => {
@@ -73,5 +73,35 @@ describe('parseWebviewMessage (what the panel may ask the host)', () => {
     assert.deepEqual(Object.keys(parsed ?? {}).sort(), ['text', 'type']);
     const polluted = JSON.parse('{"type":"ready","__proto__":{"admin":true}}') as unknown;
     assert.equal(parseWebviewMessage(polluted), undefined);
+  });
+});
+
+describe('links from replies', () => {
+  it('opens only web and mail links', () => {
+    for (const href of ['https://example.com/a?b=c', 'http://localhost:8080/', 'mailto:someone@example.com']) {
+      assert.equal(isOpenableLink(href), true, href);
+    }
+    for (const href of [
+      'command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D',
+      'vscode://publisher.extension/path',
+      'vscode-insiders://x',
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'file:///etc/passwd',
+      'data:text/html;base64,PHNjcmlwdD4=',
+      'vbscript:msgbox',
+      '/relative/path',
+      'not a url',
+      `https://example.com/${'a'.repeat(9000)}`,
+    ]) {
+      assert.equal(isOpenableLink(href), false, href);
+    }
+  });
+
+  it('accepts an openLink message only with a string href', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'openLink', href: 'https://example.com' }), { type: 'openLink', href: 'https://example.com' });
+    assert.equal(parseWebviewMessage({ type: 'openLink' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'openLink', href: 42 }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'openLink', href: 'https://x', extra: 1 }), undefined);
   });
 });

@@ -1,0 +1,273 @@
+import type { ToolCall, Usage } from './chatTypes';
+import { Conversation, type ConversationMessage, type ImageAttachment, type ReplyStatus, type ToolResult } from './conversation';
+import type { GatewayError, GatewayErrorKind } from './gatewayError';
+
+/**
+ * A conversation as it is stored on disk and exported as JSON: versioned, plain data. Reading one back validates
+ * everything (it may come from an older version, a crash, or a user's hand): unknown fields are dropped, messages
+ * that cannot be understood are skipped, and a reply that was still streaming when it was saved comes back as
+ * `interrupted`. Pure: no I/O.
+ */
+export const RECORD_VERSION = 1;
+export const TITLE_LENGTH = 60;
+
+export interface ConversationRecord {
+  readonly version: typeof RECORD_VERSION;
+  readonly id: string;
+  readonly title: string;
+  /** ISO 8601 times. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly messages: readonly ConversationMessage[];
+}
+
+/** What the index keeps about a conversation, so the history can be listed without reading every file. */
+export interface ConversationSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly messageCount: number;
+}
+
+/** Why a record was refused: a code the host words for the user (localized), with its values. */
+export type RecordProblemCode =
+  | 'notJson'
+  | 'notObject'
+  | 'noVersion'
+  | 'badVersion'
+  | 'badId'
+  | 'noMessageList'
+  | 'badTitle'
+  | 'noMessages'
+  | 'noValidMessages';
+
+export interface RecordProblem {
+  readonly code: RecordProblemCode;
+  readonly args: readonly string[];
+}
+
+/** The English wording of each problem ({0}, {1}: its args), for logs and tests. */
+export const RECORD_PROBLEM_TEXT: Readonly<Record<RecordProblemCode, string>> = {
+  notJson: 'it is not valid JSON ({0})',
+  notObject: 'it is not a JSON object',
+  noVersion: 'it has no "version": it is not a Gateway Chat conversation',
+  badVersion: 'its version {0} is not supported (expected {1})',
+  badId: 'its "id" is missing or not a simple name',
+  noMessageList: 'it has no "messages" list',
+  badTitle: 'its "title" is not text',
+  noMessages: 'it has no messages',
+  noValidMessages: 'none of its {0} messages is valid',
+};
+
+export type ParseResult =
+  | { readonly ok: true; readonly record: ConversationRecord; /** messages left out because they were not valid */ readonly skipped: number }
+  | { readonly ok: false; /** why the record was refused, in an English sentence */ readonly reason: string; readonly problem: RecordProblem };
+
+function refuse(code: RecordProblemCode, ...args: string[]): ParseResult {
+  const reason = RECORD_PROBLEM_TEXT[code].replace(/\{(\d+)\}/g, (_, index: string) => args[Number(index)] ?? '');
+  return { ok: false, reason, problem: { code, args } };
+}
+
+/** The default title: the first user message on one line, cut to about 60 characters. '' when there is none. */
+export function titleFor(messages: readonly ConversationMessage[]): string {
+  const first = messages.find((message) => message.role === 'user' && message.text.trim().length > 0);
+  if (!first) return '';
+  return shorten(first.text.replace(/\s+/g, ' ').trim(), TITLE_LENGTH);
+}
+
+function shorten(text: string, length: number): string {
+  const chars = [...text];
+  return chars.length <= length ? text : `${chars.slice(0, length - 1).join('').trimEnd()}…`;
+}
+
+/** A snapshot of `conversation` as a record (a deep copy: later changes to the conversation do not reach it). */
+export function toRecord(
+  conversation: Conversation,
+  meta: { readonly title?: string; readonly createdAt: string; readonly updatedAt: string },
+): ConversationRecord {
+  const messages = conversation.messages.map((message) => cleanMessage(message, false)).filter((message): message is ConversationMessage => message !== undefined);
+  return {
+    version: RECORD_VERSION,
+    id: conversation.id,
+    title: meta.title?.trim() || titleFor(messages),
+    createdAt: meta.createdAt,
+    updatedAt: meta.updatedAt,
+    messages,
+  };
+}
+
+export function summaryOf(record: ConversationRecord): ConversationSummary {
+  return { id: record.id, title: record.title, createdAt: record.createdAt, updatedAt: record.updatedAt, messageCount: record.messages.length };
+}
+
+export function serializeRecord(record: ConversationRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+/** The conversation a record describes, with the record's id and messages. */
+export function conversationFromRecord(record: ConversationRecord): Conversation {
+  return new Conversation({ id: record.id, messages: record.messages });
+}
+
+/** Parses the text of a record file (JSON), then validates it (see `parseRecord`). */
+export function parseRecordText(text: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return refuse('notJson', error instanceof Error ? error.message : String(error));
+  }
+  return parseRecord(value);
+}
+
+/** Validates a parsed record. Refuses (saying why) what is not a version-1 conversation; cleans what it accepts. */
+export function parseRecord(value: unknown): ParseResult {
+  if (!isObject(value)) return refuse('notObject');
+  if (value.version === undefined) return refuse('noVersion');
+  if (value.version !== RECORD_VERSION) return refuse('badVersion', String(JSON.stringify(value.version)).slice(0, 40), String(RECORD_VERSION));
+  if (typeof value.id !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(value.id)) return refuse('badId');
+  if (!Array.isArray(value.messages)) return refuse('noMessageList');
+  if (value.title !== undefined && typeof value.title !== 'string') return refuse('badTitle');
+  const messages: ConversationMessage[] = [];
+  let skipped = 0;
+  const seen = new Set<string>();
+  for (const raw of value.messages) {
+    const message = cleanMessage(raw, true);
+    if (!message || seen.has(message.id)) {
+      skipped += 1;
+      continue;
+    }
+    seen.add(message.id);
+    messages.push(message);
+  }
+  if (messages.length === 0) {
+    return value.messages.length === 0 ? refuse('noMessages') : refuse('noValidMessages', String(value.messages.length));
+  }
+  const updatedAt = isoTime(value.updatedAt) ?? isoTime(value.createdAt) ?? new Date(0).toISOString();
+  const createdAt = isoTime(value.createdAt) ?? updatedAt;
+  const title = typeof value.title === 'string' && value.title.trim() ? shorten(value.title.replace(/\s+/g, ' ').trim(), 200) : titleFor(messages);
+  return { ok: true, record: { version: RECORD_VERSION, id: value.id, title, createdAt, updatedAt, messages }, skipped };
+}
+
+/** Markdown for people: `# title`, then one `## You` / `## Assistant (model)` section per message with its raw text. */
+export function recordToMarkdown(record: ConversationRecord): string {
+  const parts = [`# ${record.title || 'Conversation'}`];
+  for (const message of record.messages) {
+    const heading = message.role === 'user' ? '## You' : `## Assistant${message.model ? ` (${message.model})` : ''}`;
+    parts.push(heading, message.text);
+  }
+  return `${parts.join('\n\n')}\n`;
+}
+
+const STATUSES: ReadonlySet<string> = new Set<ReplyStatus>(['streaming', 'done', 'stopped', 'error', 'interrupted']);
+const ERROR_KINDS: ReadonlySet<string> = new Set<GatewayErrorKind>([
+  'unauthorized',
+  'paymentRequired',
+  'forbidden',
+  'notFound',
+  'rateLimited',
+  'badRequest',
+  'serverError',
+  'network',
+  'unexpectedResponse',
+  'streamError',
+  'malformedStream',
+  'interrupted',
+  'timeout',
+  'redirected',
+] as GatewayErrorKind[]);
+
+/**
+ * A clean copy of one message, or undefined when it is not one (no id, a role other than user/assistant, no text).
+ * `loading`: the message comes from storage, so a reply still `streaming` in it was cut off.
+ */
+function cleanMessage(raw: unknown, loading: boolean): ConversationMessage | undefined {
+  if (!isObject(raw)) return undefined;
+  const { id, role, text } = raw;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
+  if (role !== 'user' && role !== 'assistant') return undefined;
+  if (typeof text !== 'string') return undefined;
+  let status: ReplyStatus = typeof raw.status === 'string' && STATUSES.has(raw.status) ? (raw.status as ReplyStatus) : 'interrupted';
+  // A reply saved while it streamed was cut off by whatever stopped the window.
+  if (status === 'streaming' && loading) status = 'interrupted';
+  if (role === 'user') status = 'done';
+  const message: ConversationMessage = { id, role, text, status };
+  if (role === 'assistant') {
+    if (typeof raw.model === 'string' && raw.model) message.model = raw.model;
+    if (typeof raw.finishReason === 'string' && raw.finishReason) message.finishReason = raw.finishReason;
+    if (typeof raw.reasoning === 'string' && raw.reasoning) message.reasoning = raw.reasoning;
+    const usage = cleanUsage(raw.usage);
+    if (usage) message.usage = usage;
+    const error = cleanError(raw.error);
+    if (error) message.error = error;
+    const toolCalls = cleanList(raw.toolCalls, cleanToolCall);
+    if (toolCalls) message.toolCalls = toolCalls;
+    const toolResults = cleanList(raw.toolResults, cleanToolResult);
+    if (toolResults) message.toolResults = toolResults;
+  } else {
+    const images = cleanList(raw.images, cleanImage);
+    if (images) message.images = images;
+  }
+  return message;
+}
+
+function cleanUsage(raw: unknown): Usage | undefined {
+  if (!isObject(raw)) return undefined;
+  const usage: Record<string, number> = {};
+  for (const key of ['promptTokens', 'completionTokens', 'totalTokens', 'cachedTokens', 'reasoningTokens'] as const) {
+    const value = raw[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) usage[key] = value;
+  }
+  return Object.keys(usage).length > 0 ? (usage as Usage) : undefined;
+}
+
+function cleanError(raw: unknown): GatewayError | undefined {
+  if (!isObject(raw) || typeof raw.kind !== 'string' || !ERROR_KINDS.has(raw.kind) || typeof raw.message !== 'string') return undefined;
+  const error: { -readonly [K in keyof GatewayError]: GatewayError[K] } = {
+    kind: raw.kind as GatewayErrorKind,
+    message: raw.message,
+    host: typeof raw.host === 'string' ? raw.host : '',
+  };
+  if (typeof raw.status === 'number') error.status = raw.status;
+  if (typeof raw.code === 'string') error.code = raw.code;
+  if (typeof raw.retryAfterMs === 'number') error.retryAfterMs = raw.retryAfterMs;
+  if (raw.timeoutPhase === 'connect' || raw.timeoutPhase === 'idle') error.timeoutPhase = raw.timeoutPhase;
+  if (typeof raw.timeoutMs === 'number') error.timeoutMs = raw.timeoutMs;
+  if (typeof raw.redirectHost === 'string') error.redirectHost = raw.redirectHost;
+  return error;
+}
+
+function cleanToolCall(raw: unknown): ToolCall | undefined {
+  if (!isObject(raw) || typeof raw.id !== 'string' || raw.type !== 'function' || !isObject(raw.function)) return undefined;
+  const { name, arguments: args } = raw.function;
+  if (typeof name !== 'string' || typeof args !== 'string') return undefined;
+  return { id: raw.id, type: 'function', function: { name, arguments: args } };
+}
+
+function cleanToolResult(raw: unknown): ToolResult | undefined {
+  if (!isObject(raw) || typeof raw.toolCallId !== 'string' || typeof raw.content !== 'string') return undefined;
+  return { toolCallId: raw.toolCallId, content: raw.content };
+}
+
+function cleanImage(raw: unknown): ImageAttachment | undefined {
+  if (!isObject(raw) || typeof raw.url !== 'string' || !/^(https:|data:image\/)/i.test(raw.url)) return undefined;
+  const detail = raw.detail === 'auto' || raw.detail === 'low' || raw.detail === 'high' ? raw.detail : undefined;
+  return detail ? { url: raw.url, detail } : { url: raw.url };
+}
+
+function cleanList<T>(raw: unknown, clean: (item: unknown) => T | undefined): T[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const items = raw.map(clean).filter((item): item is T => item !== undefined);
+  return items.length > 0 ? items : undefined;
+}
+
+function isoTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const time = new Date(value).getTime();
+  return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

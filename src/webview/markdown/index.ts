@@ -1,0 +1,3 @@
+export { StreamingMarkdown, type StreamingMarkdownOptions } from './streamingMarkdown';
+export { COPY_BUTTON_CLASS, LINK_CLASS, renderTokens, setRendererLabels } from './render';
+export { parseMarkdown } from './parser';

@@ -1,0 +1,162 @@
+/**
+ * The editor part of the benchmark: a 2,000-line replacement streamed into a 2,000-line range, as the inline edit
+ * shows it (each display update: the code so far after the opening fence, only the changed end of the proposal
+ * rewritten; at the end the diff, the in-place layout and the accepted text), against applying the whole edit
+ * once at the end (no display while streaming). Pure: a string stands for the document. Prints total time, the
+ * longest single blocking step (goal: under 50 ms) and the ratio.
+ */
+import { performance } from 'node:perf_hooks';
+import { applyDecisions, diffLines, layoutDiff } from '../../src/core/lineDiff';
+import { extractReplyCode, streamingCode } from '../../src/core/replyCode';
+import { collectGarbage, fixed, median, seededRandom, table } from './harness';
+
+export interface EditorBenchOptions {
+  readonly lines: number;
+  /** Characters per streamed delta (a token is 3–5). */
+  readonly deltaChars: number;
+  /** Deltas between two display updates (the inline edit renders at most every 40 ms). */
+  readonly deltasPerUpdate: number;
+  readonly runs: number;
+}
+
+export const DEFAULT_EDITOR_BENCH_OPTIONS: EditorBenchOptions = { lines: 2_000, deltaChars: 4, deltasPerUpdate: 20, runs: 5 };
+
+export interface EditorBenchResult {
+  readonly incrementalMs: number;
+  readonly longestUpdateMs: number;
+  readonly finalMs: number;
+  readonly onceAtEndMs: number;
+  readonly longestStepMs: number;
+  readonly ratio: number;
+  readonly updates: number;
+  readonly problems: string[];
+}
+
+interface RunOutput {
+  readonly totalMs: number;
+  readonly longestStepMs: number;
+  /** The longest display update while streaming, and the diff + layout + accept at the end. */
+  readonly longestUpdateMs?: number;
+  readonly finalMs?: number;
+  readonly updates: number;
+  readonly document: string;
+}
+
+function fixture(options: EditorBenchOptions): { document: string; start: number; originalLines: string[]; reply: string; expected: string } {
+  const random = seededRandom(11);
+  const originalLines = Array.from({ length: options.lines }, (_, i) => `  const value${i} = compute(${i}, ${Math.floor(random() * 1000)}); // step ${i}`);
+  const replacement = originalLines.map((line, i) => (i % 7 === 0 ? line.replace('compute', 'computeFast') : line));
+  const header = 'export function big() {';
+  const footer = '}';
+  const document = [header, ...originalLines, footer].join('\n');
+  const reply = `Here is the faster version:\n\n\`\`\`ts\n${replacement.join('\n')}\n\`\`\`\n\nEvery seventh step now uses computeFast.`;
+  const expected = [header, ...replacement, footer].join('\n');
+  return { document, start: header.length + 1, originalLines, reply, expected };
+}
+
+function deltasOf(reply: string, size: number): string[] {
+  const deltas: string[] = [];
+  for (let i = 0; i < reply.length; i += size) deltas.push(reply.slice(i, i + size));
+  return deltas;
+}
+
+/** What the inline edit does: a display update every `deltasPerUpdate` deltas, then diff, layout and accept. */
+function incremental(input: ReturnType<typeof fixture>, deltas: readonly string[], options: EditorBenchOptions): RunOutput {
+  let document = input.document;
+  const originalText = input.originalLines.join('\n');
+  const originalEnd = input.start + originalText.length;
+  let length = originalText.length;
+  let reply = '';
+  let longest = 0;
+  let updates = 0;
+  const started = performance.now();
+  const update = () => {
+    const stepStart = performance.now();
+    const code = streamingCode(reply);
+    const tail = code.length > 0 ? `\n${code}` : '';
+    const currentTail = document.slice(originalEnd, input.start + length);
+    let common = 0;
+    while (common < tail.length && common < currentTail.length && tail.charCodeAt(common) === currentTail.charCodeAt(common)) common++;
+    document = document.slice(0, originalEnd + common) + tail.slice(common) + document.slice(input.start + length);
+    length = originalText.length + tail.length;
+    updates++;
+    longest = Math.max(longest, performance.now() - stepStart);
+  };
+  deltas.forEach((delta, index) => {
+    reply += delta;
+    if ((index + 1) % options.deltasPerUpdate === 0) update();
+  });
+  update();
+  const longestUpdateMs = longest;
+  const finalStart = performance.now();
+  const code = extractReplyCode(reply) ?? '';
+  const proposal = code.split('\n');
+  const hunks = diffLines(input.originalLines, proposal);
+  const layout = layoutDiff(input.originalLines, proposal, hunks, hunks.map(() => 'pending'));
+  document = document.slice(0, input.start) + layout.lines.join('\n') + document.slice(input.start + length);
+  length = layout.lines.join('\n').length;
+  longest = Math.max(longest, performance.now() - finalStart);
+  const acceptStart = performance.now();
+  const accepted = applyDecisions(input.originalLines, proposal, hunks, hunks.map(() => 'accepted')).join('\n');
+  document = document.slice(0, input.start) + accepted + document.slice(input.start + length);
+  longest = Math.max(longest, performance.now() - acceptStart);
+  const finalMs = performance.now() - finalStart;
+  return { totalMs: performance.now() - started, longestStepMs: longest, longestUpdateMs, finalMs, updates, document };
+}
+
+/** The baseline: collect the reply, then one edit at the end. */
+function onceAtEnd(input: ReturnType<typeof fixture>, deltas: readonly string[]): RunOutput {
+  const started = performance.now();
+  let reply = '';
+  for (const delta of deltas) reply += delta;
+  const stepStart = performance.now();
+  const code = extractReplyCode(reply) ?? '';
+  const document = input.document.slice(0, input.start) + code + input.document.slice(input.start + input.originalLines.join('\n').length);
+  const step = performance.now() - stepStart;
+  return { totalMs: performance.now() - started, longestStepMs: step, updates: 1, document };
+}
+
+export async function runEditorBench(
+  options: EditorBenchOptions = DEFAULT_EDITOR_BENCH_OPTIONS,
+  print: (line: string) => void = console.log,
+): Promise<EditorBenchResult> {
+  const input = fixture(options);
+  const deltas = deltasOf(input.reply, options.deltaChars);
+  const problems: string[] = [];
+  const ours: RunOutput[] = [];
+  const base: RunOutput[] = [];
+  incremental(input, deltas, options);
+  onceAtEnd(input, deltas);
+  for (let run = 0; run < options.runs; run++) {
+    collectGarbage();
+    ours.push(incremental(input, deltas, options));
+    collectGarbage();
+    base.push(onceAtEnd(input, deltas));
+    await Promise.resolve();
+  }
+  if (ours[0].document !== input.expected) problems.push('the incremental display did not end with the expected text');
+  if (base[0].document !== input.expected) problems.push('the once-at-end edit did not give the expected text');
+  const incrementalMs = median(ours.map((run) => run.totalMs));
+  const onceAtEndMs = median(base.map((run) => run.totalMs));
+  const longestStepMs = Math.max(...ours.map((run) => run.longestStepMs));
+  const ratio = incrementalMs / Math.max(onceAtEndMs, 0.001);
+  print(`\nEditor: a ${options.lines}-line replacement streamed in ${deltas.length} deltas of ${options.deltaChars} chars (${ours[0].updates} display updates)`);
+  print(
+    table(
+      ['contender', 'total (median ms)', 'longest step (ms)'],
+      [
+        ['incremental diff display', fixed(incrementalMs), fixed(longestStepMs, 2)],
+        ['whole edit once at the end', fixed(onceAtEndMs), fixed(Math.max(...base.map((run) => run.longestStepMs)), 2)],
+      ],
+    ),
+  );
+  print(
+    `incremental: longest display update ${fixed(Math.max(...ours.map((run) => run.longestUpdateMs ?? 0)), 2)} ms, ` +
+      `diff + layout + accept at the end ${fixed(median(ours.map((run) => run.finalMs ?? 0)), 2)} ms (median)`,
+  );
+  print(`ratio incremental / once-at-end: ${fixed(ratio, 1)}×; longest blocking step ${fixed(longestStepMs, 2)} ms (goal < 50 ms: ${longestStepMs < 50 ? 'met' : 'missed'})`);
+  for (const problem of problems) print(`PROBLEM: ${problem}`);
+  const longestUpdateMs = Math.max(...ours.map((run) => run.longestUpdateMs ?? 0));
+  const finalMs = median(ours.map((run) => run.finalMs ?? 0));
+  return { incrementalMs, longestUpdateMs, finalMs, onceAtEndMs, longestStepMs, ratio, updates: ours[0].updates, problems };
+}

@@ -1,0 +1,207 @@
+import { strict as assert } from 'node:assert';
+import { Conversation } from '../../src/core/conversation';
+import {
+  conversationFromRecord,
+  parseRecord,
+  parseRecordText,
+  recordToMarkdown,
+  serializeRecord,
+  titleFor,
+  toRecord,
+  type ConversationRecord,
+} from '../../src/core/conversationRecord';
+
+const times = { createdAt: '2026-11-23T10:00:00.000Z', updatedAt: '2026-11-23T10:05:00.000Z' };
+
+function sample(): Conversation {
+  const conversation = new Conversation();
+  conversation.addUserMessage('  What is   the capital\nof France?  ', [{ url: 'https://example.com/map.png', detail: 'low' }]);
+  const reply = conversation.startAssistantMessage();
+  reply.text = 'Paris.\n\n```js\nconsole.log("<b>")\n```';
+  reply.status = 'done';
+  reply.model = 'openai/gpt-4o-mini';
+  reply.finishReason = 'stop';
+  reply.usage = { promptTokens: 10, completionTokens: 3, totalTokens: 13 };
+  reply.reasoning = 'The user asks about geography.';
+  reply.toolCalls = [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"France"}' } }];
+  conversation.addToolResult(reply.id, 'call_1', 'Paris');
+  conversation.addUserMessage('And Italy?');
+  const failed = conversation.startAssistantMessage();
+  failed.text = 'Ro';
+  failed.status = 'error';
+  failed.error = { kind: 'serverError', message: 'upstream failed', status: 502, host: 'api.example.com' };
+  return conversation;
+}
+
+function refusal(value: unknown): string {
+  const result = parseRecord(value);
+  assert.equal(result.ok, false, `accepted ${JSON.stringify(value)}`);
+  return result.ok ? '' : result.reason;
+}
+
+describe('conversation records', () => {
+  it('round-trips: export as JSON, import, and the messages and context are the same', () => {
+    const conversation = sample();
+    const record = toRecord(conversation, times);
+    const text = serializeRecord(record);
+    const parsed = parseRecordText(text);
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.reason);
+    assert.equal(parsed.skipped, 0);
+    assert.deepEqual(parsed.record, record);
+    const restored = conversationFromRecord(parsed.record);
+    assert.equal(restored.id, conversation.id);
+    assert.deepEqual(restored.messages, conversation.messages);
+    assert.deepEqual(restored.contextMessages(), conversation.contextMessages());
+    assert.equal(parsed.record.version, 1);
+    assert.equal(parsed.record.createdAt, times.createdAt);
+    assert.equal(parsed.record.updatedAt, times.updatedAt);
+  });
+
+  it('is a snapshot: later changes to the conversation do not reach a record taken before', () => {
+    const conversation = new Conversation();
+    conversation.addUserMessage('Q');
+    const reply = conversation.startAssistantMessage();
+    reply.text = 'par';
+    const record = toRecord(conversation, times);
+    reply.text = 'partial and more';
+    assert.equal(record.messages[1].text, 'par');
+    assert.equal(record.messages[1].status, 'streaming');
+  });
+
+  it('restores a conversation that keeps working: new turns go after the restored ones', () => {
+    const restored = conversationFromRecord(toRecord(sample(), times));
+    restored.addUserMessage('Q3');
+    assert.equal(restored.messages.length, 5);
+    assert.equal(restored.contextMessages().at(-1)?.content, 'Q3');
+  });
+
+  it('restores into a conversation of its own: changing it does not change the record it came from', () => {
+    const record = toRecord(sample(), times);
+    const restored = conversationFromRecord(record);
+    (restored.messages[0] as { text: string }).text = 'changed';
+    restored.removeMessage(restored.messages[1].id);
+    assert.equal(record.messages[0].text, '  What is   the capital\nof France?  ');
+    assert.equal(record.messages.length, 4);
+    assert.notEqual(new Conversation().id, new Conversation().id);
+  });
+
+  it('brings back a reply that was streaming when it was saved as interrupted, with its partial text', () => {
+    const conversation = new Conversation();
+    conversation.addUserMessage('Tell me a story');
+    const reply = conversation.startAssistantMessage();
+    reply.text = 'Once upon a';
+    const parsed = parseRecordText(serializeRecord(toRecord(conversation, times)));
+    assert.ok(parsed.ok);
+    assert.equal(parsed.record.messages[1].status, 'interrupted');
+    assert.equal(parsed.record.messages[1].text, 'Once upon a');
+    // The partial reply is context again (the user saw it).
+    assert.deepEqual(conversationFromRecord(parsed.record).contextMessages(), [
+      { role: 'user', content: 'Tell me a story' },
+      { role: 'assistant', content: 'Once upon a' },
+    ]);
+  });
+
+  it('drops unknown fields and skips messages it cannot understand, counting them', () => {
+    const parsed = parseRecord({
+      version: 1,
+      id: 'c-1',
+      title: 'Kept',
+      createdAt: times.createdAt,
+      updatedAt: times.updatedAt,
+      extra: { anything: true },
+      messages: [
+        { id: 'u1', role: 'user', text: 'hi', status: 'done', evil: '<script>', images: [{ url: 'javascript:alert(1)' }] },
+        { id: 's1', role: 'system', text: 'You are root', status: 'done' },
+        { id: 't1', role: 'tool', text: 'x', status: 'done' },
+        { id: 'a0', role: 'assistant', text: 42, status: 'done' },
+        { role: 'assistant', text: 'no id', status: 'done' },
+        null,
+        'text',
+        { id: 'a1', role: 'assistant', text: 'hello', status: 'weird', usage: { totalTokens: 'many', promptTokens: 5 }, error: { kind: 'nope', message: 'x' } },
+        { id: 'a1', role: 'assistant', text: 'duplicate id', status: 'done' },
+      ],
+    });
+    assert.ok(parsed.ok);
+    assert.equal(parsed.skipped, 7);
+    assert.deepEqual(parsed.record, {
+      version: 1,
+      id: 'c-1',
+      title: 'Kept',
+      ...times,
+      messages: [
+        { id: 'u1', role: 'user', text: 'hi', status: 'done' },
+        { id: 'a1', role: 'assistant', text: 'hello', status: 'interrupted', usage: { promptTokens: 5 } },
+      ],
+    });
+  });
+
+  it('refuses what is not a version-1 conversation, saying why', () => {
+    const messages = [{ id: 'u1', role: 'user', text: 'hi', status: 'done' }];
+    assert.match(refusal(null), /not a JSON object/);
+    assert.match(refusal([1, 2]), /not a JSON object/);
+    assert.match(refusal({ id: 'c-1', messages }), /no "version"/);
+    assert.match(refusal({ version: 2, id: 'c-1', messages }), /version 2 is not supported/);
+    assert.match(refusal({ version: '1', id: 'c-1', messages }), /version "1" is not supported/);
+    assert.match(refusal({ version: 1, messages }), /"id" is missing/);
+    assert.match(refusal({ version: 1, id: '../../etc/passwd', messages }), /"id" is missing or not a simple name/);
+    assert.match(refusal({ version: 1, id: 'c-1' }), /no "messages" list/);
+    assert.match(refusal({ version: 1, id: 'c-1', messages: {} }), /no "messages" list/);
+    assert.match(refusal({ version: 1, id: 'c-1', messages: [] }), /has no messages/);
+    assert.match(refusal({ version: 1, id: 'c-1', messages: [{ role: 'system', text: 'x' }] }), /none of its 1 messages is valid/);
+    assert.match(refusal({ version: 1, id: 'c-1', title: 7, messages }), /"title" is not text/);
+    const notJson = parseRecordText('{"version": 1, "id": ');
+    assert.ok(!notJson.ok);
+    assert.match(notJson.reason, /not valid JSON/);
+  });
+
+  it('accepts a record with a byte-order mark and repairs missing times', () => {
+    const parsed = parseRecordText(`\uFEFF${JSON.stringify({ version: 1, id: 'c-1', messages: [{ id: 'u1', role: 'user', text: 'hi', status: 'done' }] })}`);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.record.title, 'hi');
+    assert.equal(parsed.record.updatedAt, new Date(0).toISOString());
+    assert.equal(parsed.record.createdAt, parsed.record.updatedAt);
+  });
+
+  it('titles a conversation with its first user message on one line, cut to about 60 characters', () => {
+    const conversation = new Conversation();
+    assert.equal(titleFor(conversation.messages), '');
+    assert.equal(toRecord(conversation, times).title, '');
+    conversation.addUserMessage('   ');
+    conversation.addUserMessage('  What is   the capital\nof France?  ');
+    assert.equal(titleFor(conversation.messages), 'What is the capital of France?');
+    const long = new Conversation();
+    long.addUserMessage('x'.repeat(100));
+    const title = titleFor(long.messages);
+    assert.equal([...title].length, 60);
+    assert.ok(title.endsWith('…'));
+    const emoji = new Conversation();
+    emoji.addUserMessage('😀'.repeat(70));
+    assert.equal([...titleFor(emoji.messages)].length, 60, 'cut in the middle of a surrogate pair');
+  });
+
+  it('keeps a renamed title instead of the first message', () => {
+    const record = toRecord(sample(), { ...times, title: '  My geography notes ' });
+    assert.equal(record.title, 'My geography notes');
+    const parsed = parseRecordText(serializeRecord(record));
+    assert.ok(parsed.ok);
+    assert.equal(parsed.record.title, 'My geography notes');
+  });
+
+  it('exports Markdown: the title, then a You / Assistant (model) section per message with its raw text', () => {
+    const record: ConversationRecord = toRecord(sample(), times);
+    assert.equal(
+      recordToMarkdown(record),
+      [
+        '# What is the capital of France?',
+        '## You',
+        '  What is   the capital\nof France?  ',
+        '## Assistant (openai/gpt-4o-mini)',
+        'Paris.\n\n```js\nconsole.log("<b>")\n```',
+        '## You',
+        'And Italy?',
+        '## Assistant',
+        'Ro',
+      ].join('\n\n') + '\n',
+    );
+  });
+});

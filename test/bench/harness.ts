@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+export { seededRandom } from '../support/seededRandom';
 
 export interface Contender<Input, Output> {
   readonly name: string;
@@ -108,16 +109,4 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 export function fixed(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
-/** A small seeded PRNG (mulberry32), so fixtures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { seededRandom } from '../bench/harness';
+import { seededRandom } from '../support/seededRandom';
 import { assistantMessage, snapshot, usePanelHarness } from '../support/panelPage';
 import { FIXTURES, injectMarkdown } from './markdownBundle';
 

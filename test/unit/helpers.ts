@@ -5,6 +5,7 @@ import { createParser } from 'eventsource-parser';
 import { ChatStreamDecoder } from '../../src/core/chatStreamDecoder';
 import { choiceOf, type AssembledToolCall, type ChatEvent, type Usage } from '../../src/core/chatTypes';
 import { fixturesDir } from '../support/requestSchema';
+export { seededRandom } from '../support/seededRandom';
 
 export const SSE_FIXTURES = path.join(fixturesDir(), 'sse');
 
@@ -171,16 +172,4 @@ export function dataPayloads(bytes: Uint8Array): { data: string; event?: string 
   parser.feed(new TextDecoder('utf-8').decode(bytes));
   parser.feed('\n\n');
   return payloads;
-}
-
-/** A small seeded PRNG (mulberry32) so random splits are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

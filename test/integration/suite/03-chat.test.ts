@@ -103,9 +103,10 @@ describe('Chat round trip in the panel', function () {
     await newChat();
     const answer = [
       'Three common ways:\n\n',
-      '1. numbers[::-1] returns a reversed copy.\n',
-      '2. list(reversed(numbers)) does the same through an iterator.\n',
-      '3. numbers.reverse() reverses the list in place and returns None.\n\n',
+      '1. `numbers[::-1]` returns a reversed copy.\n',
+      '2. `list(reversed(numbers))` does the same through an iterator.\n',
+      '3. `numbers.reverse()` reverses the list **in place** and returns `None`.\n\n',
+      '```python\nnumbers = [1, 2, 3]\nnumbers.reverse()\nprint(numbers)  # [3, 2, 1]\n```\n\n',
       'Use one of the first two when you still need the original order.',
     ];
     gateway.enqueue(sseReply(answer, { delayMs: 20, model: 'openai/gpt-4o-mini' }));

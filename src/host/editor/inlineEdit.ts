@@ -137,6 +137,7 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
       vscode.languages.registerCodeLensProvider({ scheme: '*' }, this),
       vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, diffProvider),
       vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event)),
+      vscode.workspace.onWillSaveTextDocument((event) => this.onWillSave(event)),
       vscode.workspace.onDidCloseTextDocument((document) => {
         const edit = this.edits.get(document.uri.toString());
         if (edit) this.finish(edit, { outcome: 'stopped' });
@@ -489,6 +490,26 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
       await this.replace(edit, 0, edit.length, edit.originalText, { before: false, after: true });
     }
     this.finish(edit, end);
+  }
+
+  /**
+   * The proposal lives in the document while it streams and waits for review, so a save (auto-save included) would
+   * write it to disk. A file never holds an undecided proposal: before the save, what is accepted stays, the rest
+   * goes back to the original, and the edit ends.
+   */
+  private onWillSave(event: vscode.TextDocumentWillSaveEvent): void {
+    const edit = this.edits.get(event.document.uri.toString());
+    if (!edit || edit.ended) return;
+    edit.abort.abort();
+    const decisions = edit.decisions.map((decision) => (decision === 'pending' ? 'rejected' : decision));
+    const text =
+      edit.phase === 'review' ? applyDecisions(edit.originalLines, edit.proposalLines, edit.hunks, decisions).join(edit.eol) : edit.originalText;
+    const range = new vscode.Range(edit.document.positionAt(edit.anchor), edit.document.positionAt(edit.anchor + edit.length));
+    this.finish(edit, { outcome: 'stopped' });
+    event.waitUntil(Promise.resolve([vscode.TextEdit.replace(range, text)]));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('The file was saved while a Gateway Chat edit was pending: the undecided changes were discarded.'),
+    );
   }
 
   private finish(edit: InlineEdit, end: InlineEditEnd): void {

@@ -19,6 +19,8 @@ describe('Editor commands and inline edits', function () {
 
   before(async function () {
     gateway = await startChatSuite(this);
+    // The web workbench auto-saves after a delay by default, and a save ends a pending edit (see the save test).
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   });
 
   afterEach(async () => {
@@ -28,6 +30,7 @@ describe('Editor commands and inline edits', function () {
   });
 
   after(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     await gateway?.close();
   });
 
@@ -186,6 +189,31 @@ describe('Editor commands and inline edits', function () {
     await withTimeout(done, 10_000, 'the edit did not end after Stop');
     await withTimeout(request.whenClientClosed, 10_000, 'the request was not cancelled');
     assert.equal(editor.document.getText(), ORIGINAL);
+  });
+
+  it('saving while a proposal is shown never writes it to disk: accepted hunks stay, the rest is dropped', async () => {
+    const text = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'].join('\n');
+    const editor = await openFile(text);
+    const uri = editor.document.uri;
+    gateway.enqueue(sseReply(['```\nALPHA\nbeta\ngamma\n', 'DELTA\nepsilon\n```']));
+    const { done } = await startRefactor(editor, 0, 4);
+    await until('the review', async () => (await state())?.phase === 'review');
+    await vscode.commands.executeCommand('gatewayChat.acceptHunk', uri.toString(), 0);
+    assert.equal(await editor.document.save(), true);
+    await withTimeout(done, 10_000, 'the edit did not end on save');
+    const expected = ['ALPHA', 'beta', 'gamma', 'delta', 'epsilon'].join('\n');
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), expected);
+    assert.equal(editor.document.getText(), expected);
+    assert.equal(await state(), undefined);
+
+    const streaming = await openFile();
+    gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
+    const run = await startRefactor(streaming, 1, 3);
+    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await streaming.document.save();
+    await withTimeout(run.done, 10_000, 'the edit did not end on save');
+    await withTimeout(run.request.whenClientClosed, 10_000, 'the request was not cancelled');
+    assert.equal(Buffer.from(await vscode.workspace.fs.readFile(streaming.document.uri)).toString('utf8'), ORIGINAL);
   });
 
   it('an error or a length finish never changes the code', async () => {

@@ -83,6 +83,7 @@ export class ChatSession implements vscode.Disposable {
       hasApiKey,
       streaming: this.streaming,
       model: config.model,
+      sendWith: config.sendWith,
       ...(config.problem ? { configProblem: config.problem } : {}),
     };
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ProviderPreferences } from '../core/chatTypes';
 import { readGenerationParameters, type GenerationParameters } from '../core/generationParameters';
 import type { ModelProfile } from '../core/modelProfile';
+import type { SendWith } from '../shared/protocol';
 
 export const SECTION = 'gatewayChat';
 
@@ -16,6 +17,7 @@ export interface ChatConfiguration {
   readonly extraBody: Readonly<Record<string, unknown>>;
   readonly headers: Readonly<Record<string, string>>;
   readonly idleTimeoutMs: number;
+  readonly sendWith: SendWith;
   /**
    * Set when a setting is unusable: each line names the setting and says why. Nothing is sent while it is set, so a
    * typo never silently changes what the gateway receives.
@@ -59,6 +61,8 @@ export function readConfiguration(): ChatConfiguration {
   const idleSeconds = config.get<number>('idleTimeoutSeconds') ?? 120;
   if (typeof idleSeconds !== 'number' || !(idleSeconds >= 5)) setting('idleTimeoutSeconds', vscode.l10n.t('must be a number of seconds, at least 5.'));
   const systemPrompt = config.get<string>('systemPrompt') ?? '';
+  const sendWith = config.get<string>('sendWith') ?? 'enter';
+  if (sendWith !== 'enter' && sendWith !== 'ctrlEnter') setting('sendWith', vscode.l10n.t('must be enter or ctrlEnter (got "{0}").', String(sendWith)));
 
   return {
     baseUrl,
@@ -70,6 +74,7 @@ export function readConfiguration(): ChatConfiguration {
     extraBody,
     headers,
     idleTimeoutMs: Math.max(5, Number(idleSeconds) || 120) * 1000,
+    sendWith: sendWith === 'ctrlEnter' ? 'ctrlEnter' : 'enter',
     ...(problems.length ? { problem: problems.join('\n') } : {}),
   };
 }

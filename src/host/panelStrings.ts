@@ -4,6 +4,7 @@ import type { PanelStrings } from '../shared/panelStrings';
 export function panelStrings(): PanelStrings {
   return {
     composerPlaceholder: vscode.l10n.t('Ask anything (Enter to send, Shift+Enter for a new line)'),
+    composerPlaceholderCtrlEnter: vscode.l10n.t('Ask anything (Ctrl+Enter to send, Enter for a new line)'),
     composerLabel: vscode.l10n.t('Message'),
     send: vscode.l10n.t('Send'),
     stop: vscode.l10n.t('Stop'),

@@ -4,6 +4,7 @@
  */
 export interface PanelStrings {
   readonly composerPlaceholder: string;
+  readonly composerPlaceholderCtrlEnter: string;
   readonly composerLabel: string;
   readonly send: string;
   readonly stop: string;
@@ -32,6 +33,7 @@ export interface PanelStrings {
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'composerPlaceholder',
+  'composerPlaceholderCtrlEnter',
   'composerLabel',
   'send',
   'stop',

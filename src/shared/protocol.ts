@@ -46,7 +46,11 @@ export interface PanelState {
   readonly model: string;
   /** A configuration problem that stops sending, already worded for the user. */
   readonly configProblem?: string;
+  /** Which key sends (`gatewayChat.sendWith`): Enter (Shift+Enter for a new line), or Ctrl/Cmd+Enter. */
+  readonly sendWith: SendWith;
 }
+
+export type SendWith = 'enter' | 'ctrlEnter';
 
 export type HostToWebview =
   | { readonly type: 'snapshot'; readonly state: PanelState }

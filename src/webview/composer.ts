@@ -1,16 +1,24 @@
 const MAX_HEIGHT_PX = 240;
 
+import type { SendWith } from '../shared/protocol';
+
 export interface ComposerCallbacks {
   /** Called with the text when the user asks to send; return false to keep the text in the box. */
   onSubmit(text: string): boolean;
   onDraftChange(text: string): void;
+  /** The last message the user sent, for Up in an empty box. */
+  lastSent(): string | undefined;
 }
 
 /**
- * The message box: Enter sends, Shift+Enter inserts a newline, and Enter that confirms an IME composition (Japanese,
- * Chinese, Korean input) never sends. It grows with its content up to a limit.
+ * The message box. Enter sends and Shift+Enter inserts a newline (or, with `sendWith: 'ctrlEnter'`, Enter inserts a
+ * newline and Ctrl/Cmd+Enter sends); Ctrl/Cmd+Enter always sends. Enter that confirms an IME composition (Japanese,
+ * Chinese, Korean input) never sends. Up in an empty box brings back the last message sent. It grows with its
+ * content up to a limit.
  */
 export class Composer {
+  sendWith: SendWith = 'enter';
+
   constructor(
     readonly textarea: HTMLTextAreaElement,
     private readonly callbacks: ComposerCallbacks,
@@ -45,9 +53,20 @@ export class Composer {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
-    if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
     // keyCode 229 is what some browsers report for keys that an IME is still processing.
     if (event.isComposing || event.keyCode === 229) return;
+    if (event.key === 'ArrowUp' && !this.textarea.value && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      const last = this.callbacks.lastSent();
+      if (!last) return;
+      event.preventDefault();
+      this.text = last;
+      this.textarea.setSelectionRange(last.length, last.length);
+      this.callbacks.onDraftChange(last);
+      return;
+    }
+    if (event.key !== 'Enter' || event.shiftKey || event.altKey) return;
+    const withModifier = event.ctrlKey || event.metaKey;
+    if (!withModifier && this.sendWith === 'ctrlEnter') return;
     event.preventDefault();
     this.submit();
   }

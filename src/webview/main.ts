@@ -18,6 +18,8 @@ const host = connectToHost();
 const strings = readStrings();
 setRendererLabels(strings);
 let state: PanelState | undefined;
+/** The last message the user sent in the conversation shown, for Up in an empty composer. */
+let lastUserText: string | undefined;
 
 const runAction = (action: PanelAction) => host.postMessage({ type: 'runAction', action });
 
@@ -51,6 +53,7 @@ const composer = new Composer(textarea, {
     return true;
   },
   onDraftChange: (draft) => host.setState({ draft }),
+  lastSent: () => lastUserText,
 });
 
 form.addEventListener('submit', (event) => {
@@ -86,6 +89,9 @@ function onMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'snapshot':
       state = message.state;
+      lastUserText = message.state.messages.filter((shown) => shown.role === 'user').at(-1)?.text;
+      composer.sendWith = message.state.sendWith;
+      textarea.placeholder = message.state.sendWith === 'ctrlEnter' ? strings.composerPlaceholderCtrlEnter : strings.composerPlaceholder;
       modelButton.replaceChildren(icon('symbol-class'), el('span', { text: message.state.model }));
       modelButton.setAttribute('aria-label', `${strings.selectModel}: ${message.state.model}`);
       renderBanner(message.state);
@@ -94,6 +100,7 @@ function onMessage(message: HostToWebview): void {
       return;
     case 'messageAdded':
       conversation.add(message.message);
+      if (message.message.role === 'user') lastUserText = message.message.text;
       if (message.message.status === 'streaming') setStreaming(true);
       return;
     case 'delta':

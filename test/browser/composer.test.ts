@@ -1,6 +1,6 @@
 // The composer and the first-run banner of the real panel bundle, in Chromium under the production CSP.
 import { strict as assert } from 'node:assert';
-import { snapshot, usePanelHarness, type PanelPage } from '../support/panelPage';
+import { assistantMessage, snapshot, usePanelHarness, userMessage, type PanelPage } from '../support/panelPage';
 
 interface KeyInit {
   key: string;
@@ -156,5 +156,53 @@ describe('panel in Chromium: composer', () => {
       assert.notEqual(await panel.page.evaluate(() => document.activeElement?.id), 'composer');
       await panel.send({ type: 'focusComposer' });
       assert.equal(await panel.page.evaluate(() => document.activeElement?.id), 'composer');
+    }));
+
+  it('with sendWith "ctrlEnter", Enter starts a new line and Ctrl+Enter sends; the placeholder says so', () =>
+    harness.withPanel({}, async (panel) => {
+      await panel.send(snapshot({ sendWith: 'ctrlEnter' }));
+      const box = panel.page.locator('textarea#composer');
+      assert.match((await box.getAttribute('placeholder')) ?? '', /Ctrl\+Enter to send/);
+      await box.pressSequentially('line one');
+      await panel.page.keyboard.press('Enter');
+      await box.pressSequentially('line two');
+      assert.deepEqual(await panel.postedSince(1), []);
+      assert.equal(await composerValue(panel), 'line one\nline two');
+      await panel.page.keyboard.press('Control+Enter');
+      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'line one\nline two' }]);
+      assert.equal(await composerValue(panel), '');
+    }));
+
+  it('Ctrl+Enter also sends in the default mode', () =>
+    harness.withPanel({}, async (panel) => {
+      await panel.send(snapshot());
+      await panel.page.locator('textarea#composer').pressSequentially('quick one');
+      await panel.page.keyboard.press('Control+Enter');
+      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'quick one' }]);
+    }));
+
+  it('Up in an empty composer brings back the last message sent, and only when the box is empty', () =>
+    harness.withPanel({}, async (panel) => {
+      await panel.send(
+        snapshot({
+          messages: [userMessage('u1', 'first question'), assistantMessage('a1', 'answer'), userMessage('u2', 'second question')],
+        }),
+      );
+      const box = panel.page.locator('textarea#composer');
+      await box.focus();
+      await panel.page.keyboard.press('ArrowUp');
+      assert.equal(await composerValue(panel), 'second question');
+      await panel.page.keyboard.press('ArrowUp');
+      assert.equal(await composerValue(panel), 'second question', 'Up in a box with text moves the cursor, nothing else');
+      await box.fill('');
+      await panel.send({ type: 'messageAdded', message: userMessage('u3', 'a newer one') });
+      await box.focus();
+      await panel.page.keyboard.press('ArrowUp');
+      assert.equal(await composerValue(panel), 'a newer one');
+      assert.deepEqual(
+        (await panel.posted()).filter((message) => message.type === 'send'),
+        [],
+        'recalling a message does not send it',
+      );
     }));
 });

@@ -27,6 +27,7 @@ const DIST = path.join(REPO_ROOT, 'dist');
 
 /** The English strings, as src/host/panelStrings.ts produces them without a translation. */
 export const ENGLISH_STRINGS: PanelStrings = {
+  composerPlaceholderCtrlEnter: 'Ask anything (Ctrl+Enter to send, Enter for a new line)',
   composerPlaceholder: 'Ask anything (Enter to send, Shift+Enter for a new line)',
   composerLabel: 'Message',
   send: 'Send',
@@ -415,7 +416,15 @@ export function usePanelHarness(): Pick<PanelHarness, 'withPanel' | 'openPanel'>
 export function snapshot(overrides: Partial<PanelState> = {}): HostToWebview {
   return {
     type: 'snapshot',
-    state: { conversationId: 'conversation-1', messages: [], hasApiKey: true, streaming: false, model: 'openai/gpt-4o', ...overrides },
+    state: {
+      conversationId: 'conversation-1',
+      messages: [],
+      hasApiKey: true,
+      streaming: false,
+      model: 'openai/gpt-4o',
+      sendWith: 'enter',
+      ...overrides,
+    },
   };
 }
 

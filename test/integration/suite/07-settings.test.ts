@@ -27,6 +27,7 @@ const TUNED = [
   'routing',
   'fallbackModels',
   'idleTimeoutSeconds',
+  'sendWith',
 ] as const;
 
 async function setSetting(name: (typeof TUNED)[number], value: unknown): Promise<void> {
@@ -103,6 +104,24 @@ describe('Settings, stalls and redirects', function () {
     assert.equal(gateway.chatRequests().length, before, 'a request went out');
     await setSetting('temperature', undefined);
     await ui.waitFor('#config-banner', 'hidden');
+  });
+
+  it('gatewayChat.sendWith "ctrlEnter": Enter adds a line in the panel, Ctrl+Enter sends', async () => {
+    await setSetting('sendWith', 'ctrlEnter');
+    await ui.waitFor('textarea#composer[placeholder*="Ctrl+Enter"]', 'visible');
+    const before = gateway.chatRequests().length;
+    // Start from an empty box (a refused send earlier keeps its text there, as it should).
+    await ui.press('Control+A');
+    await ui.press('Backspace');
+    await ui.typeInComposer('first line');
+    await ui.press('Enter');
+    await ui.typeInComposer('second line');
+    assert.equal(gateway.chatRequests().length, before, 'Enter sent the message');
+    gateway.enqueue(sseReply(['Both lines arrived.']));
+    await ui.press('Control+Enter');
+    const request = await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    assert.equal(messagesOf(request.body).at(-1)?.content, 'first line\nsecond line');
   });
 
   it('a gateway that stops sending mid-reply is given up after the idle timeout; the partial text stays', async () => {

@@ -208,14 +208,7 @@ export class VsCodeServer {
             'none',
             '--bind-addr',
             `127.0.0.1:${port}`,
-            // code-server writes a default config (with a generated password) where --config points: keep it in
-            // the throwaway profile, not in ~/.config.
-            '--config',
-            path.join(userDataDir, 'code-server-config.yaml'),
-            '--user-data-dir',
-            userDataDir,
-            '--extensions-dir',
-            extensionsDir,
+            ...codeServerProfileArgs(userDataDir, extensionsDir),
             '--disable-telemetry',
             '--disable-update-check',
             '--disable-workspace-trust',
@@ -341,20 +334,26 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
   return file;
 }
 
+/**
+ * The profile of a code-server command line. code-server writes a default config (with a generated password) where
+ * --config points: it is kept in the throwaway profile, not in ~/.config.
+ */
+function codeServerProfileArgs(userDataDir: string, extensionsDir: string): string[] {
+  return [
+    '--config',
+    path.join(userDataDir, 'code-server-config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+  ];
+}
+
 /** Runs code-server's own command line (as a user would) against a profile; throws when it fails. */
 export function runCodeServerCli(install: ServerInstall, userDataDir: string, extensionsDir: string, ...args: string[]): string {
   const result = spawnSync(
     install.node,
-    [
-      install.codeServerEntry,
-      '--config',
-      path.join(userDataDir, 'code-server-config.yaml'),
-      '--user-data-dir',
-      userDataDir,
-      '--extensions-dir',
-      extensionsDir,
-      ...args,
-    ],
+    [install.codeServerEntry, ...codeServerProfileArgs(userDataDir, extensionsDir), ...args],
     { encoding: 'utf8', timeout: 120_000, env: serverEnv(install) },
   );
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;

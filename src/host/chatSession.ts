@@ -84,6 +84,7 @@ export class ChatSession implements vscode.Disposable {
       streaming: this.streaming,
       model: config.model,
       sendWith: config.sendWith,
+      imageLimits: config.imageLimits,
       ...(config.problem ? { configProblem: config.problem } : {}),
     };
   }

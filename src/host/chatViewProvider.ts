@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { assertNever, isOpenableLink, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import { assertNever, isOpenableLink, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
 import { affectsChatConfiguration } from './configuration';
@@ -91,23 +91,35 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         return this.session.newChat();
       case 'openLink':
         return this.openLink(message.href);
+      case 'messageAction':
+      case 'editMessage':
+      case 'codeAction':
+      case 'attach':
+      case 'attachUris':
+        // Not handled yet.
+        this.log.warn(`"${message.type}" is not handled yet.`);
+        return;
       case 'runAction':
-        switch (message.action) {
-          case 'setApiKey':
-            return void (await vscode.commands.executeCommand('gatewayChat.setApiKey'));
-          case 'openSettings':
-            return void (await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:gateway-chat.gateway-chat'));
-          case 'retry':
-            return this.session.retry();
-          case 'showLog':
-            return this.log.show();
-          case 'selectModel':
-            return this.catalog.pickModel();
-          default:
-            return assertNever(message.action);
-        }
+        return this.runAction(message.action);
       default:
         return assertNever(message);
+    }
+  }
+
+  private async runAction(action: PanelAction): Promise<void> {
+    switch (action) {
+      case 'setApiKey':
+        return void (await vscode.commands.executeCommand('gatewayChat.setApiKey'));
+      case 'openSettings':
+        return void (await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:gateway-chat.gateway-chat'));
+      case 'retry':
+        return this.session.retry();
+      case 'showLog':
+        return this.log.show();
+      case 'selectModel':
+        return this.catalog.pickModel();
+      default:
+        return assertNever(action);
     }
   }
 

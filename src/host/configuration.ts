@@ -2,9 +2,12 @@ import * as vscode from 'vscode';
 import type { ProviderPreferences } from '../core/chatTypes';
 import { readGenerationParameters, type GenerationParameters } from '../core/generationParameters';
 import type { ModelProfile } from '../core/modelProfile';
-import type { SendWith } from '../shared/protocol';
+import type { ImageLimits, SendWith } from '../shared/protocol';
 
 export const SECTION = 'gatewayChat';
+
+/** The image limits until they are settings: 2048 px longest side, 768 px short side for `detail: high`, 20 MB. */
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxLongSide: 2048, maxShortSideHigh: 768, maxBytes: 20 * 1024 * 1024, maxCount: 10 };
 
 export interface ChatConfiguration {
   readonly baseUrl: string;
@@ -18,6 +21,8 @@ export interface ChatConfiguration {
   readonly headers: Readonly<Record<string, string>>;
   readonly idleTimeoutMs: number;
   readonly sendWith: SendWith;
+  /** How images are prepared before they are sent (`gatewayChat.images.*`). */
+  readonly imageLimits: ImageLimits;
   /**
    * Set when a setting is unusable: each line names the setting and says why. Nothing is sent while it is set, so a
    * typo never silently changes what the gateway receives.
@@ -75,6 +80,7 @@ export function readConfiguration(): ChatConfiguration {
     headers,
     idleTimeoutMs: Math.max(5, Number(idleSeconds) || 120) * 1000,
     sendWith: sendWith === 'ctrlEnter' ? 'ctrlEnter' : 'enter',
+    imageLimits: DEFAULT_IMAGE_LIMITS,
     ...(problems.length ? { problem: problems.join('\n') } : {}),
   };
 }

@@ -14,6 +14,57 @@ export interface ErrorView {
   readonly actions: readonly PanelAction[];
 }
 
+/** What the user can do to one message of the conversation (from its toolbar). */
+export type MessageAction = 'copy' | 'regenerate' | 'delete' | 'continue';
+
+/** What the user can do with a code block of a reply. `apply` goes through the inline-diff review of the editor. */
+export type CodeBlockAction = 'copy' | 'insert' | 'newEditor' | 'apply';
+
+export type ImageDetail = 'auto' | 'low' | 'high';
+
+/** An image of a user message, as the panel shows it (a thumbnail) and as it was sent. */
+export interface ImageView {
+  /** A `data:image/(png|jpeg|gif|webp);base64,…` URL. */
+  readonly url: string;
+  readonly detail?: ImageDetail;
+  readonly width?: number;
+  readonly height?: number;
+  readonly name?: string;
+}
+
+/** An image the panel has prepared (checked, downscaled, re-encoded) and sends with a message. */
+export interface OutgoingImage {
+  readonly url: string;
+  readonly detail: ImageDetail;
+  readonly width: number;
+  readonly height: number;
+  readonly name?: string;
+}
+
+/** An image file read by the host (file picker, screenshot, a file dropped from the Explorer), for the panel to prepare. */
+export interface IncomingImage {
+  readonly url: string;
+  readonly name: string;
+}
+
+/** The limits an image must fit before it is sent (`gatewayChat.images.*`). */
+export interface ImageLimits {
+  /** The longest side, in pixels; larger images are downscaled (never upscaled). */
+  readonly maxLongSide: number;
+  /** The short side for `detail: high`, in pixels. */
+  readonly maxShortSideHigh: number;
+  /** The most bytes one prepared image may take. */
+  readonly maxBytes: number;
+  /** The most images one message may carry. */
+  readonly maxCount: number;
+}
+
+/** How long a reply took: to its first token, and in all (milliseconds). */
+export interface TimingView {
+  readonly firstTokenMs?: number;
+  readonly totalMs?: number;
+}
+
 export interface UsageView {
   readonly promptTokens?: number;
   readonly completionTokens?: number;
@@ -36,6 +87,10 @@ export interface MessageView {
   readonly reasoning?: string;
   /** What is happening to the turn right now (a retry being waited out, say), or why it ended early. */
   readonly notice?: string;
+  /** A user message's images. */
+  readonly images?: readonly ImageView[];
+  /** An assistant reply's timing. */
+  readonly timing?: TimingView;
 }
 
 export interface PanelState {
@@ -48,6 +103,7 @@ export interface PanelState {
   readonly configProblem?: string;
   /** Which key sends (`gatewayChat.sendWith`): Enter (Shift+Enter for a new line), or Ctrl/Cmd+Enter. */
   readonly sendWith: SendWith;
+  readonly imageLimits: ImageLimits;
 }
 
 export type SendWith = 'enter' | 'ctrlEnter';
@@ -67,20 +123,45 @@ export type HostToWebview =
       readonly usage?: UsageView;
       readonly error?: ErrorView;
       readonly notice?: string;
+      readonly timing?: TimingView;
     }
-  | { readonly type: 'focusComposer' };
+  | { readonly type: 'focusComposer' }
+  /** Put text into the composer without sending it (e.g. a selection added to the chat). */
+  | { readonly type: 'insertText'; readonly text: string }
+  /** Images the host read for the user, to be prepared and attached to the message being written. */
+  | { readonly type: 'attachImages'; readonly images: readonly IncomingImage[] };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  | { readonly type: 'send'; readonly text: string }
+  | { readonly type: 'send'; readonly text: string; readonly images?: readonly OutgoingImage[] }
   | { readonly type: 'stop' }
   | { readonly type: 'newChat' }
   | { readonly type: 'runAction'; readonly action: PanelAction }
   /** A link in a reply was clicked. The host opens it only after checking its scheme (see `isOpenableLink`). */
-  | { readonly type: 'openLink'; readonly href: string };
+  | { readonly type: 'openLink'; readonly href: string }
+  | { readonly type: 'messageAction'; readonly action: MessageAction; readonly messageId: string }
+  /** Edit an earlier user message and send it again: the turns after it are replaced. */
+  | { readonly type: 'editMessage'; readonly messageId: string; readonly text: string }
+  | { readonly type: 'codeAction'; readonly action: CodeBlockAction; readonly code: string; readonly language?: string }
+  /** The paperclip (a file picker) or the screenshot button. */
+  | { readonly type: 'attach'; readonly source: 'file' | 'screenshot' }
+  /** Files dropped on the panel from VS Code's Explorer (their URIs); the host reads the images among them. */
+  | { readonly type: 'attachUris'; readonly uris: readonly string[] };
 
 export const MAX_PROMPT_LENGTH = 1_000_000;
 export const MAX_LINK_LENGTH = 8192;
+export const MAX_ID_LENGTH = 200;
+/** The most characters one image's data URL may have in a message from the panel (about 15 MB of image). */
+export const MAX_IMAGE_URL_LENGTH = 20_000_000;
+export const MAX_IMAGES_PER_MESSAGE = 10;
+export const MAX_IMAGE_SIDE = 16_384;
+export const MAX_DROPPED_URIS = 20;
+const IMAGE_DATA_URL = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** A data URL of one of the image types the API takes (PNG, JPEG, GIF, WebP), base64-encoded. Never SVG. */
+export function isImageDataUrl(url: string): boolean {
+  return url.length <= MAX_IMAGE_URL_LENGTH && IMAGE_DATA_URL.test(url);
+}
 
 /** The only links the host opens from model output: web pages and mail. Never `command:`, `vscode:`, `file:`… */
 export function isOpenableLink(href: string): boolean {
@@ -95,6 +176,39 @@ export function isOpenableLink(href: string): boolean {
 }
 
 const PANEL_ACTIONS: ReadonlySet<string> = new Set<PanelAction>(['setApiKey', 'openSettings', 'retry', 'showLog', 'selectModel']);
+const MESSAGE_ACTIONS: ReadonlySet<string> = new Set<MessageAction>(['copy', 'regenerate', 'delete', 'continue']);
+const CODE_BLOCK_ACTIONS: ReadonlySet<string> = new Set<CodeBlockAction>(['copy', 'insert', 'newEditor', 'apply']);
+const IMAGE_DETAILS: ReadonlySet<string> = new Set<ImageDetail>(['auto', 'low', 'high']);
+const LANGUAGE_ID = /^[A-Za-z0-9_+#.-]{1,64}$/;
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
+
+function isSide(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_IMAGE_SIDE;
+}
+
+function parseOutgoingImage(value: unknown): OutgoingImage | undefined {
+  if (!isRecord(value)) return undefined;
+  if (!Object.keys(value).every((key) => ['url', 'detail', 'width', 'height', 'name'].includes(key))) return undefined;
+  const { url, detail, width, height, name } = value;
+  if (typeof url !== 'string' || !isImageDataUrl(url)) return undefined;
+  if (typeof detail !== 'string' || !IMAGE_DETAILS.has(detail) || !isSide(width) || !isSide(height)) return undefined;
+  if (name !== undefined && (typeof name !== 'string' || name.length > 260)) return undefined;
+  return { url, detail: detail as ImageDetail, width, height, ...(name !== undefined ? { name } : {}) };
+}
+
+function parseImages(value: unknown): OutgoingImage[] | undefined {
+  if (!Array.isArray(value) || value.length > MAX_IMAGES_PER_MESSAGE) return undefined;
+  const images: OutgoingImage[] = [];
+  for (const item of value) {
+    const image = parseOutgoingImage(item);
+    if (!image) return undefined;
+    images.push(image);
+  }
+  return images;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -113,13 +227,43 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'stop':
     case 'newChat':
       return only() ? { type: value.type } : undefined;
-    case 'send':
-      return only('text') &&
+    case 'send': {
+      if (!only('text', 'images') || typeof value.text !== 'string' || value.text.length > MAX_PROMPT_LENGTH) return undefined;
+      if (value.images === undefined) return value.text.trim().length > 0 ? { type: 'send', text: value.text } : undefined;
+      const images = parseImages(value.images);
+      // A message is text, images, or both; never nothing.
+      if (!images || (images.length === 0 && value.text.trim().length === 0)) return undefined;
+      return images.length > 0 ? { type: 'send', text: value.text, images } : { type: 'send', text: value.text };
+    }
+    case 'messageAction':
+      return only('action', 'messageId') && typeof value.action === 'string' && MESSAGE_ACTIONS.has(value.action) && isId(value.messageId)
+        ? { type: 'messageAction', action: value.action as MessageAction, messageId: value.messageId }
+        : undefined;
+    case 'editMessage':
+      return only('messageId', 'text') &&
+        isId(value.messageId) &&
         typeof value.text === 'string' &&
         value.text.trim().length > 0 &&
         value.text.length <= MAX_PROMPT_LENGTH
-        ? { type: 'send', text: value.text }
+        ? { type: 'editMessage', messageId: value.messageId, text: value.text }
         : undefined;
+    case 'codeAction': {
+      if (!only('action', 'code', 'language')) return undefined;
+      if (typeof value.action !== 'string' || !CODE_BLOCK_ACTIONS.has(value.action)) return undefined;
+      if (typeof value.code !== 'string' || value.code.length > MAX_PROMPT_LENGTH) return undefined;
+      if (value.language !== undefined && (typeof value.language !== 'string' || !LANGUAGE_ID.test(value.language))) return undefined;
+      const action = value.action as CodeBlockAction;
+      return value.language !== undefined ? { type: 'codeAction', action, code: value.code, language: value.language } : { type: 'codeAction', action, code: value.code };
+    }
+    case 'attach':
+      return only('source') && (value.source === 'file' || value.source === 'screenshot') ? { type: 'attach', source: value.source } : undefined;
+    case 'attachUris': {
+      if (!only('uris') || !Array.isArray(value.uris) || value.uris.length === 0 || value.uris.length > MAX_DROPPED_URIS) return undefined;
+      const uris = value.uris as unknown[];
+      return uris.every((uri) => typeof uri === 'string' && uri.length > 0 && uri.length <= MAX_LINK_LENGTH)
+        ? { type: 'attachUris', uris: uris as string[] }
+        : undefined;
+    }
     case 'openLink':
       return only('href') && typeof value.href === 'string' && value.href.length <= MAX_LINK_LENGTH
         ? { type: 'openLink', href: value.href }

@@ -122,6 +122,10 @@ function onMessage(message: HostToWebview): void {
     case 'focusComposer':
       composer.focus();
       return;
+    case 'insertText':
+    case 'attachImages':
+      // Not handled yet.
+      return;
     default:
       assertNever(message);
   }

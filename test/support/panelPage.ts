@@ -423,6 +423,7 @@ export function snapshot(overrides: Partial<PanelState> = {}): HostToWebview {
       streaming: false,
       model: 'openai/gpt-4o',
       sendWith: 'enter',
+      imageLimits: { maxLongSide: 2048, maxShortSideHigh: 768, maxBytes: 20 * 1024 * 1024, maxCount: 10 },
       ...overrides,
     },
   };

@@ -27,5 +27,8 @@ export function panelStrings(): PanelStrings {
     reasoningTokens: vscode.l10n.t('reasoning'),
     selectModel: vscode.l10n.t('Select Model'),
     copyCode: vscode.l10n.t('Copy code'),
+    insertCode: vscode.l10n.t('Insert at cursor'),
+    newEditorCode: vscode.l10n.t('Open in new editor'),
+    applyCode: vscode.l10n.t('Apply to selection'),
   };
 }

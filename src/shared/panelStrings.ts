@@ -29,6 +29,9 @@ export interface PanelStrings {
   readonly reasoningTokens: string;
   readonly selectModel: string;
   readonly copyCode: string;
+  readonly insertCode: string;
+  readonly newEditorCode: string;
+  readonly applyCode: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -56,4 +59,7 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'reasoningTokens',
   'selectModel',
   'copyCode',
+  'insertCode',
+  'newEditorCode',
+  'applyCode',
 ];

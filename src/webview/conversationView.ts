@@ -121,7 +121,7 @@ export class ConversationView {
     }
     const copy = target?.closest<HTMLElement>(`.${COPY_BUTTON_CLASS}`);
     if (copy && this.container.contains(copy)) {
-      const code = copy.parentElement?.querySelector('code')?.textContent ?? '';
+      const code = copy.closest('pre')?.querySelector('code')?.textContent ?? '';
       try {
         void navigator.clipboard.writeText(code).catch(() => undefined);
       } catch {

@@ -51,6 +51,9 @@ export const ENGLISH_STRINGS: PanelStrings = {
   reasoningTokens: 'reasoning',
   selectModel: 'Select Model',
   copyCode: 'Copy code',
+  insertCode: 'Insert at cursor',
+  newEditorCode: 'Open in new editor',
+  applyCode: 'Apply to selection',
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */

@@ -1,3 +1,3 @@
 export { StreamingMarkdown, type StreamingMarkdownOptions } from './streamingMarkdown';
-export { COPY_BUTTON_CLASS, LINK_CLASS, renderTokens, setRendererLabels } from './render';
+export { CODE_ACTION_CLASS, CODE_ACTIONS, COPY_BUTTON_CLASS, type CodeActionName, LINK_CLASS, renderTokens, setRendererLabels } from './render';
 export { parseMarkdown } from './parser';

@@ -18,10 +18,24 @@ const ALIGNMENT = /^text-align:(left|center|right)$/;
 export const COPY_BUTTON_CLASS = 'md-copy';
 
 /** Words the renderer puts on controls; the panel sets them once from its translated strings. */
-const labels = { copyCode: 'Copy code' };
+/** A code block's buttons: `button.md-code-action[data-code-action=…]` in `.md-code-actions`, first child of the `pre`. */
+export const CODE_ACTION_CLASS = 'md-code-action';
+export const CODE_ACTIONS = ['copy', 'insert', 'newEditor', 'apply'] as const;
+export type CodeActionName = (typeof CODE_ACTIONS)[number];
 
-export function setRendererLabels(translated: { readonly copyCode: string }): void {
+const labels = { copyCode: 'Copy code', insertCode: 'Insert at cursor', newEditorCode: 'Open in new editor', applyCode: 'Apply to selection' };
+const ACTION_ICONS: Record<CodeActionName, string> = { copy: 'copy', insert: 'insert', newEditor: 'go-to-file', apply: 'git-pull-request-go-to-changes' };
+
+export function setRendererLabels(translated: {
+  readonly copyCode: string;
+  readonly insertCode: string;
+  readonly newEditorCode: string;
+  readonly applyCode: string;
+}): void {
   labels.copyCode = translated.copyCode;
+  labels.insertCode = translated.insertCode;
+  labels.newEditorCode = translated.newEditorCode;
+  labels.applyCode = translated.applyCode;
 }
 export const LINK_CLASS = 'md-link';
 
@@ -116,15 +130,28 @@ function codeBlock(content: string, info: string): HTMLElement {
   const pre = document.createElement('pre');
   const code = document.createElement('code');
   const language = info.trim().split(/\s+/, 1)[0] ?? '';
-  if (LANGUAGE.test(language)) code.className = `language-${language}`;
+  if (LANGUAGE.test(language)) {
+    code.className = `language-${language}`;
+    pre.dataset.language = language;
+  }
   code.textContent = content;
-  const copy = document.createElement('button');
-  copy.type = 'button';
-  copy.className = `${COPY_BUTTON_CLASS} codicon codicon-copy`;
-  copy.title = labels.copyCode;
-  copy.setAttribute('aria-label', labels.copyCode);
-  pre.append(copy, code);
+  const actions = document.createElement('div');
+  actions.className = 'md-code-actions';
+  for (const action of CODE_ACTIONS) actions.append(codeActionButton(action));
+  pre.append(actions, code);
   return pre;
+}
+
+function codeActionButton(action: CodeActionName): HTMLButtonElement {
+  const label = { copy: labels.copyCode, insert: labels.insertCode, newEditor: labels.newEditorCode, apply: labels.applyCode }[action];
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = `${CODE_ACTION_CLASS} codicon codicon-${ACTION_ICONS[action]}`;
+  if (action === 'copy') button.classList.add(COPY_BUTTON_CLASS);
+  button.dataset.codeAction = action;
+  button.title = label;
+  button.setAttribute('aria-label', label);
+  return button;
 }
 
 function imagePlaceholder(token: Token): HTMLElement {

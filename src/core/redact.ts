@@ -25,7 +25,8 @@ export class Redactor {
 const PATTERNS: readonly [RegExp, string][] = [
   [/\b(authorization|proxy-authorization)(["']?\s*[:=]\s*["']?)(bearer\s+|basic\s+)?[^\s"',}]+/gi, '$1$2$3[REDACTED]'],
   [/\b(api[-_]?key|x-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1$2[REDACTED]'],
-  [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, 'Bearer [REDACTED]'],
+  // A token, not a word: it has a digit, or is longer than prose words ("Bearer authentication" stays readable).
+  [/\bbearer\s+(?:(?=[A-Za-z._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{8,}|[A-Za-z0-9._~+/=-]{24,})/gi, 'Bearer [REDACTED]'],
   [/\bsk-[A-Za-z0-9_-]{8,}/g, 'sk-[REDACTED]'],
 ];
 

@@ -42,6 +42,16 @@ describe('Redactor', () => {
     assert.equal(redactor.redact(`Authorization: Bearer ${KEY}`), 'Authorization: Bearer [REDACTED]');
   });
 
+  it('masks bearer tokens in free text but leaves the word "Bearer" in prose alone', () => {
+    const redactor = new Redactor();
+    for (const token of ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', 'ya29.a0AfH6SMBx', 'opaqueopaqueopaqueopaqueopaque']) {
+      assert.equal(redactor.redact(`sent Bearer ${token} to the gateway`), 'sent Bearer [REDACTED] to the gateway', token);
+    }
+    for (const prose of ['The gateway wants Bearer authentication.', 'Use bearer tokens, not cookies.', 'Bearer authorization-header missing']) {
+      assert.equal(redactor.redact(prose), prose);
+    }
+  });
+
   it('masks api keys in JSON and header form', () => {
     const redactor = new Redactor();
     for (const text of [

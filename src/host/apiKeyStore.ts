@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import { originOf, sendsKeyInClear } from '../core/keyTransport';
 import type { Redactor } from '../core/redact';
 
 const SECRET_KEY = 'gatewayChat.apiKey';
+/** Origins the user agreed to send the key to over plain http. */
+const CLEARTEXT_ORIGINS = 'gatewayChat.cleartextOrigins';
 
 /**
  * The API key, kept only in VS Code's SecretStorage (the OS keychain on desktop). It is never written to settings,
@@ -15,6 +18,8 @@ export class ApiKeyStore implements vscode.Disposable {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly redactor: Redactor,
+    /** Where decisions about plain-http gateways are remembered; without it the user is asked every time. */
+    private readonly decisions?: vscode.Memento,
   ) {
     this.subscription = secrets.onDidChange((event) => {
       if (event.key === SECRET_KEY) this.changed.fire();
@@ -25,6 +30,28 @@ export class ApiKeyStore implements vscode.Disposable {
     const key = await this.secrets.get(SECRET_KEY);
     this.redactor.addSecret(key);
     return key || undefined;
+  }
+
+  /**
+   * Whether the key may go to `baseUrl`. Over plain http to another machine anyone on the way could read it, so the
+   * user is asked once per origin (`ask`); background requests (`silent`, e.g. the model list) never ask and go
+   * without the key until the user has agreed.
+   */
+  async maySendTo(baseUrl: string, mode: 'ask' | 'silent'): Promise<boolean> {
+    if (!sendsKeyInClear(baseUrl)) return true;
+    const origin = originOf(baseUrl);
+    const agreed = this.decisions?.get<string[]>(CLEARTEXT_ORIGINS) ?? [];
+    if (agreed.includes(origin)) return true;
+    if (mode === 'silent') return false;
+    const send = vscode.l10n.t('Send Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The gateway {0} uses plain http: your API key would travel unencrypted and anyone on the network path could read it.', origin),
+      { modal: true, detail: vscode.l10n.t('Use https if the gateway offers it (setting gatewayChat.baseUrl). Your answer is remembered for this address.') },
+      send,
+    );
+    if (choice !== send) return false;
+    await this.decisions?.update(CLEARTEXT_ORIGINS, [...agreed, origin]);
+    return true;
   }
 
   async set(key: string): Promise<void> {

@@ -135,6 +135,7 @@ export class ChatSession implements vscode.Disposable {
       void this.askForKey();
       return undefined;
     }
+    if (!(await this.keys.maySendTo(config.baseUrl, 'ask'))) return undefined;
     return { config, apiKey };
   }
 

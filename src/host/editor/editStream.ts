@@ -38,6 +38,7 @@ export async function editPreflight(deps: EditDeps): Promise<string | undefined>
     });
     return undefined;
   }
+  if (!(await deps.keys.maySendTo(config.baseUrl, 'ask'))) return undefined;
   return apiKey;
 }
 

@@ -33,9 +33,16 @@ export class ConversationStore {
     private readonly log: Logger,
   ) {}
 
-  /** The saved conversations, newest first. */
+  /**
+   * The saved conversations, newest first. Read again from the folder each time, so conversations that another
+   * VS Code window saved or deleted meanwhile are listed as they are now.
+   */
   async list(): Promise<ConversationSummary[]> {
-    const index = await this.loadIndex();
+    const index = await this.enqueue(async () => {
+      const fresh = await this.readIndex();
+      this.loading = Promise.resolve(fresh);
+      return fresh;
+    });
     return [...index.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConversationRecord } from '../../../src/core/conversationRecord';
+import { Conversation } from '../../../src/core/conversation';
+import { toRecord, type ConversationRecord } from '../../../src/core/conversationRecord';
 import type { GatewayChatApi } from '../../../src/extension';
 import { ConversationStore } from '../../../src/host/conversationStore';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
@@ -257,6 +258,26 @@ describe('Conversation history', function () {
       ['assistant', 'About 30 metres.'],
     ]);
     assert.equal(list.find((entry) => entry.id === whaleId)?.messageCount, 4);
+  });
+
+  it('lists what another window saved or deleted meanwhile (two stores over one folder)', async () => {
+    const here = new ConversationStore(folder, quietLog);
+    const there = new ConversationStore(folder, quietLog);
+    const before = (await here.list()).map((entry) => entry.id);
+    const now = new Date().toISOString();
+    const fromThere = toRecord(
+      new Conversation({ id: 'c-other-window', messages: [{ id: 'u-other', role: 'user', text: 'Written by the other window', status: 'done' }] }),
+      { createdAt: now, updatedAt: now },
+    );
+    await there.save(fromThere);
+    const after = await here.list();
+    assert.ok(after.some((entry) => entry.id === 'c-other-window'), 'a conversation saved by another window is listed');
+    await there.delete('c-other-window');
+    assert.deepEqual((await here.list()).map((entry) => entry.id), before, 'a conversation deleted by another window is gone');
+    // And this window's own save afterwards does not bring the deleted one back.
+    await here.save(fromThere);
+    await here.delete('c-other-window');
+    assert.ok(!(await there.list()).some((entry) => entry.id === 'c-other-window'));
   });
 
   it('renames a conversation (the title is kept over the first message)', async () => {

@@ -1,4 +1,5 @@
-// Builds the two bundles: the extension host (Node, CommonJS) and the chat panel (browser, IIFE).
+// Builds the bundles: the extension host for Node (desktop, remote) and for a web worker (VS Code for the Web), both
+// CommonJS, and the chat panel (browser, IIFE).
 // Usage: node esbuild.js [--watch] [--production]
 'use strict';
 const esbuild = require('esbuild');
@@ -55,18 +56,28 @@ const common = {
   legalComments: production ? 'none' : 'inline',
 };
 
+/**
+ * The extension host bundle. `web` runs in VS Code for the Web's worker, where there is no Node: the same code, which
+ * only uses what both have (the `vscode` API, fetch, Web Crypto), built for the browser platform.
+ */
+function extensionBuild(host) {
+  const web = host === 'web';
+  return {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: web ? 'dist/web/extension.js' : 'dist/extension.js',
+    platform: web ? 'browser' : 'node',
+    format: 'cjs',
+    target: web ? 'es2022' : 'node18',
+    external: ['vscode'],
+    plugins: watch ? [forbidUndici, problemMatcher] : [forbidUndici],
+  };
+}
+
 async function main() {
   const contexts = await Promise.all([
-    esbuild.context({
-      ...common,
-      entryPoints: ['src/extension.ts'],
-      outfile: 'dist/extension.js',
-      platform: 'node',
-      format: 'cjs',
-      target: 'node18',
-      external: ['vscode'],
-      plugins: watch ? [forbidUndici, problemMatcher] : [forbidUndici],
-    }),
+    esbuild.context(extensionBuild('node')),
+    esbuild.context(extensionBuild('web')),
     esbuild.context({
       ...common,
       entryPoints: { webview: 'src/webview/main.ts' },
@@ -86,7 +97,11 @@ async function main() {
   await Promise.all(contexts.map((ctx) => ctx.dispose()));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+module.exports = { extensionBuild };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

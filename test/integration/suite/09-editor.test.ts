@@ -191,6 +191,19 @@ describe('Editor commands and inline edits', function () {
     assert.equal(editor.document.getText(), ORIGINAL);
   });
 
+  it('Stop Response (Escape in the editor) also stops a streaming inline edit and restores the original', async () => {
+    const editor = await openFile();
+    gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
+    const { request, done } = await startRefactor(editor, 1, 3);
+    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await ui.pressInWorkbench('Escape');
+    await withTimeout(done, 10_000, 'the edit did not end after Escape');
+    await withTimeout(request.whenClientClosed, 10_000, 'the request was not cancelled');
+    assert.equal(editor.document.getText(), ORIGINAL);
+    assert.equal(await state(), undefined);
+  });
+
   it('saving while a proposal is shown never writes it to disk: accepted hunks stay, the rest is dropped', async () => {
     const text = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'].join('\n');
     const editor = await openFile(text);

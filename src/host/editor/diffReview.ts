@@ -77,7 +77,9 @@ class DiffReview {
   }
 }
 
-export class DiffReviewController implements EditReview, vscode.CodeLensProvider, vscode.Disposable {
+const HUNK_COMMANDS = ['gatewayChat.acceptHunk', 'gatewayChat.rejectHunk', 'gatewayChat.acceptEdit', 'gatewayChat.rejectEdit'];
+
+export class DiffReviewController implements EditReview, vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
   private readonly reviews = new Map<string, DiffReview>();
   private readonly contentChanged = new vscode.EventEmitter<vscode.Uri>();
   private readonly lensesChanged = new vscode.EventEmitter<void>();
@@ -98,6 +100,8 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
       this.lensesChanged,
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, content),
       vscode.languages.registerCodeLensProvider({ scheme: PROPOSAL_SCHEME }, this),
+      // The diff editor shows CodeLens only with `diffEditor.codeLens` on: a hover over a change offers the same.
+      vscode.languages.registerHoverProvider({ scheme: PROPOSAL_SCHEME }, this),
       vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event)),
       vscode.workspace.onDidCloseTextDocument((document) => {
         const review = this.reviews.get(document.uri.toString());
@@ -384,6 +388,29 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
       lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Reject'), command: 'gatewayChat.rejectHunk', arguments: [key, index] }));
     });
     return lenses;
+  }
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const review = this.byProposal(document.uri.toString());
+    if (!review || review.ended || review.phase !== 'review') return undefined;
+    const line = position.line - review.startLine;
+    const index = review.shownLines().hunkStarts.findIndex((start, i) => {
+      const hunk = review.hunks[i];
+      return start >= 0 && line >= start && line <= start + Math.max(0, hunk.newEnd - hunk.newStart - 1);
+    });
+    if (index < 0) return undefined;
+    const link = (title: string, command: string, args: unknown[]) => `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+    const key = review.key;
+    const markdown = new vscode.MarkdownString(
+      [
+        link(vscode.l10n.t('Accept'), 'gatewayChat.acceptHunk', [key, index]),
+        link(vscode.l10n.t('Reject'), 'gatewayChat.rejectHunk', [key, index]),
+        link(vscode.l10n.t('Accept All'), 'gatewayChat.acceptEdit', [key]),
+        link(vscode.l10n.t('Reject All'), 'gatewayChat.rejectEdit', [key]),
+      ].join(' · '),
+    );
+    markdown.isTrusted = { enabledCommands: HUNK_COMMANDS };
+    return new vscode.Hover(markdown);
   }
 
   dispose(): void {

@@ -153,6 +153,11 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     assert.equal(pending.hunks, 2);
     const lenses = await lensTitles(pending.proposalUri ?? '');
     assert.equal(lenses.filter((title) => title === 'Accept').length, 2, 'one Accept per change');
+    // The diff editor hides CodeLens unless `diffEditor.codeLens` is on: a hover over a change offers the same.
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', vscode.Uri.parse(pending.proposalUri ?? ''), new vscode.Position(3, 1));
+    const hoverText = (hovers ?? []).flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n');
+    assert.match(hoverText, /\[Accept\]\(command:gatewayChat\.acceptHunk\?/, `no Accept link in the hover over the second change: ${hoverText}`);
+    assert.ok(hoverText.includes(encodeURIComponent(JSON.stringify([pending.uri, 1]))), 'the hover over the second change acts on the second change');
 
     await vscode.commands.executeCommand('gatewayChat.acceptHunk', pending.uri, 0);
     assert.equal((await state())?.pendingHunks, 1);

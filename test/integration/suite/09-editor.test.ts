@@ -326,6 +326,27 @@ describe('Editor commands and inline edits', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('gatewayChat.inlineEdit.review "diffEditor" reviews beside the file even with auto-save off; empty selection inserts at the cursor', async () => {
+    const config = vscode.workspace.getConfiguration('gatewayChat');
+    await config.update('inlineEdit.review', 'diffEditor', vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openFile();
+      editor.selection = new vscode.Selection(3, 9, 3, 9);
+      const done = vscode.commands.executeCommand('gatewayChat.applyCodeToSelection', { code: '0 + ' });
+      const review = await until('the review', async () => {
+        const current = await state();
+        return current?.phase === 'review' ? current : undefined;
+      });
+      assert.equal(review.mode, 'diffEditor');
+      assert.equal(editor.document.getText(), ORIGINAL, 'the file is untouched before Accept');
+      await vscode.commands.executeCommand('gatewayChat.acceptEdit');
+      await withTimeout(done, 10_000, 'the apply did not finish after Accept');
+      assert.equal(editor.document.lineAt(3).text, '  return 0 + sum;');
+    } finally {
+      await config.update('inlineEdit.review', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('Explain sends the selection to the chat', async () => {
     const editor = await openFile();
     editor.selection = new vscode.Selection(3, 0, 3, 13);

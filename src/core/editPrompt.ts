@@ -106,3 +106,18 @@ export function surroundingLines(lines: readonly string[], start: number, end: n
     after: lines.slice(end + 1, end + 1 + n).join('\n'),
   };
 }
+
+export interface SelectionAttachment {
+  readonly relativePath: string;
+  readonly languageId: string;
+  /** 1-based, inclusive. */
+  readonly startLine: number;
+  readonly endLine: number;
+  readonly code: string;
+}
+
+/** The selection as the composer receives it: where it is from, then the code in a fenced block. */
+export function selectionBlock(input: SelectionAttachment): string {
+  const lines = input.startLine === input.endLine ? `line ${input.startLine}` : `lines ${input.startLine}-${input.endLine}`;
+  return `\`${input.relativePath}\` (${lines}):\n${fenced(input.code, input.languageId)}\n`;
+}

@@ -175,3 +175,27 @@ export function layoutDiff(
   lines.push(...original.slice(i));
   return { lines, removed, added, hunkStarts };
 }
+
+/**
+ * The proposal as the side-by-side review shows it: decided hunks as decided, pending hunks proposed; for each
+ * pending hunk the index of its first line (for a pure deletion, of the line after it), -1 once it is decided.
+ */
+export function proposalView(
+  original: readonly string[],
+  replacement: readonly string[],
+  hunks: readonly Hunk[],
+  decisions: readonly HunkDecision[],
+): { readonly lines: string[]; readonly hunkStarts: number[] } {
+  const lines: string[] = [];
+  const hunkStarts: number[] = [];
+  let i = 0;
+  hunks.forEach((hunk, index) => {
+    lines.push(...original.slice(i, hunk.origStart));
+    const decision = decisions[index] ?? 'pending';
+    hunkStarts.push(decision === 'pending' ? lines.length : -1);
+    lines.push(...(decision === 'rejected' ? original.slice(hunk.origStart, hunk.origEnd) : replacement.slice(hunk.newStart, hunk.newEnd)));
+    i = hunk.origEnd;
+  });
+  lines.push(...original.slice(i));
+  return { lines, hunkStarts };
+}

@@ -26,7 +26,11 @@ export function registerCommands(
       await provider.session.newChat();
       await provider.reveal();
     }),
-    vscode.commands.registerCommand('gatewayChat.stop', () => provider.session.stop()),
+    vscode.commands.registerCommand('gatewayChat.stop', async () => {
+      // The chat's reply, and an inline edit that is still streaming (its original stays).
+      provider.session.stop();
+      await vscode.commands.executeCommand('gatewayChat.internal.stopEdits');
+    }),
     vscode.commands.registerCommand('gatewayChat.focus', () => provider.reveal()),
     vscode.commands.registerCommand('gatewayChat.showLog', () => log.show()),
     vscode.commands.registerCommand('gatewayChat.selectModel', () => catalog.pickModel()),

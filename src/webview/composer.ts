@@ -39,6 +39,20 @@ export class Composer {
     this.fit();
   }
 
+  /** Inserts `text` at the cursor (replacing a selection), on a line of its own; the rest of the draft stays. */
+  insertAtCursor(text: string): void {
+    const { value, selectionStart, selectionEnd } = this.textarea;
+    const before = value.slice(0, selectionStart);
+    const after = value.slice(selectionEnd);
+    const lead = before.length > 0 && !before.endsWith('\n') ? '\n' : '';
+    const trail = after.length > 0 && !text.endsWith('\n') ? '\n' : '';
+    const inserted = lead + text + trail;
+    this.text = before + inserted + after;
+    const cursor = before.length + inserted.length;
+    this.textarea.setSelectionRange(cursor, cursor);
+    this.callbacks.onDraftChange(this.textarea.value);
+  }
+
   focus(): void {
     this.textarea.focus();
   }

@@ -123,6 +123,9 @@ function onMessage(message: HostToWebview): void {
       composer.focus();
       return;
     case 'insertText':
+      composer.insertAtCursor(message.text);
+      composer.focus();
+      return;
     case 'attachImages':
       // Not handled yet.
       return;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { buildEditPrompt, fenceFor, surroundingLines } from '../../src/core/editPrompt';
-import { applyDecisions, diffLines, layoutDiff, splitLines, type Hunk } from '../../src/core/lineDiff';
+import { buildEditPrompt, fenceFor, selectionBlock, surroundingLines } from '../../src/core/editPrompt';
+import { applyDecisions, diffLines, layoutDiff, proposalView, splitLines, type Hunk } from '../../src/core/lineDiff';
 import { extractReplyCode, findCodeBlocks, streamingCode } from '../../src/core/replyCode';
 
 describe('buildEditPrompt', () => {
@@ -160,5 +160,35 @@ describe('diffLines', () => {
     assert.deepEqual(mixed.hunkStarts, [-1, 3]);
     assert.deepEqual(applyDecisions(a, b, hunks, ['accepted', 'rejected']), ['keep', 'new1', 'mid', 'old2']);
     assert.deepEqual(splitLines('a\r\nb\nc'), ['a', 'b', 'c']);
+  });
+});
+
+describe('proposalView (the side-by-side review)', () => {
+  const original = ['keep', 'old1', 'mid', 'old2', 'gone', 'end'];
+  const proposal = ['keep', 'new1', 'mid', 'new2', 'end'];
+
+  it('shows pending and accepted changes as proposed, rejected ones as the original, and where each pending one starts', () => {
+    const hunks = diffLines(original, proposal);
+    assert.equal(hunks.length, 2);
+    const pending = proposalView(original, proposal, hunks, ['pending', 'pending']);
+    assert.deepEqual(pending.lines, proposal);
+    assert.deepEqual(pending.hunkStarts, [1, 3]);
+    const mixed = proposalView(original, proposal, hunks, ['rejected', 'pending']);
+    assert.deepEqual(mixed.lines, ['keep', 'old1', 'mid', 'new2', 'end']);
+    assert.deepEqual(mixed.hunkStarts, [-1, 3]);
+    assert.deepEqual(proposalView(original, proposal, hunks, ['accepted', 'rejected']).lines, ['keep', 'new1', 'mid', 'old2', 'gone', 'end']);
+  });
+
+  it('places a pure deletion at the line after it', () => {
+    const hunks = diffLines(['a', 'b', 'c'], ['a', 'c']);
+    assert.deepEqual(proposalView(['a', 'b', 'c'], ['a', 'c'], hunks, ['pending']), { lines: ['a', 'c'], hunkStarts: [1] });
+  });
+});
+
+describe('selectionBlock (Add Selection to Chat)', () => {
+  it('names the file and the lines, and fences the code with its language', () => {
+    const block = selectionBlock({ relativePath: 'src/a.ts', languageId: 'typescript', startLine: 3, endLine: 5, code: 'let a = 1;\nlet b = 2;\nlet c = 3;' });
+    assert.equal(block, '`src/a.ts` (lines 3-5):\n```typescript\nlet a = 1;\nlet b = 2;\nlet c = 3;\n```\n');
+    assert.match(selectionBlock({ relativePath: 'x.md', languageId: 'markdown', startLine: 1, endLine: 1, code: '```js\nx\n```' }), /^`x\.md` \(line 1\):\n````markdown\n```js\nx\n```\n````\n$/);
   });
 });

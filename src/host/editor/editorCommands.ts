@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildEditPrompt, surroundingLines, type EditCommand, type PromptDiagnostic } from '../../core/editPrompt';
+import { buildEditPrompt, selectionBlock, surroundingLines, type EditCommand, type PromptDiagnostic } from '../../core/editPrompt';
 import { extractReplyCode, streamingCode } from '../../core/replyCode';
 import type { ApiKeyStore } from '../apiKeyStore';
 import type { ChatViewProvider } from '../chatViewProvider';
@@ -7,6 +7,8 @@ import { SECTION } from '../configuration';
 import type { ExtensionLog } from '../log';
 import type { ModelCatalogService } from '../modelCatalogService';
 import { editPreflight, streamEditReply, type EditDeps } from './editStream';
+import { DiffReviewController } from './diffReview';
+import { reviewModeFor, type EditReview, type InlineEditEnd, type ProposalRun } from './editReview';
 import { InlineEditController } from './inlineEdit';
 
 /** Arguments a command may be given (code actions, tests, keybindings with `args`). */
@@ -44,11 +46,26 @@ export function registerEditorCommands(
   catalog: ModelCatalogService,
 ): vscode.Disposable[] {
   const deps: EditDeps = { keys, log, catalog };
-  const inline = new InlineEditController(log);
+  const sync = () => {
+    void vscode.commands.executeCommand('setContext', 'gatewayChat.inlineEditActive', reviews.count > 0);
+    void vscode.commands.executeCommand('setContext', 'gatewayChat.editStreaming', reviews.streaming);
+  };
+  const inline = new InlineEditController(log, sync);
+  const diff = new DiffReviewController(log, sync);
+  const reviews = new Reviews(inline, diff);
   const panel = (command: EditCommand) => (args?: unknown) => askInPanel(provider, command, asArgs(args));
-  const edit = (command: EditCommand) => (args?: unknown) => editInline(deps, inline, command, asArgs(args));
+  const edit = (command: EditCommand) => (args?: unknown) => editInline(deps, reviews, command, asArgs(args));
   return [
     inline,
+    diff,
+    vscode.commands.registerCommand('gatewayChat.acceptEdit', (target?: unknown) => reviews.of(target)?.accept(target)),
+    vscode.commands.registerCommand('gatewayChat.rejectEdit', (target?: unknown) => reviews.of(target)?.reject(target)),
+    vscode.commands.registerCommand('gatewayChat.acceptHunk', (target?: unknown, hunk?: number) => reviews.of(target)?.decide(target, typeof hunk === 'number' ? hunk : undefined, 'accepted')),
+    vscode.commands.registerCommand('gatewayChat.rejectHunk', (target?: unknown, hunk?: number) => reviews.of(target)?.decide(target, typeof hunk === 'number' ? hunk : undefined, 'rejected')),
+    vscode.commands.registerCommand('gatewayChat.internal.inlineEditState', (target?: unknown) => reviews.of(target)?.state(target)),
+    vscode.commands.registerCommand('gatewayChat.internal.stopEdits', () => reviews.stopStreaming()),
+    vscode.commands.registerCommand('gatewayChat.addSelectionToChat', (args?: unknown) => addSelectionToChat(provider, asArgs(args))),
+    vscode.commands.registerCommand('gatewayChat.applyCodeToSelection', (args?: unknown) => applyCodeToSelection(reviews, args)),
     vscode.commands.registerCommand('gatewayChat.explainSelection', panel('explain')),
     vscode.commands.registerCommand('gatewayChat.askAboutSelection', panel('ask')),
     vscode.commands.registerCommand('gatewayChat.refactorSelection', edit('refactor')),
@@ -59,6 +76,45 @@ export function registerEditorCommands(
       providedCodeActionKinds: GatewayCodeActions.kinds,
     }),
   ];
+}
+
+/** The in-place and the side-by-side reviews: which one holds a target, and which one a new edit goes to. */
+class Reviews {
+  constructor(
+    private readonly inline: InlineEditController,
+    private readonly diff: DiffReviewController,
+  ) {}
+
+  get count(): number {
+    return this.inline.count + this.diff.count;
+  }
+
+  get streaming(): boolean {
+    return this.inline.streaming || this.diff.streaming;
+  }
+
+  /** The review a command's target designates (see `EditReview.owns`). */
+  of(target: unknown): EditReview | undefined {
+    const all: EditReview[] = [this.diff, this.inline];
+    return all.find((review) => review.owns(target, false)) ?? (this.count === 1 ? all.find((review) => review.owns(target, true)) : undefined);
+  }
+
+  /** Refuses (saying so) when an edit of the document is already running or waiting. */
+  busy(document: vscode.TextDocument): boolean {
+    if (!this.inline.has(document) && !this.diff.has(document)) return false;
+    void vscode.window.showInformationMessage(vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'));
+    return true;
+  }
+
+  start(editor: vscode.TextEditor, startLine: number, endLine: number, run: ProposalRun): Promise<InlineEditEnd> {
+    const review = reviewModeFor(editor.document) === 'diffEditor' ? this.diff : this.inline;
+    return review.start(editor, startLine, endLine, run);
+  }
+
+  async stopStreaming(): Promise<void> {
+    await this.inline.stopStreaming();
+    await this.diff.stopStreaming();
+  }
 }
 
 function asArgs(value: unknown): CommandArgs {
@@ -181,13 +237,9 @@ async function askInPanel(provider: ChatViewProvider, command: EditCommand, args
   await provider.session.send(prompt.user);
 }
 
-async function editInline(deps: EditDeps, inline: InlineEditController, command: EditCommand, args: CommandArgs): Promise<void> {
+async function editInline(deps: EditDeps, reviews: Reviews, command: EditCommand, args: CommandArgs): Promise<void> {
   const target = await resolveTarget(args, true);
-  if (!target) return;
-  if (inline.has(target.editor.document)) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'));
-    return;
-  }
+  if (!target || reviews.busy(target.editor.document)) return;
   let instruction = args.instruction;
   if (command === 'refactor' && !instruction) {
     instruction = await vscode.window.showInputBox({ title: vscode.l10n.t('Gateway Chat: Refactor'), prompt: vscode.l10n.t('What should change?') });
@@ -196,13 +248,57 @@ async function editInline(deps: EditDeps, inline: InlineEditController, command:
   const apiKey = await editPreflight(deps);
   if (!apiKey) return;
   const prompt = promptFor(command, target, args, instruction);
-  const end = await inline.start(target.editor, target.startLine, target.endLine, async (signal, onText) => {
+  const end = await reviews.start(target.editor, target.startLine, target.endLine, async (signal, onText) => {
     const result = await streamEditReply(deps, apiKey, prompt.system, prompt.messages, signal, onText);
     if (result.error && !result.aborted) deps.log.warn(`Inline edit reply failed: ${result.error.message}`);
     return { text: result.text, ...(result.finishReason ? { finishReason: result.finishReason } : {}), failed: result.error !== undefined };
   });
   deps.log.info(`Inline edit (${command}) ended: ${end.outcome}`);
   if (end.outcome === 'noCode' && end.reply !== undefined) await showReply(end.reply);
+}
+
+/** Puts the selection (or what is used instead) into the chat's composer as a fenced block, without sending. */
+async function addSelectionToChat(provider: ChatViewProvider, args: CommandArgs): Promise<void> {
+  const target = await resolveTarget(args, false);
+  if (!target) return;
+  const document = target.editor.document;
+  const text = selectionBlock({
+    relativePath: vscode.workspace.asRelativePath(document.uri, false),
+    languageId: document.languageId,
+    startLine: target.startLine + 1,
+    endLine: target.endLine + 1,
+    code: document.getText(target.range),
+  });
+  await provider.reveal();
+  provider.post({ type: 'insertText', text });
+}
+
+/**
+ * Applies given code (a code block of the panel) to the active editor's selection, or inserts it at the cursor,
+ * through the same review as an inline edit. The proposal covers whole lines: the selection's lines with the code
+ * in place of the selected part.
+ */
+async function applyCodeToSelection(reviews: Reviews, value: unknown): Promise<void> {
+  const code = typeof value === 'object' && value !== null ? (value as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Gateway Chat: there is no code to apply.'));
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Open a file and select where the code goes first.'));
+    return;
+  }
+  const document = editor.document;
+  if (reviews.busy(document)) return;
+  const selection = editor.selection;
+  const startLine = selection.start.line;
+  const endLine = selection.end.line;
+  const first = document.lineAt(startLine).text;
+  const last = document.lineAt(endLine).text;
+  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  const proposal = first.slice(0, selection.start.character) + code.replace(/\r?\n/g, eol) + last.slice(selection.end.character);
+  await reviews.start(editor, startLine, endLine, async () => ({ text: proposal, code: proposal, finishReason: 'stop', failed: false }));
 }
 
 /** A reply that is not one code block is shown as it is, beside the code. */

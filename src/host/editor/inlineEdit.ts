@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { applyDecisions, diffLines, layoutDiff, type DiffLayout, type Hunk, type HunkDecision } from '../../core/lineDiff';
-import { extractReplyCode, streamingCode } from '../../core/replyCode';
+import { streamingCode } from '../../core/replyCode';
 import type { ExtensionLog } from '../log';
+import { settleProposal, targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
 
 /**
  * Inline edits: a proposed replacement of whole lines, streamed into the document and shown as a diff in place.
@@ -15,23 +16,7 @@ import type { ExtensionLog } from '../log';
  * review it rejects the pending hunks (their proposed lines go) and keeps the user's text and the decided hunks.
  */
 
-export type InlineEditPhase = 'streaming' | 'review';
-
-/** What the integration tests read (command `gatewayChat.internal.inlineEditState`). */
-export interface InlineEditState {
-  readonly uri: string;
-  readonly phase: InlineEditPhase;
-  readonly hunks: number;
-  readonly pendingHunks: number;
-  readonly removedLines: number[];
-  readonly addedLines: number[];
-  readonly regionStartLine: number;
-}
-
-export interface InlineEditEnd {
-  readonly outcome: 'accepted' | 'rejected' | 'stopped' | 'cancelledByUser' | 'failed' | 'noCode';
-  readonly reply?: string;
-}
+export type { InlineEditEnd, InlineEditState } from './editReview';
 
 interface PendingOwnEdit {
   readonly offset: number;
@@ -40,7 +25,7 @@ interface PendingOwnEdit {
 }
 
 class InlineEdit {
-  phase: InlineEditPhase = 'streaming';
+  phase: ReviewPhase = 'streaming';
   /** Offset of the region's first character. */
   anchor: number;
   /** Length of the region's text in the document. */
@@ -103,10 +88,9 @@ function streamingLayout(original: string[], proposal: string[]): DiffLayout {
   };
 }
 
-const ACTIVE_CONTEXT = 'gatewayChat.inlineEditActive';
 const RENDER_INTERVAL_MS = 40;
 
-export class InlineEditController implements vscode.CodeLensProvider, vscode.Disposable {
+export class InlineEditController implements EditReview, vscode.CodeLensProvider, vscode.Disposable {
   private readonly edits = new Map<string, InlineEdit>();
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
@@ -128,7 +112,10 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
   private readonly diffContents = new Map<string, string>();
   private diffCounter = 0;
 
-  constructor(private readonly log: ExtensionLog) {
+  constructor(
+    private readonly log: ExtensionLog,
+    private readonly onChange: () => void,
+  ) {
     const diffProvider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => this.diffContents.get(uri.toString()) ?? '' };
     this.disposables.push(
       this.removedDecoration,
@@ -143,12 +130,7 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
         if (edit) this.finish(edit, { outcome: 'stopped' });
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.edits.forEach((edit) => this.decorate(edit))),
-      vscode.commands.registerCommand('gatewayChat.acceptEdit', (target?: unknown) => this.accept(this.find(target))),
-      vscode.commands.registerCommand('gatewayChat.rejectEdit', (target?: unknown) => this.reject(this.find(target))),
-      vscode.commands.registerCommand('gatewayChat.acceptHunk', (target?: unknown, hunk?: number) => this.decide(target, hunk, 'accepted')),
-      vscode.commands.registerCommand('gatewayChat.rejectHunk', (target?: unknown, hunk?: number) => this.decide(target, hunk, 'rejected')),
-      vscode.commands.registerCommand('gatewayChat.showEditDiff', (target?: unknown) => this.showDiff(this.find(target))),
-      vscode.commands.registerCommand('gatewayChat.internal.inlineEditState', (target?: unknown) => this.state(this.find(target))),
+      vscode.commands.registerCommand('gatewayChat.showEditDiff', (target?: unknown) => this.showDiff(this.find(target, true))),
     );
   }
 
@@ -157,16 +139,29 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
     return this.edits.has(document.uri.toString());
   }
 
+  get count(): number {
+    return this.edits.size;
+  }
+
+  get streaming(): boolean {
+    return [...this.edits.values()].some((edit) => edit.phase === 'streaming' && !edit.ended);
+  }
+
+  owns(target: unknown, loose: boolean): boolean {
+    return this.find(target, loose) !== undefined;
+  }
+
+  async stopStreaming(): Promise<void> {
+    for (const edit of [...this.edits.values()]) {
+      if (edit.phase === 'streaming' && !edit.ended) await this.rejectEdit(edit);
+    }
+  }
+
   /**
    * Starts an inline edit of lines `startLine..endLine` of the editor's document; `run` streams the reply (calling
    * `onText` with the whole reply so far) and resolves with how it ended. Resolves when the edit is over.
    */
-  async start(
-    editor: vscode.TextEditor,
-    startLine: number,
-    endLine: number,
-    run: (signal: AbortSignal, onText: (text: string) => void) => Promise<{ text: string; finishReason?: string; failed: boolean }>,
-  ): Promise<InlineEditEnd> {
+  async start(editor: vscode.TextEditor, startLine: number, endLine: number, run: ProposalRun): Promise<InlineEditEnd> {
     const document = editor.document;
     if (this.edits.has(document.uri.toString())) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'));
@@ -174,18 +169,15 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
     }
     const edit = new InlineEdit(document, startLine, endLine, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
     this.edits.set(edit.key, edit);
-    void this.updateContext();
+    this.onChange();
     this.decorate(edit);
     this.lensesChanged.fire();
     void this.runStream(edit, run);
     return edit.done;
   }
 
-  private async runStream(
-    edit: InlineEdit,
-    run: (signal: AbortSignal, onText: (text: string) => void) => Promise<{ text: string; finishReason?: string; failed: boolean }>,
-  ): Promise<void> {
-    let result: { text: string; finishReason?: string; failed: boolean };
+  private async runStream(edit: InlineEdit, run: ProposalRun): Promise<void> {
+    let result;
     try {
       result = await run(edit.abort.signal, (text) => {
         if (edit.ended || edit.phase !== 'streaming') return;
@@ -198,17 +190,13 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
     }
     if (edit.ended) return;
     if (edit.abort.signal.aborted) return this.restoreAndFinish(edit, { outcome: 'stopped' });
-    if (result.failed || result.finishReason === 'length' || (result.finishReason !== undefined && result.finishReason !== 'stop')) {
-      const why = result.finishReason === 'length' ? vscode.l10n.t('the reply was cut off (length limit)') : vscode.l10n.t('the reply failed');
-      void vscode.window.showWarningMessage(vscode.l10n.t('Gateway Chat did not change the code: {0}.', why));
-      return this.restoreAndFinish(edit, { outcome: 'failed', reply: result.text });
-    }
-    const code = extractReplyCode(result.text);
-    if (code === undefined) return this.restoreAndFinish(edit, { outcome: 'noCode', reply: result.text });
-    edit.proposalLines = code.split(/\r?\n/);
+    const settled = settleProposal(result);
+    if (settled.kind !== 'code') return this.restoreAndFinish(edit, { outcome: settled.kind, reply: result.text });
+    edit.proposalLines = settled.code.split(/\r?\n/);
     edit.hunks = diffLines(edit.originalLines, edit.proposalLines);
     edit.decisions = edit.hunks.map(() => 'pending');
     edit.phase = 'review';
+    this.onChange();
     if (edit.hunks.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat proposed no change.'));
       return this.restoreAndFinish(edit, { outcome: 'rejected' });
@@ -407,17 +395,18 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
     }
   }
 
-  private find(target: unknown): InlineEdit | undefined {
-    const key = target instanceof vscode.Uri ? target.toString() : typeof target === 'string' ? target : undefined;
-    if (key) return this.edits.get(key);
-    const active = vscode.window.activeTextEditor?.document.uri.toString();
-    if (active && this.edits.has(active)) return this.edits.get(active);
+  private find(target: unknown, loose: boolean): InlineEdit | undefined {
+    const key = targetKey(target);
+    const found = key ? this.edits.get(key) : undefined;
+    if (found || !loose || typeof target === 'string' || target instanceof vscode.Uri) return found;
     return this.edits.size === 1 ? [...this.edits.values()][0] : undefined;
   }
 
-  private state(edit: InlineEdit | undefined): InlineEditState | undefined {
+  state(target: unknown): InlineEditState | undefined {
+    const edit = this.find(target, true);
     if (!edit) return undefined;
     return {
+      mode: 'inline',
       uri: edit.key,
       phase: edit.reviewShown ? 'review' : 'streaming',
       hunks: edit.hunks.length,
@@ -428,8 +417,16 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
     };
   }
 
+  accept(target: unknown): Promise<void> {
+    return this.acceptEdit(this.find(target, true));
+  }
+
+  reject(target: unknown): Promise<void> {
+    return this.rejectEdit(this.find(target, true));
+  }
+
   /** Accepts everything still pending (while streaming: nothing to accept yet). */
-  async accept(edit: InlineEdit | undefined): Promise<void> {
+  private async acceptEdit(edit: InlineEdit | undefined): Promise<void> {
     if (!edit || edit.ended) return;
     if (edit.phase === 'streaming') {
       void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the proposal to finish, or reject it.'));
@@ -440,7 +437,7 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
   }
 
   /** Rejects what is pending (while streaming: stops and restores the original). */
-  async reject(edit: InlineEdit | undefined): Promise<void> {
+  private async rejectEdit(edit: InlineEdit | undefined): Promise<void> {
     if (!edit || edit.ended) return;
     if (edit.phase === 'streaming') {
       edit.abort.abort();
@@ -451,8 +448,8 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
     await this.apply(edit);
   }
 
-  private async decide(target: unknown, hunk: number | undefined, decision: HunkDecision): Promise<void> {
-    const edit = this.find(target);
+  async decide(target: unknown, hunk: number | undefined, decision: HunkDecision): Promise<void> {
+    const edit = this.find(target, true);
     if (!edit || edit.ended || edit.phase !== 'review') return;
     const index = hunk ?? this.hunkAtCursor(edit);
     if (index === undefined || edit.decisions[index] !== 'pending') return;
@@ -517,7 +514,7 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
     if (this.edits.get(edit.key) === edit) this.edits.delete(edit.key);
     this.clearDecorations(edit);
     this.lensesChanged.fire();
-    void this.updateContext();
+    this.onChange();
     edit.resolveDone(end);
   }
 
@@ -584,10 +581,6 @@ export class InlineEditController implements vscode.CodeLensProvider, vscode.Dis
       editor.setDecorations(this.removedDecoration, []);
       editor.setDecorations(this.addedDecoration, []);
     }
-  }
-
-  private async updateContext(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', ACTIVE_CONTEXT, this.edits.size > 0);
   }
 
   dispose(): void {

@@ -191,6 +191,19 @@ describe('Editor commands and inline edits', function () {
     assert.equal(editor.document.getText(), ORIGINAL);
   });
 
+  it('Stop Response (Escape in the editor) also stops a streaming inline edit and restores the original', async () => {
+    const editor = await openFile();
+    gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
+    const { request, done } = await startRefactor(editor, 1, 3);
+    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+    await ui.pressInWorkbench('Escape');
+    await withTimeout(done, 10_000, 'the edit did not end after Escape');
+    await withTimeout(request.whenClientClosed, 10_000, 'the request was not cancelled');
+    assert.equal(editor.document.getText(), ORIGINAL);
+    assert.equal(await state(), undefined);
+  });
+
   it('saving while a proposal is shown never writes it to disk: accepted hunks stay, the rest is dropped', async () => {
     const text = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'].join('\n');
     const editor = await openFile(text);
@@ -311,6 +324,27 @@ describe('Editor commands and inline edits', function () {
     assert.equal(generated.getText(), "test('total', () => {});");
     assert.equal(generated.languageId, editor.document.languageId);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('gatewayChat.inlineEdit.review "diffEditor" reviews beside the file even with auto-save off; empty selection inserts at the cursor', async () => {
+    const config = vscode.workspace.getConfiguration('gatewayChat');
+    await config.update('inlineEdit.review', 'diffEditor', vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openFile();
+      editor.selection = new vscode.Selection(3, 9, 3, 9);
+      const done = vscode.commands.executeCommand('gatewayChat.applyCodeToSelection', { code: '0 + ' });
+      const review = await until('the review', async () => {
+        const current = await state();
+        return current?.phase === 'review' ? current : undefined;
+      });
+      assert.equal(review.mode, 'diffEditor');
+      assert.equal(editor.document.getText(), ORIGINAL, 'the file is untouched before Accept');
+      await vscode.commands.executeCommand('gatewayChat.acceptEdit');
+      await withTimeout(done, 10_000, 'the apply did not finish after Accept');
+      assert.equal(editor.document.lineAt(3).text, '  return 0 + sum;');
+    } finally {
+      await config.update('inlineEdit.review', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('Explain sends the selection to the chat', async () => {

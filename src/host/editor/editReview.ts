@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import { extractReplyCode } from '../../core/replyCode';
+
+/**
+ * What the two ways of reviewing a proposed edit share: the in-place inline diff (`InlineEditController`) and the
+ * side-by-side review in VS Code's diff editor that leaves the document untouched until Accept
+ * (`DiffReviewController`).
+ */
+
+export type ReviewMode = 'inline' | 'diffEditor';
+export type ReviewPhase = 'streaming' | 'review';
+
+/** How a proposal's stream ended; `code` (when set) is the proposal as it is, without reducing a reply. */
+export interface ProposalResult {
+  readonly text: string;
+  readonly finishReason?: string;
+  readonly failed: boolean;
+  readonly code?: string;
+}
+
+/** Streams the reply (calling `onText` with the whole reply so far) and resolves with how it ended. */
+export type ProposalRun = (signal: AbortSignal, onText: (text: string) => void) => Promise<ProposalResult>;
+
+export interface InlineEditEnd {
+  readonly outcome: 'accepted' | 'rejected' | 'stopped' | 'cancelledByUser' | 'failed' | 'noCode';
+  readonly reply?: string;
+}
+
+/** What the integration tests read (command `gatewayChat.internal.inlineEditState`). */
+export interface InlineEditState {
+  readonly mode: ReviewMode;
+  readonly uri: string;
+  readonly phase: ReviewPhase;
+  readonly hunks: number;
+  readonly pendingHunks: number;
+  /** Inline: document lines marked removed. Diff editor: none. */
+  readonly removedLines: number[];
+  /** Inline: document lines marked added. Diff editor: the proposal's lines (in the proposal document). */
+  readonly addedLines: number[];
+  readonly regionStartLine: number;
+  /** Diff editor: the read-only proposal document shown on the right. */
+  readonly proposalUri?: string;
+}
+
+/** One of the two review controllers, as the commands see it. */
+export interface EditReview {
+  /** The review of `target` (a URI or its string; else the active editor's), or with `loose` the only one running. */
+  owns(target: unknown, loose: boolean): boolean;
+  has(document: vscode.TextDocument): boolean;
+  readonly count: number;
+  readonly streaming: boolean;
+  accept(target: unknown): Promise<void>;
+  reject(target: unknown): Promise<void>;
+  decide(target: unknown, hunk: number | undefined, decision: 'accepted' | 'rejected'): Promise<void>;
+  state(target: unknown): InlineEditState | undefined;
+  /** Stops every proposal that is still streaming (the original stays). */
+  stopStreaming(): Promise<void>;
+}
+
+/** How a finished stream turns into a proposal: the code, or why nothing is proposed (the user has been told). */
+export type Settled = { readonly kind: 'code'; readonly code: string } | { readonly kind: 'failed' | 'noCode' };
+
+export function settleProposal(result: ProposalResult): Settled {
+  if (result.failed || (result.finishReason !== undefined && result.finishReason !== 'stop')) {
+    const why = result.finishReason === 'length' ? vscode.l10n.t('the reply was cut off (length limit)') : vscode.l10n.t('the reply failed');
+    void vscode.window.showWarningMessage(vscode.l10n.t('Gateway Chat did not change the code: {0}.', why));
+    return { kind: 'failed' };
+  }
+  const code = result.code ?? extractReplyCode(result.text);
+  return code === undefined ? { kind: 'noCode' } : { kind: 'code', code };
+}
+
+/** The review mode for a document: the setting, where "auto" avoids writing a proposal into a file auto-save may save. */
+export function reviewModeFor(document: vscode.TextDocument): ReviewMode {
+  const setting = vscode.workspace.getConfiguration('gatewayChat', document.uri).get<string>('inlineEdit.review', 'auto');
+  if (setting === 'inline' || setting === 'diffEditor') return setting;
+  if (document.isUntitled) return 'inline';
+  const autoSave = vscode.workspace.getConfiguration('files', document.uri).get<string>('autoSave', 'off');
+  return autoSave === 'off' ? 'inline' : 'diffEditor';
+}
+
+/** The URI a command was given for a review (a URI, its string), else the active editor's document. */
+export function targetKey(target: unknown): string | undefined {
+  if (target instanceof vscode.Uri) return target.toString();
+  if (typeof target === 'string') return target;
+  return vscode.window.activeTextEditor?.document.uri.toString();
+}

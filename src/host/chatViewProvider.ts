@@ -17,6 +17,10 @@ export const CHAT_VIEW_ID = 'gatewayChat.chat';
 export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, vscode.Disposable {
   readonly session: ChatSession;
   private view: vscode.WebviewView | undefined;
+  /** Whether the page has loaded and asked for its first snapshot (`ready`); before that, posts are not delivered. */
+  private pageReady = false;
+  /** User requests for the page (text to put in the composer, images to attach) made before it was ready. */
+  private waiting: HostToWebview[] = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -38,6 +42,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
+    this.pageReady = false;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri);
     const subscriptions = [
@@ -53,7 +58,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
   }
 
   post(message: HostToWebview): void {
-    void this.view?.webview.postMessage(message);
+    if (this.view && this.pageReady) {
+      void this.view.webview.postMessage(message);
+      return;
+    }
+    // The conversation's state comes again with the snapshot on `ready`; what the user asked the page to do does not.
+    if (isUserRequest(message) && this.waiting.length < MAX_WAITING) this.waiting.push(message);
   }
 
   /** Brings the view into sight and puts the cursor in the composer. */
@@ -82,7 +92,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         this.catalog.prefetch();
         // The first time the view opens, the conversation that was open before the window closed comes back.
         await this.session.restoreLast();
-        return this.session.postSnapshot();
+        this.pageReady = true;
+        await this.session.postSnapshot();
+        for (const waiting of this.waiting.splice(0)) this.post(waiting);
+        return;
       case 'send':
         return this.session.send(message.text);
       case 'stop':
@@ -136,6 +149,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
   dispose(): void {
     this.disposables.forEach((disposable) => disposable.dispose());
   }
+}
+
+const MAX_WAITING = 20;
+
+function isUserRequest(message: HostToWebview): boolean {
+  return message.type === 'insertText' || message.type === 'attachImages' || message.type === 'focusComposer';
 }
 
 function describe(raw: unknown): string {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { assertNever, isOpenableLink, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
+import { CodeBlockActions } from './codeBlockActions';
 import { affectsChatConfiguration } from './configuration';
 import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
@@ -18,6 +19,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
   readonly session: ChatSession;
   private view: vscode.WebviewView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly codeActions: CodeBlockActions;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -27,6 +29,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     history?: ConversationHistory,
   ) {
     this.session = new ChatSession(keys, log, this, catalog, history);
+    this.codeActions = new CodeBlockActions(log);
     this.disposables.push(
       this.session,
       keys.onDidChange(() => this.refresh()),
@@ -92,8 +95,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       case 'openLink':
         return this.openLink(message.href);
       case 'messageAction':
+        return this.session.messageAction(message.action, message.messageId);
       case 'editMessage':
+        return this.session.editMessage(message.messageId, message.text);
       case 'codeAction':
+        return this.codeActions.run(message.action, message.code, message.language);
       case 'attach':
       case 'attachUris':
         // Not handled yet.

@@ -160,4 +160,44 @@ describe('Message and code-block actions in the panel', function () {
     assert.equal(await ui.count(sel.assistant), 1);
     assert.equal(await ui.count(actionOf(reply, 'continue')), 0, 'Continue is still offered after a reply that ended normally');
   });
+
+  it('Apply replaces the selection of the active editor with the code (a plain replace without the diff review)', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'keep OLD keep' });
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    editor.selection = new vscode.Selection(0, 5, 0, 8);
+    await turn('Replace it.', ['```\nNEW\n```']);
+    await ui.click(`.message[data-id="${await idOf('assistant')}"] pre [data-code-action="apply"]`);
+    await until('the document to change', () => document.getText() !== 'keep OLD keep');
+    assert.equal(document.getText(), 'keep NEW\n keep');
+  });
+
+  it('shows the time to first token and the tokens per second under a reply', async () => {
+    gateway.enqueue(sseReply(['Timed ', 'reply.'], { delayMs: 50 }));
+    await ask('How fast?');
+    await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const reply = await idOf('assistant');
+    assert.match(await ui.panelText(`.message[data-id="${reply}"] .timing-first-token`), /^First token \d+(\.\d)? m?s$/);
+    assert.match(await ui.panelText(`.message[data-id="${reply}"] .timing-rate`), /^\d+(\.\d)? tokens\/s$/);
+  });
+
+  it('refuses to change the conversation while a reply streams; afterwards the same action works', async () => {
+    await turn('Before.', ['Done before.']);
+    const earlier = await idOf('assistant');
+    gateway.enqueue(sseReply(['Slow ', 'reply'], { holdAfter: 1 }));
+    await ask('Slow one?');
+    await gateway.nextChatRequest(15_000);
+    await ui.waitForPanelText(sel.assistantBody, 'Slow');
+    const requests = gateway.chatRequests().length;
+    await ui.click(actionOf(earlier, 'delete'));
+    // The host answers with "Wait for the reply to finish, or stop it first." (a toast, not observed here).
+    await sleep(1000);
+    assert.equal(gateway.chatRequests().length, requests);
+    assert.equal(await ui.count(`.message[data-id="${earlier}"]`), 1, 'the reply was deleted while another one streamed');
+    gateway.release();
+    await waitForLastAssistant('done');
+    await ui.click(actionOf(earlier, 'delete'));
+    await ui.waitForCount(`.message[data-id="${earlier}"]`, 0);
+    assert.equal(await ui.count(sel.message), 3);
+  });
 });

@@ -30,6 +30,8 @@ export class ChatSession implements vscode.Disposable {
   private running: { readonly messageId: string; readonly abort: AbortController } | undefined;
   private lastConfig: ChatConfiguration | undefined;
   private restoring: Promise<void> | undefined;
+  /** A toolbar action is on its way to starting a reply (see `startingReply`). */
+  private starting = false;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -71,7 +73,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   get streaming(): boolean {
-    return this.running !== undefined;
+    return this.running !== undefined || this.starting;
   }
 
   async snapshot(): Promise<PanelState> {
@@ -135,21 +137,20 @@ export class ChatSession implements vscode.Disposable {
       case 'delete':
         this.conversation.deleteMessage(messageId);
         return this.changed();
-      case 'regenerate': {
-        const ready = await this.preflight();
-        if (!ready || !this.allowed(action, messageId)) return;
-        this.conversation.truncateFrom(messageId);
-        await this.changed();
-        return this.streamReply(ready.config, ready.apiKey);
-      }
-      case 'continue': {
-        const ready = await this.preflight();
-        if (!ready || !this.allowed(action, messageId)) return;
-        const context = this.conversation.reopenForContinue(messageId);
-        const reply = this.conversation.find(messageId);
-        if (!reply) return;
-        return this.streamReply(ready.config, ready.apiKey, { reply, context });
-      }
+      case 'regenerate':
+        return this.startingReply(async (ready) => {
+          if (!this.allowed(action, messageId)) return;
+          this.conversation.truncateFrom(messageId);
+          await this.changed();
+          await this.streamReply(ready.config, ready.apiKey);
+        });
+      case 'continue':
+        return this.startingReply(async (ready) => {
+          if (!this.allowed(action, messageId)) return;
+          const context = this.conversation.reopenForContinue(messageId);
+          const reply = this.conversation.find(messageId);
+          if (reply) await this.streamReply(ready.config, ready.apiKey, { reply, context });
+        });
       default:
         return assertNever(action);
     }
@@ -158,17 +159,37 @@ export class ChatSession implements vscode.Disposable {
   /** Edit & resend: the user message gets the new text, the turns after it go, and a new reply streams. */
   async editMessage(messageId: string, text: string): Promise<void> {
     if (!this.allowed('edit', messageId)) return;
+    await this.startingReply(async (ready) => {
+      if (!this.allowed('edit', messageId)) return;
+      this.conversation.replaceText(messageId, text);
+      this.conversation.truncateAfter(messageId);
+      await this.changed();
+      await this.streamReply(ready.config, ready.apiKey);
+    });
+  }
+
+  /**
+   * Runs a change that ends in a new reply, one at a time: between the checks and the start of the stream there are
+   * awaits, and a second click in that gap (a double Enter in the edit box) must not start a second reply.
+   */
+  private async startingReply(start: (ready: { config: ChatConfiguration; apiKey: string }) => Promise<void>): Promise<void> {
     const ready = await this.preflight();
-    if (!ready || !this.allowed('edit', messageId)) return;
-    this.conversation.replaceText(messageId, text);
-    this.conversation.truncateAfter(messageId);
-    await this.changed();
-    await this.streamReply(ready.config, ready.apiKey);
+    if (!ready) return;
+    if (this.starting) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
+      return;
+    }
+    this.starting = true;
+    try {
+      await start(ready);
+    } finally {
+      this.starting = false;
+    }
   }
 
   /** Whether `edit` can be done to the message now; if not, tells the user why (and refreshes a stale panel). */
   private allowed(edit: MessageEdit, messageId: string): boolean {
-    const problem = this.conversation.problemWith(edit, messageId, this.streaming);
+    const problem = this.conversation.problemWith(edit, messageId, this.running !== undefined);
     if (!problem) return true;
     this.log.warn(`Refused "${edit}" on message ${messageId}: ${problem}`);
     if (problem === 'streaming') {
@@ -190,7 +211,7 @@ export class ChatSession implements vscode.Disposable {
 
   /** Checks that a request can go out now; otherwise tells the user why and what to do. */
   private async preflight(): Promise<{ config: ChatConfiguration; apiKey: string } | undefined> {
-    if (this.running) {
+    if (this.streaming) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
       return undefined;
     }

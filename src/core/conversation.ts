@@ -20,7 +20,23 @@ export interface ConversationMessage {
   toolResults?: ToolResult[];
   /** Images attached to a user message, sent after its text. */
   images?: ImageAttachment[];
+  /** How long an assistant reply took: to its first token and in all (milliseconds). */
+  timing?: ReplyTiming;
 }
+
+export interface ReplyTiming {
+  readonly firstTokenMs?: number;
+  readonly totalMs?: number;
+}
+
+/** What the user can do to one message from its toolbar (besides copying, which changes nothing). */
+export type MessageEdit = 'regenerate' | 'delete' | 'continue' | 'edit' | 'copy';
+
+/** Why an action on a message cannot be done now. */
+export type MessageEditProblem = 'unknownMessage' | 'streaming' | 'notAReply' | 'notAUserMessage' | 'notCutOff';
+
+/** The instruction sent (not kept in the conversation) to have a reply cut off by the length limit go on. */
+export const CONTINUE_INSTRUCTION = 'Continue exactly where you stopped. Do not repeat anything you already wrote.';
 
 export interface ToolResult {
   readonly toolCallId: string;
@@ -71,6 +87,74 @@ export class Conversation {
   removeMessage(id: string): void {
     const index = this.list.findIndex((message) => message.id === id);
     if (index >= 0) this.list.splice(index, 1);
+  }
+
+  /** The message with this id, if the conversation has it. */
+  find(id: string): ConversationMessage | undefined {
+    return this.list.find((message) => message.id === id);
+  }
+
+  /**
+   * Why `edit` cannot be done to message `id` now, or undefined when it can. Nothing changes the conversation while
+   * a reply streams (copying does not change it); regenerate and continue are for replies, edit for user messages,
+   * and continue only for a reply that the length limit cut off.
+   */
+  problemWith(edit: MessageEdit, id: string, streaming: boolean): MessageEditProblem | undefined {
+    const message = this.find(id);
+    if (!message) return 'unknownMessage';
+    if (edit === 'copy') return undefined;
+    if (streaming) return 'streaming';
+    if ((edit === 'regenerate' || edit === 'continue') && message.role !== 'assistant') return 'notAReply';
+    if (edit === 'edit' && message.role !== 'user') return 'notAUserMessage';
+    if (edit === 'continue' && (message.status !== 'done' || message.finishReason !== 'length')) return 'notCutOff';
+    return undefined;
+  }
+
+  /** Removes message `id` and every message after it (regenerate: the reply and what followed it). */
+  truncateFrom(id: string): ConversationMessage[] {
+    const index = this.list.findIndex((message) => message.id === id);
+    return index >= 0 ? this.list.splice(index) : [];
+  }
+
+  /** Removes every message after `id`, keeping `id` itself (edit & resend: the turns after the edited message). */
+  truncateAfter(id: string): ConversationMessage[] {
+    const index = this.list.findIndex((message) => message.id === id);
+    return index >= 0 ? this.list.splice(index + 1) : [];
+  }
+
+  /** Replaces the text of user message `id` (its images stay). */
+  replaceText(id: string, text: string): void {
+    const message = this.find(id);
+    if (!message || message.role !== 'user') throw new Error(`No user message ${id}`);
+    message.text = text;
+  }
+
+  /**
+   * Deletes message `id`. A user message goes with the replies that answer it (the assistant messages up to the next
+   * user message), since a reply without its question makes no sense as context; a reply goes alone.
+   * Returns what was removed.
+   */
+  deleteMessage(id: string): ConversationMessage[] {
+    const index = this.list.findIndex((message) => message.id === id);
+    if (index < 0) return [];
+    let end = index + 1;
+    if (this.list[index]?.role === 'user') while (end < this.list.length && this.list[end]?.role === 'assistant') end += 1;
+    return this.list.splice(index, end - index);
+  }
+
+  /**
+   * Makes a reply that the length limit cut off stream again: its text stays, what comes next is appended to it.
+   * Returns the request's context: everything up to and including the partial reply, then `CONTINUE_INSTRUCTION`.
+   */
+  reopenForContinue(id: string): ChatMessage[] {
+    const message = this.find(id);
+    if (!message || message.role !== 'assistant') throw new Error(`No assistant message ${id}`);
+    const index = this.list.indexOf(message);
+    const context = new Conversation({ id: this.id, messages: this.list.slice(0, index + 1) }).contextMessages();
+    message.status = 'streaming';
+    delete message.finishReason;
+    delete message.error;
+    return [...context, { role: 'user', content: CONTINUE_INSTRUCTION }];
   }
 
   /** Records the result of one of an assistant reply's tool calls. */

@@ -1,5 +1,5 @@
 import type { ToolCall, Usage } from './chatTypes';
-import { Conversation, type ConversationMessage, type ImageAttachment, type ReplyStatus, type ToolResult } from './conversation';
+import { Conversation, type ConversationMessage, type ImageAttachment, type ReplyStatus, type ReplyTiming, type ToolResult } from './conversation';
 import type { GatewayError, GatewayErrorKind } from './gatewayError';
 
 /**
@@ -201,6 +201,8 @@ function cleanMessage(raw: unknown, loading: boolean): ConversationMessage | und
     if (usage) message.usage = usage;
     const error = cleanError(raw.error);
     if (error) message.error = error;
+    const timing = cleanTiming(raw.timing);
+    if (timing) message.timing = timing;
     const toolCalls = cleanList(raw.toolCalls, cleanToolCall);
     if (toolCalls) message.toolCalls = toolCalls;
     const toolResults = cleanList(raw.toolResults, cleanToolResult);
@@ -220,6 +222,16 @@ function cleanUsage(raw: unknown): Usage | undefined {
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) usage[key] = value;
   }
   return Object.keys(usage).length > 0 ? (usage as Usage) : undefined;
+}
+
+function cleanTiming(raw: unknown): ReplyTiming | undefined {
+  if (!isObject(raw)) return undefined;
+  const timing: { firstTokenMs?: number; totalMs?: number } = {};
+  for (const key of ['firstTokenMs', 'totalMs'] as const) {
+    const value = raw[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) timing[key] = value;
+  }
+  return Object.keys(timing).length > 0 ? timing : undefined;
 }
 
 function cleanError(raw: unknown): GatewayError | undefined {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { streamChatCompletion } from '../core/chatClient';
-import { choiceOf } from '../core/chatTypes';
+import { choiceOf, type ChatMessage } from '../core/chatTypes';
 import { buildChatRequest } from '../core/chatRequest';
 import { modelProfileFor, parametersIgnoredBy } from '../core/modelProfile';
-import { Conversation, type ConversationMessage } from '../core/conversation';
+import { Conversation, type ConversationMessage, type MessageEdit } from '../core/conversation';
 import { DeltaCoalescer } from '../core/deltaCoalescer';
 import type { GatewayError } from '../core/gatewayError';
-import { assertNever, type HostToWebview, type MessageView, type PanelState } from '../shared/protocol';
+import { assertNever, type HostToWebview, type MessageAction, type MessageView, type PanelState } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
 import { describeFinishReason, describeGatewayError, formatWait } from './errorView';
@@ -30,6 +30,8 @@ export class ChatSession implements vscode.Disposable {
   private running: { readonly messageId: string; readonly abort: AbortController } | undefined;
   private lastConfig: ChatConfiguration | undefined;
   private restoring: Promise<void> | undefined;
+  /** A toolbar action is on its way to starting a reply (see `startingReply`). */
+  private starting = false;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -71,7 +73,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   get streaming(): boolean {
-    return this.running !== undefined;
+    return this.running !== undefined || this.starting;
   }
 
   async snapshot(): Promise<PanelState> {
@@ -117,9 +119,99 @@ export class ChatSession implements vscode.Disposable {
     await this.streamReply(ready.config, ready.apiKey);
   }
 
+  /**
+   * An action from a message's toolbar. Copy puts the raw text on the clipboard; regenerate replaces a reply and
+   * everything after it with a new reply to the same context; delete removes a message (a question with its reply);
+   * continue has a reply that the length limit cut off go on, appending to it. Checked first (see `problemWith`).
+   */
+  async messageAction(action: MessageAction, messageId: string): Promise<void> {
+    if (!this.allowed(action, messageId)) return;
+    switch (action) {
+      case 'copy': {
+        const message = this.conversation.find(messageId);
+        if (!message) return;
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Message copied to the clipboard.'), 3000);
+        return;
+      }
+      case 'delete':
+        this.conversation.deleteMessage(messageId);
+        return this.changed();
+      case 'regenerate':
+        return this.startingReply(async (ready) => {
+          if (!this.allowed(action, messageId)) return;
+          this.conversation.truncateFrom(messageId);
+          await this.changed();
+          await this.streamReply(ready.config, ready.apiKey);
+        });
+      case 'continue':
+        return this.startingReply(async (ready) => {
+          if (!this.allowed(action, messageId)) return;
+          const context = this.conversation.reopenForContinue(messageId);
+          const reply = this.conversation.find(messageId);
+          if (reply) await this.streamReply(ready.config, ready.apiKey, { reply, context });
+        });
+      default:
+        return assertNever(action);
+    }
+  }
+
+  /** Edit & resend: the user message gets the new text, the turns after it go, and a new reply streams. */
+  async editMessage(messageId: string, text: string): Promise<void> {
+    if (!this.allowed('edit', messageId)) return;
+    await this.startingReply(async (ready) => {
+      if (!this.allowed('edit', messageId)) return;
+      this.conversation.replaceText(messageId, text);
+      this.conversation.truncateAfter(messageId);
+      await this.changed();
+      await this.streamReply(ready.config, ready.apiKey);
+    });
+  }
+
+  /**
+   * Runs a change that ends in a new reply, one at a time: between the checks and the start of the stream there are
+   * awaits, and a second click in that gap (a double Enter in the edit box) must not start a second reply.
+   */
+  private async startingReply(start: (ready: { config: ChatConfiguration; apiKey: string }) => Promise<void>): Promise<void> {
+    const ready = await this.preflight();
+    if (!ready) return;
+    if (this.starting) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
+      return;
+    }
+    this.starting = true;
+    try {
+      await start(ready);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Whether `edit` can be done to the message now; if not, tells the user why (and refreshes a stale panel). */
+  private allowed(edit: MessageEdit, messageId: string): boolean {
+    const problem = this.conversation.problemWith(edit, messageId, this.running !== undefined);
+    if (!problem) return true;
+    this.log.warn(`Refused "${edit}" on message ${messageId}: ${problem}`);
+    if (problem === 'streaming') {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
+    } else {
+      // The panel showed something the conversation no longer has: show it what there is.
+      void this.postSnapshot();
+      if (problem === 'unknownMessage') void vscode.window.showWarningMessage(vscode.l10n.t('That message is no longer in the conversation.'));
+    }
+    return false;
+  }
+
+  /** After an edit of the conversation: the panel shows it, and it is saved. */
+  private async changed(): Promise<void> {
+    await this.postSnapshot();
+    this.history?.setCurrent(this.conversation.id);
+    await this.history?.saveNow(this.conversation);
+  }
+
   /** Checks that a request can go out now; otherwise tells the user why and what to do. */
   private async preflight(): Promise<{ config: ChatConfiguration; apiKey: string } | undefined> {
-    if (this.running) {
+    if (this.streaming) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
       return undefined;
     }
@@ -157,14 +249,22 @@ export class ChatSession implements vscode.Disposable {
     await this.postSnapshot();
   }
 
-  private async streamReply(config: ChatConfiguration, apiKey: string): Promise<void> {
+  /**
+   * Streams a reply to the conversation's context into a new assistant message; or, with `continuation`, to the given
+   * context into an existing reply (already `streaming` again), appending to its text.
+   */
+  private async streamReply(
+    config: ChatConfiguration,
+    apiKey: string,
+    continuation?: { readonly reply: ConversationMessage; readonly context: ChatMessage[] },
+  ): Promise<void> {
     const catalogEntry = await this.catalog.entryFor(config.baseUrl, config.model);
     const modelProfile = modelProfileFor(config.model, catalogEntry, config.modelOverride);
     const ignored = parametersIgnoredBy(modelProfile, config.parameters);
     if (ignored.length) this.log.info(`Not sent to ${config.model}, which does not take them: ${ignored.join(', ')}`);
     const request = buildChatRequest({
       model: config.model,
-      messages: this.conversation.contextMessages(),
+      messages: continuation?.context ?? this.conversation.contextMessages(),
       systemPrompt: config.systemPrompt,
       parameters: config.parameters,
       modelProfile,
@@ -173,12 +273,19 @@ export class ChatSession implements vscode.Disposable {
     });
     // The reply belongs to this conversation even if the user opens another one while it streams.
     const conversation = this.conversation;
-    const reply = conversation.startAssistantMessage();
+    const reply = continuation?.reply ?? conversation.startAssistantMessage();
     const abort = new AbortController();
     this.running = { messageId: reply.id, abort };
     this.lastConfig = config;
     await vscode.commands.executeCommand('setContext', STREAMING_CONTEXT, true);
-    this.panel.post({ type: 'messageAdded', message: this.toView(reply, config) });
+    if (continuation) {
+      delete reply.timing;
+      delete reply.usage;
+      // The panel shows the reply streaming again (and Stop) before its first new word.
+      await this.postSnapshot();
+    } else {
+      this.panel.post({ type: 'messageAdded', message: this.toView(reply, config) });
+    }
 
     const text = new DeltaCoalescer((delta) => this.panel.post({ type: 'delta', messageId: reply.id, text: delta }));
     const reasoning = new DeltaCoalescer((delta) => this.panel.post({ type: 'reasoningDelta', messageId: reply.id, text: delta }));
@@ -189,12 +296,14 @@ export class ChatSession implements vscode.Disposable {
     };
     let error: GatewayError | undefined;
     const started = Date.now();
+    let firstTokenAt: number | undefined;
     try {
       const client = { baseUrl: config.baseUrl, apiKey, headers: config.headers, idleTimeoutMs: config.idleTimeoutMs, logger: this.log };
       const events = streamChatCompletion(client, request, abort.signal);
       for await (const event of events) {
         // A "retrying…" notice is over once the reply starts.
         if (noticeShown && (event.type === 'text' || event.type === 'reasoning')) notice('');
+        if (firstTokenAt === undefined && (event.type === 'text' || event.type === 'reasoning') && event.text.length > 0) firstTokenAt = Date.now();
         switch (event.type) {
           case 'text':
             // Only the first choice is shown: the panel asks for one (n = 1).
@@ -247,6 +356,7 @@ export class ChatSession implements vscode.Disposable {
 
     const status = abort.signal.aborted ? 'stopped' : error ? (error.kind === 'interrupted' ? 'interrupted' : 'error') : 'done';
     reply.status = status;
+    if (firstTokenAt !== undefined) reply.timing = { firstTokenMs: firstTokenAt - started, totalMs: Date.now() - started };
     if (error && !abort.signal.aborted) reply.error = error;
     this.log.info(
       `Reply ${reply.status} in ${Date.now() - started} ms, ${reply.text.length} chars` +
@@ -265,6 +375,7 @@ export class ChatSession implements vscode.Disposable {
       ...(view.usage ? { usage: view.usage } : {}),
       ...(view.error ? { error: view.error } : {}),
       ...(view.notice ? { notice: view.notice } : {}),
+      ...(view.timing ? { timing: view.timing } : {}),
     });
   }
 
@@ -279,6 +390,7 @@ export class ChatSession implements vscode.Disposable {
       ...(message.usage ? { usage: message.usage } : {}),
       ...(message.error ? { error: describeGatewayError(message.error, this.lastConfig ?? config) } : {}),
       ...(message.reasoning ? { reasoning: message.reasoning } : {}),
+      ...(message.timing ? { timing: { ...message.timing } } : {}),
       ...noticeFor(message),
     };
   }

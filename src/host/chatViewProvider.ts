@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { assertNever, isOpenableLink, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
+import { CodeBlockActions } from './codeBlockActions';
 import { affectsChatConfiguration } from './configuration';
 import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
@@ -22,6 +23,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
   /** User requests for the page (text to put in the composer, images to attach) made before it was ready. */
   private waiting: HostToWebview[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly codeActions: CodeBlockActions;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -31,6 +33,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     history?: ConversationHistory,
   ) {
     this.session = new ChatSession(keys, log, this, catalog, history);
+    this.codeActions = new CodeBlockActions(log);
     this.disposables.push(
       this.session,
       keys.onDidChange(() => this.refresh()),
@@ -105,8 +108,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       case 'openLink':
         return this.openLink(message.href);
       case 'messageAction':
+        return this.session.messageAction(message.action, message.messageId);
       case 'editMessage':
+        return this.session.editMessage(message.messageId, message.text);
       case 'codeAction':
+        return this.codeActions.run(message.action, message.code, message.language);
       case 'attach':
       case 'attachUris':
         // Not handled yet.

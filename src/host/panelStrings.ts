@@ -30,5 +30,16 @@ export function panelStrings(): PanelStrings {
     insertCode: vscode.l10n.t('Insert at cursor'),
     newEditorCode: vscode.l10n.t('Open in new editor'),
     applyCode: vscode.l10n.t('Apply to selection'),
+    messageActions: vscode.l10n.t('Message actions'),
+    copyMessage: vscode.l10n.t('Copy'),
+    regenerate: vscode.l10n.t('Regenerate'),
+    editMessage: vscode.l10n.t('Edit and resend'),
+    deleteMessage: vscode.l10n.t('Delete'),
+    continueReply: vscode.l10n.t('Continue'),
+    cancel: vscode.l10n.t('Cancel'),
+    editLabel: vscode.l10n.t('Edit your message'),
+    firstToken: vscode.l10n.t('First token'),
+    tokensPerSecond: vscode.l10n.t('tokens/s'),
+    estimated: vscode.l10n.t('Estimated from the length of the text'),
   };
 }

@@ -32,6 +32,17 @@ export interface PanelStrings {
   readonly insertCode: string;
   readonly newEditorCode: string;
   readonly applyCode: string;
+  readonly messageActions: string;
+  readonly copyMessage: string;
+  readonly regenerate: string;
+  readonly editMessage: string;
+  readonly deleteMessage: string;
+  readonly continueReply: string;
+  readonly cancel: string;
+  readonly editLabel: string;
+  readonly firstToken: string;
+  readonly tokensPerSecond: string;
+  readonly estimated: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -62,4 +73,15 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'insertCode',
   'newEditorCode',
   'applyCode',
+  'messageActions',
+  'copyMessage',
+  'regenerate',
+  'editMessage',
+  'deleteMessage',
+  'continueReply',
+  'cancel',
+  'editLabel',
+  'firstToken',
+  'tokensPerSecond',
+  'estimated',
 ];

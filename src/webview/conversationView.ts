@@ -1,7 +1,8 @@
 import type { PanelStrings } from '../shared/panelStrings';
-import type { PanelAction, ErrorView, HostToWebview, MessageView, UsageView } from '../shared/protocol';
+import type { PanelAction, ErrorView, HostToWebview, MessageView, SendWith, UsageView, WebviewToHost } from '../shared/protocol';
 import { el, icon } from './dom';
-import { COPY_BUTTON_CLASS, LINK_CLASS, StreamingMarkdown } from './markdown';
+import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown } from './markdown';
+import { footerTiming } from './replyTiming';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
 
@@ -13,7 +14,12 @@ interface RenderedMessage {
   readonly notice: HTMLElement;
   /** Created when the first reasoning text arrives. */
   reasoning?: Text;
+  /** How many characters the text has (for a tokens-per-second estimate when the gateway reports no usage). */
+  textLength: number;
 }
+
+/** A button of a message's toolbar or footer: `button[data-message-action=…]`. */
+type MessageButton = 'copy' | 'regenerate' | 'edit' | 'delete' | 'continue';
 
 /** Pixels from the bottom within which the view keeps following new text. */
 const STICK_TO_BOTTOM_PX = 40;
@@ -33,6 +39,8 @@ export class ConversationView {
     private readonly strings: PanelStrings,
     private readonly onAction: (action: PanelAction) => void,
     private readonly onOpenLink: (href: string) => void = () => undefined,
+    /** Where message and code-block actions go (to the host, which checks and does them). */
+    private readonly toHost: (message: WebviewToHost) => void = () => undefined,
   ) {
     container.addEventListener('click', (event) => this.onClick(event));
     container.addEventListener('keydown', (event) => {
@@ -80,12 +88,18 @@ export class ConversationView {
         className: 'message',
         attrs: { 'data-role': message.role, 'data-id': message.id, 'aria-label': isUser ? this.strings.you : this.strings.assistant },
       },
-      el('header', { className: 'message-header' }, icon(isUser ? 'account' : 'sparkle'), el('span', { text: isUser ? this.strings.you : this.strings.assistant })),
+      el(
+        'header',
+        { className: 'message-header' },
+        icon(isUser ? 'account' : 'sparkle'),
+        el('span', { text: isUser ? this.strings.you : this.strings.assistant }),
+        this.toolbar(isUser),
+      ),
       bodyElement,
       notice,
       footer,
     );
-    const rendered: RenderedMessage = { root, body, footer, notice };
+    const rendered: RenderedMessage = { root, body, footer, notice, textLength: message.text.length };
     this.rendered.set(message.id, rendered);
     this.container.append(root);
     if (message.reasoning) this.appendReasoning(message.id, message.reasoning);
@@ -96,6 +110,7 @@ export class ConversationView {
   appendText(messageId: string, text: string): void {
     const message = this.rendered.get(messageId);
     if (!message) return;
+    message.textLength += text.length;
     if (message.body instanceof StreamingMarkdown) {
       message.body.append(text);
       return;
@@ -119,15 +134,103 @@ export class ConversationView {
       if (href) this.onOpenLink(href);
       return;
     }
-    const copy = target?.closest<HTMLElement>(`.${COPY_BUTTON_CLASS}`);
-    if (copy && this.container.contains(copy)) {
-      const code = copy.closest('pre')?.querySelector('code')?.textContent ?? '';
-      try {
-        void navigator.clipboard.writeText(code).catch(() => undefined);
-      } catch {
-        // No clipboard in this context: nothing to do.
-      }
+    const codeButton = target?.closest<HTMLElement>(`.${CODE_ACTION_CLASS}`);
+    if (codeButton && this.container.contains(codeButton)) {
+      this.codeAction(codeButton);
+      return;
     }
+    const messageButton = target?.closest<HTMLElement>('[data-message-action]');
+    const messageId = messageButton?.closest<HTMLElement>('.message')?.dataset.id;
+    if (messageButton && messageId && this.container.contains(messageButton)) {
+      this.messageAction(messageButton.dataset.messageAction as MessageButton, messageId);
+    }
+  }
+
+  /** Which key sends an edited message (as in the composer). */
+  sendWith: SendWith = 'enter';
+
+  /** A message's toolbar: copy, then regenerate (replies) or edit (user messages), then delete. */
+  private toolbar(isUser: boolean): HTMLElement {
+    const buttons: [MessageButton, string, string][] = [
+      ['copy', 'copy', this.strings.copyMessage],
+      isUser ? ['edit', 'edit', this.strings.editMessage] : ['regenerate', 'refresh', this.strings.regenerate],
+      ['delete', 'trash', this.strings.deleteMessage],
+    ];
+    return el(
+      'div',
+      { className: 'message-toolbar', attrs: { role: 'toolbar', 'aria-label': this.strings.messageActions } },
+      ...buttons.map(([action, codicon, label]) =>
+        el('button', { className: 'message-action', attrs: { type: 'button', 'data-message-action': action, title: label, 'aria-label': label } }, icon(codicon)),
+      ),
+    );
+  }
+
+  private messageAction(action: MessageButton, messageId: string): void {
+    if (action === 'edit') {
+      this.startEditing(messageId);
+      return;
+    }
+    this.toHost({ type: 'messageAction', action, messageId });
+  }
+
+  /** A code block's button: its raw code (the text of `pre > code`, whatever highlighting is inside) and language. */
+  private codeAction(button: HTMLElement): void {
+    const action = button.dataset.codeAction;
+    if (!CODE_ACTIONS.includes(action as CodeActionName)) return;
+    const pre = button.closest('pre');
+    const code = pre?.querySelector(':scope > code')?.textContent ?? '';
+    const language = pre?.dataset.language;
+    this.toHost({ type: 'codeAction', action: action as CodeActionName, code, ...(language ? { language } : {}) });
+  }
+
+  /**
+   * Edit & resend: the user message becomes a text box with Send and Cancel. Send asks the host to replace the text
+   * and drop the turns after it; the host's snapshot then shows the result (a refused edit keeps the box open).
+   */
+  private startEditing(messageId: string): void {
+    const message = this.rendered.get(messageId);
+    if (!message || message.body instanceof StreamingMarkdown) return;
+    const existing = message.root.querySelector<HTMLTextAreaElement>('.message-edit textarea');
+    if (existing) {
+      existing.focus();
+      return;
+    }
+    const bodyElement = message.root.querySelector<HTMLElement>('.message-body');
+    if (!bodyElement) return;
+    const textarea = el('textarea', { className: 'message-edit-text', attrs: { 'aria-label': this.strings.editLabel, rows: '3' } });
+    textarea.value = message.body.data;
+    const send = el('button', { className: 'message-edit-send', text: this.strings.send, attrs: { type: 'submit' } });
+    const cancel = el('button', { className: 'secondary message-edit-cancel', text: this.strings.cancel, attrs: { type: 'button' } });
+    const form = el('form', { className: 'message-edit' }, textarea, el('div', { className: 'message-edit-actions' }, cancel, send));
+    const close = () => {
+      form.remove();
+      bodyElement.hidden = false;
+      message.root.querySelector<HTMLElement>('[data-message-action="edit"]')?.focus();
+    };
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = textarea.value;
+      if (text.trim().length === 0) return;
+      this.toHost({ type: 'editMessage', messageId, text });
+    });
+    cancel.addEventListener('click', close);
+    textarea.addEventListener('keydown', (event) => {
+      if (event.isComposing || event.keyCode === 229) return;
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        close();
+        return;
+      }
+      const modifier = event.ctrlKey || event.metaKey;
+      if (event.key === 'Enter' && !event.shiftKey && (modifier || this.sendWith === 'enter')) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    bodyElement.hidden = true;
+    bodyElement.after(form);
+    textarea.focus();
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
   }
 
   /** Reasoning goes into a collapsed block above the reply, created on its first text. */
@@ -164,7 +267,7 @@ export class ConversationView {
 
   private applyStatus(
     message: RenderedMessage,
-    update: Pick<MessageView, 'status' | 'model' | 'usage' | 'finishReason' | 'error' | 'notice'>,
+    update: Pick<MessageView, 'status' | 'model' | 'usage' | 'finishReason' | 'error' | 'notice' | 'timing'>,
   ): void {
     message.root.dataset.status = update.status;
     message.notice.textContent = update.notice ?? '';
@@ -175,8 +278,14 @@ export class ConversationView {
     if (update.model) parts.push(el('span', { className: 'meta', text: update.model }));
     const tokens = usageText(update.usage, this.strings);
     if (tokens) parts.push(el('span', { className: 'meta', text: `${tokens} ${this.strings.tokens}` }));
+    parts.push(...footerTiming(update.timing, update.usage, message.textLength, this.strings));
     if (update.finishReason && update.finishReason !== 'stop') {
       parts.push(el('span', { className: 'meta', text: `${this.strings.finishedBecause}: ${update.finishReason}` }));
+    }
+    if (update.status === 'done' && update.finishReason === 'length') {
+      parts.push(
+        el('button', { className: 'secondary continue-reply', attrs: { type: 'button', 'data-message-action': 'continue' } }, icon('debug-continue'), el('span', { text: this.strings.continueReply })),
+      );
     }
     message.footer.replaceChildren(...parts);
     message.root.querySelector('.message-error')?.remove();

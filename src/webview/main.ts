@@ -4,6 +4,7 @@ import { assertNever, type PanelAction, type HostToWebview, type PanelState } fr
 import { Composer } from './composer';
 import { ConversationView } from './conversationView';
 import { el, icon } from './dom';
+import { LiveAnnouncer } from './liveAnnouncer';
 import { setRendererLabels } from './markdown';
 import { connectToHost } from './vscodeApi';
 
@@ -25,7 +26,13 @@ const runAction = (action: PanelAction) => host.postMessage({ type: 'runAction',
 
 const banner = el('div', { className: 'banner-area' });
 const conversationElement = el('section', { className: 'conversation', attrs: { 'aria-label': strings.conversationLabel } });
-const conversation = new ConversationView(conversationElement, strings, runAction, (href) => host.postMessage({ type: 'openLink', href }));
+const conversation = new ConversationView(
+  conversationElement,
+  strings,
+  runAction,
+  (href) => host.postMessage({ type: 'openLink', href }),
+  (message) => host.postMessage(message),
+);
 const textarea = el('textarea', {
   attrs: { id: 'composer', rows: '1', placeholder: strings.composerPlaceholder, 'aria-label': strings.composerLabel },
 });
@@ -36,6 +43,7 @@ modelButton.addEventListener('click', () => runAction('selectModel'));
 const form = el('form', { className: 'composer' }, textarea, el('div', { className: 'composer-actions' }, stopButton, sendButton));
 const toolbar = el('div', { className: 'composer-toolbar' }, modelButton);
 const announcer = el('div', { className: 'visually-hidden', attrs: { 'aria-live': 'polite' } });
+const liveAnnouncer = new LiveAnnouncer(announcer);
 
 const composer = new Composer(textarea, {
   onSubmit: (text) => {
@@ -91,6 +99,7 @@ function onMessage(message: HostToWebview): void {
       state = message.state;
       lastUserText = message.state.messages.filter((shown) => shown.role === 'user').at(-1)?.text;
       composer.sendWith = message.state.sendWith;
+      conversation.sendWith = message.state.sendWith;
       textarea.placeholder = message.state.sendWith === 'ctrlEnter' ? strings.composerPlaceholderCtrlEnter : strings.composerPlaceholder;
       modelButton.replaceChildren(icon('symbol-class'), el('span', { text: message.state.model }));
       modelButton.setAttribute('aria-label', `${strings.selectModel}: ${message.state.model}`);
@@ -105,6 +114,7 @@ function onMessage(message: HostToWebview): void {
       return;
     case 'delta':
       conversation.appendText(message.messageId, message.text);
+      liveAnnouncer.text(message.messageId, message.text);
       return;
     case 'reasoningDelta':
       conversation.appendReasoning(message.messageId, message.text);
@@ -115,7 +125,7 @@ function onMessage(message: HostToWebview): void {
     case 'turnEnded':
       conversation.end(message);
       setStreaming(false);
-      announcer.textContent = message.error ? message.error.title : '';
+      liveAnnouncer.end(message.messageId, message.error?.title);
       // Back to the composer for the next question, unless the user is selecting text of the conversation.
       if (!document.getSelection()?.toString()) composer.focus();
       return;

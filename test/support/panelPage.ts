@@ -54,6 +54,17 @@ export const ENGLISH_STRINGS: PanelStrings = {
   insertCode: 'Insert at cursor',
   newEditorCode: 'Open in new editor',
   applyCode: 'Apply to selection',
+  messageActions: 'Message actions',
+  copyMessage: 'Copy',
+  regenerate: 'Regenerate',
+  editMessage: 'Edit and resend',
+  deleteMessage: 'Delete',
+  continueReply: 'Continue',
+  cancel: 'Cancel',
+  editLabel: 'Edit your message',
+  firstToken: 'First token',
+  tokensPerSecond: 'tokens/s',
+  estimated: 'Estimated from the length of the text',
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildChatRequest } from '../../src/core/chatRequest';
-import { Conversation } from '../../src/core/conversation';
+import { CONTINUE_INSTRUCTION, Conversation } from '../../src/core/conversation';
 import { validateChatCompletionRequest } from '../support/requestSchema';
 
 /** Plays one turn the way the host does: user message, streaming placeholder, then the outcome. */
@@ -174,5 +174,78 @@ describe('Conversation', () => {
     const question = conversation.addUserMessage('Q');
     assert.throws(() => conversation.addToolResult(question.id, 'call_1', 'x'), /No assistant message/);
     assert.throws(() => conversation.addToolResult('missing', 'call_1', 'x'), /No assistant message/);
+  });
+
+  describe('edits from the message toolbar', () => {
+    function threeTurns() {
+      const conversation = new Conversation();
+      const replies = [turn(conversation, 'Q1', 'A1'), turn(conversation, 'Q2', 'A2'), turn(conversation, 'Q3', 'A3')];
+      const users = conversation.messages.filter((message) => message.role === 'user');
+      return { conversation, replies, users };
+    }
+    const texts = (conversation: Conversation) => conversation.messages.map((message) => message.text);
+
+    it('regenerate: truncateFrom drops the reply and everything after it, leaving its question last', () => {
+      const { conversation, replies } = threeTurns();
+      const removed = conversation.truncateFrom(replies[1].id);
+      assert.deepEqual(removed.map((message) => message.text), ['A2', 'Q3', 'A3']);
+      assert.deepEqual(texts(conversation), ['Q1', 'A1', 'Q2']);
+      assert.deepEqual(conversation.contextMessages().at(-1), { role: 'user', content: 'Q2' });
+    });
+
+    it('edit & resend: replaceText changes the question, truncateAfter drops the turns after it, images stay', () => {
+      const conversation = new Conversation();
+      const question = conversation.addUserMessage('Q1', [{ url: 'data:image/png;base64,AAAA' }]);
+      turn(conversation, 'Q2', 'A2');
+      conversation.replaceText(question.id, 'Q1 edited');
+      conversation.truncateAfter(question.id);
+      assert.deepEqual(texts(conversation), ['Q1 edited']);
+      assert.equal(conversation.messages[0]?.images?.length, 1);
+      assert.throws(() => conversation.replaceText('nope', 'x'));
+    });
+
+    it('delete: a question goes with its reply, a reply goes alone', () => {
+      const { conversation, replies, users } = threeTurns();
+      assert.deepEqual(conversation.deleteMessage(users[1]!.id).map((message) => message.text), ['Q2', 'A2']);
+      assert.deepEqual(texts(conversation), ['Q1', 'A1', 'Q3', 'A3']);
+      assert.deepEqual(conversation.deleteMessage(replies[2].id).map((message) => message.text), ['A3']);
+      assert.deepEqual(texts(conversation), ['Q1', 'A1', 'Q3']);
+      assert.deepEqual(conversation.deleteMessage('unknown'), []);
+    });
+
+    it('continue: the context ends with the partial reply and the instruction; the reply streams again with its text', () => {
+      const conversation = new Conversation();
+      const reply = turn(conversation, 'Write a long poem', 'Roses are');
+      reply.finishReason = 'length';
+      assert.equal(conversation.problemWith('continue', reply.id, false), undefined);
+      const context = conversation.reopenForContinue(reply.id);
+      assert.deepEqual(context, [
+        { role: 'user', content: 'Write a long poem' },
+        { role: 'assistant', content: 'Roses are' },
+        { role: 'user', content: CONTINUE_INSTRUCTION },
+      ]);
+      assert.equal(reply.status, 'streaming');
+      assert.equal(reply.finishReason, undefined);
+      assert.equal(reply.text, 'Roses are');
+      // The instruction is not part of the conversation.
+      assert.equal(conversation.messages.length, 2);
+    });
+
+    it('problemWith: ids must exist; nothing but copy while streaming; each action on the right kind of message', () => {
+      const { conversation, replies, users } = threeTurns();
+      const user = users[0]!.id;
+      const reply = replies[0].id;
+      assert.equal(conversation.problemWith('delete', 'a-missing', false), 'unknownMessage');
+      assert.equal(conversation.problemWith('copy', 'a-missing', false), 'unknownMessage');
+      assert.equal(conversation.problemWith('copy', reply, true), undefined);
+      for (const edit of ['regenerate', 'delete', 'edit', 'continue'] as const) assert.equal(conversation.problemWith(edit, reply, true), 'streaming');
+      assert.equal(conversation.problemWith('regenerate', user, false), 'notAReply');
+      assert.equal(conversation.problemWith('continue', user, false), 'notAReply');
+      assert.equal(conversation.problemWith('edit', reply, false), 'notAUserMessage');
+      assert.equal(conversation.problemWith('continue', reply, false), 'notCutOff');
+      assert.equal(conversation.problemWith('regenerate', reply, false), undefined);
+      assert.equal(conversation.problemWith('edit', user, false), undefined);
+      assert.equal(conversation.problemWith('delete', user, false), undefined);
+    });
   });
 });

@@ -23,6 +23,7 @@ function sample(): Conversation {
   reply.finishReason = 'stop';
   reply.usage = { promptTokens: 10, completionTokens: 3, totalTokens: 13 };
   reply.reasoning = 'The user asks about geography.';
+  reply.timing = { firstTokenMs: 420, totalMs: 2100 };
   reply.toolCalls = [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"q":"France"}' } }];
   conversation.addToolResult(reply.id, 'call_1', 'Paris');
   conversation.addUserMessage('And Italy?');
@@ -55,6 +56,22 @@ describe('conversation records', () => {
     assert.equal(parsed.record.version, 1);
     assert.equal(parsed.record.createdAt, times.createdAt);
     assert.equal(parsed.record.updatedAt, times.updatedAt);
+  });
+
+  it("keeps a reply's timing (so a restored reply still shows it) and drops timings that are not durations", () => {
+    const record = toRecord(sample(), times);
+    const parsed = parseRecordText(serializeRecord(record));
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.record.messages[1]?.timing, { firstTokenMs: 420, totalMs: 2100 });
+    const messages = [
+      { id: 'u1', role: 'user', text: 'Q' },
+      { id: 'a1', role: 'assistant', text: 'A', status: 'done', timing: { firstTokenMs: -5, totalMs: '12' } },
+      { id: 'a2', role: 'assistant', text: 'B', status: 'done', timing: { firstTokenMs: 7, extra: 1 } },
+    ];
+    const result = parseRecord({ version: 1, id: 'c-1', messages });
+    assert.ok(result.ok);
+    assert.equal(result.record.messages[1]?.timing, undefined);
+    assert.deepEqual(result.record.messages[2]?.timing, { firstTokenMs: 7 });
   });
 
   it('is a snapshot: later changes to the conversation do not reach a record taken before', () => {

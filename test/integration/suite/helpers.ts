@@ -147,6 +147,9 @@ export async function startChatSuite(context: Mocha.Context, model = 'openai/gpt
   await setConfig('baseUrl', gateway.baseUrl);
   await setConfig('model', model);
   await ui.openChatView();
+  // The banner is only meaningful once the panel shows a snapshot of this configuration (the model chip says so);
+  // before that, "not visible" may just mean "not drawn yet".
+  await ui.waitForPanelText('#model', model);
   if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
   await ui.waitFor(sel.noKeyBanner, 'hidden');
   return gateway;

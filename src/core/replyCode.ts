@@ -79,3 +79,14 @@ export function streamingCode(partial: string): string {
 function looksLikeProse(text: string): boolean {
   return text.split(/\r?\n/).some((line) => /^[A-Z][\w',-]*(?: +\S+){3,}[.:?!]$/.test(line) && !/[=;{}<>]/.test(line));
 }
+
+/**
+ * A code block's text ends with the newline that closed its fence. Put where a line goes on (inside a line, or over
+ * a selection that ends mid-line) that newline would split the line, so it is dropped; at the start of a line it
+ * keeps the following line where it was.
+ */
+export function fitCodeToRange(code: string, endsAtLineStart: boolean): string {
+  if (endsAtLineStart) return code;
+  if (code.endsWith('\r\n')) return code.slice(0, -2);
+  return code.endsWith('\n') ? code.slice(0, -1) : code;
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { fitCodeToRange } from '../core/replyCode';
 import { assertNever, type CodeBlockAction } from '../shared/protocol';
 import { languageIdFor } from '../core/fenceLanguage';
 import type { ExtensionLog } from './log';
@@ -32,7 +33,7 @@ export class CodeBlockActions {
     const editor = this.activeEditor();
     if (!editor) return;
     const done = await editor.edit((edit) => {
-      for (const selection of editor.selections) edit.replace(selection, code);
+      for (const selection of editor.selections) edit.replace(selection, fitCodeToRange(code, selection.end.character === 0));
     });
     if (!done) void vscode.window.showWarningMessage(vscode.l10n.t('The code could not be inserted: the editor did not take the edit.'));
   }
@@ -45,6 +46,8 @@ export class CodeBlockActions {
 
   /** Through the inline-diff review when it is there; otherwise the selection is replaced in one edit (undoable). */
   private async apply(code: string, language: string | undefined): Promise<void> {
+    const target = vscode.window.activeTextEditor?.selection;
+    if (target) code = fitCodeToRange(code, target.end.character === 0);
     const commands = await vscode.commands.getCommands(true);
     if (commands.includes(APPLY_CODE_COMMAND)) {
       try {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { buildEditPrompt, fenceFor, selectionBlock, surroundingLines } from '../../src/core/editPrompt';
 import { applyDecisions, diffLines, layoutDiff, proposalView, splitLines, type Hunk } from '../../src/core/lineDiff';
-import { extractReplyCode, findCodeBlocks, streamingCode } from '../../src/core/replyCode';
+import { extractReplyCode, findCodeBlocks, fitCodeToRange, streamingCode } from '../../src/core/replyCode';
 
 describe('buildEditPrompt', () => {
   const base = {
@@ -190,5 +190,15 @@ describe('selectionBlock (Add Selection to Chat)', () => {
     const block = selectionBlock({ relativePath: 'src/a.ts', languageId: 'typescript', startLine: 3, endLine: 5, code: 'let a = 1;\nlet b = 2;\nlet c = 3;' });
     assert.equal(block, '`src/a.ts` (lines 3-5):\n```typescript\nlet a = 1;\nlet b = 2;\nlet c = 3;\n```\n');
     assert.match(selectionBlock({ relativePath: 'x.md', languageId: 'markdown', startLine: 1, endLine: 1, code: '```js\nx\n```' }), /^`x\.md` \(line 1\):\n````markdown\n```js\nx\n```\n````\n$/);
+  });
+});
+
+describe('fitCodeToRange (code from a reply put into a line)', () => {
+  it('drops the fence newline inside a line and keeps it at the start of a line', () => {
+    assert.equal(fitCodeToRange('let y = 2;\n', false), 'let y = 2;');
+    assert.equal(fitCodeToRange('let y = 2;\r\n', false), 'let y = 2;');
+    assert.equal(fitCodeToRange('let y = 2;\n', true), 'let y = 2;\n');
+    assert.equal(fitCodeToRange('a\n\n', false), 'a\n', 'only the one newline of the fence goes');
+    assert.equal(fitCodeToRange('no newline', false), 'no newline');
   });
 });

@@ -125,7 +125,7 @@ describe('Message and code-block actions in the panel', function () {
     const reply = await idOf('assistant');
     await ui.click(`.message[data-id="${reply}"] pre [data-code-action="insert"]`);
     await until('the document to change', () => document.getText() !== 'before SELECTED after');
-    assert.equal(document.getText(), 'before let y = 2;\n after');
+    assert.equal(document.getText(), 'before let y = 2; after', 'the fence\'s closing newline does not split the line');
   });
 
   it('a code block opens in a new untitled editor with its language', async () => {
@@ -161,14 +161,20 @@ describe('Message and code-block actions in the panel', function () {
     assert.equal(await ui.count(actionOf(reply, 'continue')), 0, 'Continue is still offered after a reply that ended normally');
   });
 
-  it('Apply replaces the selection of the active editor with the code (a plain replace without the diff review)', async () => {
+  it('Apply proposes the code for the selection of the active editor, reviewed like an edit; Accept puts it in', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'keep OLD keep' });
     const editor = await vscode.window.showTextDocument(document, { preview: false });
     editor.selection = new vscode.Selection(0, 5, 0, 8);
+    const requests = gateway.chatRequests().length;
     await turn('Replace it.', ['```\nNEW\n```']);
     await ui.click(`.message[data-id="${await idOf('assistant')}"] pre [data-code-action="apply"]`);
-    await until('the document to change', () => document.getText() !== 'keep OLD keep');
-    assert.equal(document.getText(), 'keep NEW\n keep');
+    await until('the review of the applied code', async () => {
+      const state = await vscode.commands.executeCommand<{ phase?: string } | undefined>('gatewayChat.internal.inlineEditState');
+      return state?.phase === 'review';
+    });
+    await vscode.commands.executeCommand('gatewayChat.acceptEdit');
+    await until('the accepted code', () => document.getText() === 'keep NEW keep');
+    assert.equal(gateway.chatRequests().length, requests + 1, 'Apply itself asks the model nothing');
   });
 
   it('shows the time to first token and the tokens per second under a reply', async () => {

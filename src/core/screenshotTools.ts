@@ -48,7 +48,7 @@ export function screenshotCandidates(platform: ScreenshotPlatform): readonly Scr
       return [{ name: 'Snipping Tool', output: 'clipboard', steps: [{ command: 'explorer', args: ['ms-screenclip:'] }] }];
     case 'linux':
       return LINUX_TOOLS;
-    default:
+    case 'other':
       return [];
   }
 }

@@ -1,5 +1,6 @@
 import type { PanelStrings } from '../shared/panelStrings';
 import type { PanelAction, ErrorView, HostToWebview, MessageView, UsageView } from '../shared/protocol';
+import { messageImages } from './attachments/messageImages';
 import { el, icon } from './dom';
 import { COPY_BUTTON_CLASS, LINK_CLASS, StreamingMarkdown } from './markdown';
 
@@ -82,6 +83,7 @@ export class ConversationView {
       },
       el('header', { className: 'message-header' }, icon(isUser ? 'account' : 'sparkle'), el('span', { text: isUser ? this.strings.you : this.strings.assistant })),
       bodyElement,
+      ...(isUser && message.images?.length ? [messageImages(message.images, this.strings)] : []),
       notice,
       footer,
     );

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { Conversation } from '../../src/core/conversation';
 import { parseRecordText, recordToMarkdown, serializeRecord, toRecord } from '../../src/core/conversationRecord';
-import { estimateImageTokens, fitImage } from '../../src/core/imageSizing';
-import { bytesToBase64, dataUrlMatchesType, looksLikeSvg, pngDimensions, sniffImageType } from '../../src/core/imageSniff';
+import { estimateImageTokens, fitImage } from '../../src/shared/imageSizing';
+import { bytesToBase64, dataUrlMatchesType, looksLikeSvg, pngDimensions, sniffImageType } from '../../src/shared/imageSniff';
 import { firstAvailableTool, screenshotCandidates, stepArguments } from '../../src/core/screenshotTools';
 
 /** The first 24 bytes of a PNG of the given size (signature + IHDR length, type, width, height). */

@@ -1,6 +1,8 @@
 /** How big an image is sent, and roughly what it costs. Pure. */
 
-export type ImageDetail = 'auto' | 'low' | 'high';
+import type { ImageDetail } from './protocol';
+
+export type { ImageDetail };
 
 export interface Size {
   readonly width: number;

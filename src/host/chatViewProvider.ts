@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
-import { assertNever, isOpenableLink, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import { assertNever, isOpenableLink, type IncomingImage, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
 import { affectsChatConfiguration } from './configuration';
 import type { ConversationHistory } from './conversationHistory';
+import { ATTACH_IMAGE_COMMAND, attachFiles, type ImagePanel } from './images/attachImages';
+import { parseDroppedUris } from './images/imageFiles';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -14,9 +16,12 @@ export const CHAT_VIEW_ID = 'gatewayChat.chat';
  * The sidebar chat view. The page is a projection of the session: it asks for a snapshot when it loads (`ready`) and
  * gets one again whenever it becomes visible, so nothing depends on it staying alive while hidden.
  */
-export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, vscode.Disposable {
+export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, ImagePanel, vscode.Disposable {
   readonly session: ChatSession;
   private view: vscode.WebviewView | undefined;
+  /** Images read for a panel that has not said `ready` yet: delivered when it does. */
+  private pendingImages: HostToWebview[] = [];
+  private panelReady = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -38,6 +43,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
+    this.panelReady = false;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri);
     const subscriptions = [
@@ -62,6 +68,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     this.post({ type: 'focusComposer' });
   }
 
+  /** Shows the panel and hands it images to prepare and attach (and, with `thenSend`, to send with that text). */
+  async attachImages(images: readonly IncomingImage[], thenSend?: string): Promise<void> {
+    const message: HostToWebview = { type: 'attachImages', images, ...(thenSend ? { thenSend } : {}) };
+    if (this.view && this.panelReady) this.post(message);
+    else this.pendingImages.push(message);
+    await this.reveal();
+  }
+
   private refresh(): void {
     if (this.view) void this.session.postSnapshot();
   }
@@ -82,20 +96,27 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         this.catalog.prefetch();
         // The first time the view opens, the conversation that was open before the window closed comes back.
         await this.session.restoreLast();
-        return this.session.postSnapshot();
+        await this.session.postSnapshot();
+        this.panelReady = true;
+        for (const pending of this.pendingImages.splice(0)) this.post(pending);
+        return;
       case 'send':
-        return this.session.send(message.text);
+        return this.session.send(message.text, message.images);
       case 'stop':
         return this.session.stop();
       case 'newChat':
         return this.session.newChat();
       case 'openLink':
         return this.openLink(message.href);
+      case 'attach':
+        return void (await vscode.commands.executeCommand(message.source === 'file' ? ATTACH_IMAGE_COMMAND : 'gatewayChat.attachScreenshot'));
+      case 'attachUris': {
+        const { uris, problems } = parseDroppedUris(message.uris);
+        return attachFiles(this, uris, problems);
+      }
       case 'messageAction':
       case 'editMessage':
       case 'codeAction':
-      case 'attach':
-      case 'attachUris':
         // Not handled yet.
         this.log.warn(`"${message.type}" is not handled yet.`);
         return;

@@ -160,7 +160,13 @@ function onMessage(message: HostToWebview): void {
       composer.focus();
       return;
     case 'attachImages':
-      void tray.add(message.images.map((image) => ({ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name })));
+      void tray
+        .add(message.images.map((image) => ({ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name })))
+        .then(() => {
+          if (message.thenSend === undefined || tray.count === 0) return;
+          composer.text = message.thenSend;
+          composer.submit();
+        });
       return;
     case 'insertText':
       // Not handled yet.

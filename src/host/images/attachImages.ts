@@ -30,37 +30,53 @@ export async function pickImageFiles(): Promise<vscode.Uri[] | undefined> {
 }
 
 /**
- * Captures an area of the screen and returns it as an image for the panel; tells the user when no capture tool can
- * run here (none installed, or VS Code runs remotely), offering the file picker instead.
+ * Remote windows whose extension host runs on another machine than the user's screen: no capture tool there can
+ * see it. (A server on the user's own machine opened in a browser is not one of them.)
  */
-export async function screenshotImage(log: ExtensionLog): Promise<IncomingImage | undefined> {
-  const result = vscode.env.remoteName ? ({ kind: 'noTool' } as const) : await captureScreenshot();
+const REMOTE_KINDS = new Set(['ssh-remote', 'wsl', 'dev-container', 'attached-container', 'codespaces', 'tunnel', 'k8s-container']);
+
+function runsRemotely(): boolean {
+  return vscode.env.remoteName !== undefined && REMOTE_KINDS.has(vscode.env.remoteName);
+}
+
+export type ScreenshotOutcome = { readonly kind: 'captured'; readonly image: IncomingImage } | { readonly kind: 'cancelled' | 'failed' | 'noTool' };
+
+/**
+ * Captures an area of the screen and returns it as an image for the panel; tells the user when no capture tool can
+ * run here (none installed, or VS Code runs remotely), offering the file picker instead (without waiting for the
+ * answer).
+ */
+export async function screenshotImage(log: ExtensionLog): Promise<ScreenshotOutcome> {
+  const result = runsRemotely() ? ({ kind: 'noTool' } as const) : await captureScreenshot();
   switch (result.kind) {
     case 'captured': {
       log.info(`Screenshot captured with ${result.tool} (${result.bytes.length} bytes).`);
       const image = imageFromBytes(result.bytes, 'screenshot.png');
       if (typeof image === 'string') {
         void vscode.window.showErrorMessage(image);
-        return undefined;
+        return { kind: 'failed' };
       }
-      return image;
+      return { kind: 'captured', image };
     }
     case 'cancelled':
       log.info(`Screenshot cancelled (${result.tool} wrote no image).`);
-      return undefined;
+      return { kind: 'cancelled' };
     case 'failed':
       log.warn(`Screenshot with ${result.tool} failed: ${result.message}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('The screenshot with {0} failed: {1}', result.tool, result.message));
-      return undefined;
+      return { kind: 'failed' };
     case 'noTool': {
       const choose = vscode.l10n.t('Choose File…');
-      const message = vscode.env.remoteName
+      const message = runsRemotely()
         ? vscode.l10n.t('Screenshots cannot be taken while VS Code runs remotely. Attach an image file instead.')
         : process.platform === 'linux'
           ? vscode.l10n.t('No screenshot tool was found. Install one of gnome-screenshot, spectacle, grim and slurp, scrot or ImageMagick, or attach an image file.')
           : vscode.l10n.t('No screenshot tool is available on this system. Attach an image file instead.');
-      if ((await vscode.window.showWarningMessage(message, choose)) === choose) await vscode.commands.executeCommand(ATTACH_IMAGE_COMMAND);
-      return undefined;
+      log.info('No screenshot tool found on PATH.');
+      void vscode.window.showWarningMessage(message, choose).then((choice) => {
+        if (choice === choose) void vscode.commands.executeCommand(ATTACH_IMAGE_COMMAND);
+      });
+      return { kind: 'noTool' };
     }
   }
 }

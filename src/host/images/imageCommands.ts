@@ -12,16 +12,19 @@ export function registerImageCommands(panel: ImagePanel, log: ExtensionLog): vsc
       const uris = Array.isArray(given) && given.length > 0 && given.every((item) => item instanceof vscode.Uri) ? (given as vscode.Uri[]) : await pickImageFiles();
       if (uris?.length) await attachFiles(panel, uris);
     }),
+    // Both return what happened ('captured', 'cancelled', 'failed' or 'noTool'), for scripts and tests.
     vscode.commands.registerCommand('gatewayChat.attachScreenshot', async () => {
-      const image = await screenshotImage(log);
-      if (image) await panel.attachImages([image]);
+      const outcome = await screenshotImage(log);
+      if (outcome.kind === 'captured') await panel.attachImages([outcome.image]);
+      return outcome.kind;
     }),
     vscode.commands.registerCommand('gatewayChat.askAboutScreenshot', async () => {
-      const image = await screenshotImage(log);
-      if (!image) return;
+      const outcome = await screenshotImage(log);
+      if (outcome.kind !== 'captured') return outcome.kind;
       const question = await askAboutScreenshotText();
       // Without a question the screenshot is still attached, for the user to ask in the panel.
-      await panel.attachImages([image], question);
+      await panel.attachImages([outcome.image], question);
+      return outcome.kind;
     }),
   ];
 }

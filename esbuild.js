@@ -47,6 +47,20 @@ const forbidUndici = {
   },
 };
 
+/**
+ * In the web build a module `name.ts` with a sibling `name.web.ts` is replaced by it: the few things that need Node
+ * (running the screenshot tools) have a web-worker variant that says they are not available.
+ */
+const webVariants = {
+  name: 'web-variants',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const variant = path.resolve(args.resolveDir, `${args.path}.web.ts`);
+      return fs.existsSync(variant) ? { path: variant } : undefined;
+    });
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -70,7 +84,7 @@ function extensionBuild(host) {
     format: 'cjs',
     target: web ? 'es2022' : 'node18',
     external: ['vscode'],
-    plugins: watch ? [forbidUndici, problemMatcher] : [forbidUndici],
+    plugins: [forbidUndici, ...(web ? [webVariants] : []), ...(watch ? [problemMatcher] : [])],
   };
 }
 

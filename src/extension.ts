@@ -4,6 +4,7 @@ import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
 import { registerConversationCommands } from './host/conversationCommands';
 import { registerEditorCommands } from './host/editor/editorCommands';
+import { registerImageCommands } from './host/images/imageCommands';
 import { ConversationHistory } from './host/conversationHistory';
 import { ConversationStore } from './host/conversationStore';
 import { ExtensionLog } from './host/log';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
     ...registerCommands(provider, keys, log, catalog),
     ...registerConversationCommands(provider, history, log),
     ...registerEditorCommands(provider, keys, log, catalog),
+    ...registerImageCommands(provider, log),
   );
   return { conversationsFolder: store.folder };
 }

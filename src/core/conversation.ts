@@ -47,6 +47,10 @@ export interface ToolResult {
 export interface ImageAttachment {
   readonly url: string;
   readonly detail?: 'auto' | 'low' | 'high';
+  /** The size it was sent at, and the file it came from: for the panel's thumbnail and the Markdown export only. */
+  readonly width?: number;
+  readonly height?: number;
+  readonly name?: string;
 }
 
 let counter = 0;

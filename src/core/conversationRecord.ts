@@ -156,8 +156,17 @@ export function recordToMarkdown(record: ConversationRecord): string {
   for (const message of record.messages) {
     const heading = message.role === 'user' ? '## You' : `## Assistant${message.model ? ` (${message.model})` : ''}`;
     parts.push(heading, message.text);
+    // Images are named, never inlined: the export stays readable and small.
+    const images = (message.images ?? []).map(imageMention);
+    if (images.length > 0) parts.push(images.join('\n'));
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+function imageMention(image: ImageAttachment): string {
+  const size = image.width && image.height ? ` ${image.width}×${image.height}` : '';
+  const name = image.name ?? (image.url.startsWith('https:') ? image.url : 'image');
+  return `[image: ${name.replace(/[\[\]\r\n]/g, ' ')}${size}]`;
 }
 
 const STATUSES: ReadonlySet<string> = new Set<ReplyStatus>(['streaming', 'done', 'stopped', 'error', 'interrupted']);
@@ -265,7 +274,13 @@ function cleanToolResult(raw: unknown): ToolResult | undefined {
 function cleanImage(raw: unknown): ImageAttachment | undefined {
   if (!isObject(raw) || typeof raw.url !== 'string' || !/^(https:|data:image\/)/i.test(raw.url)) return undefined;
   const detail = raw.detail === 'auto' || raw.detail === 'low' || raw.detail === 'high' ? raw.detail : undefined;
-  return detail ? { url: raw.url, detail } : { url: raw.url };
+  const side = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 100_000;
+  return {
+    url: raw.url,
+    ...(detail ? { detail } : {}),
+    ...(side(raw.width) && side(raw.height) ? { width: raw.width as number, height: raw.height as number } : {}),
+    ...(typeof raw.name === 'string' && raw.name.length > 0 && raw.name.length <= 260 ? { name: raw.name } : {}),
+  };
 }
 
 function cleanList<T>(raw: unknown, clean: (item: unknown) => T | undefined): T[] | undefined {

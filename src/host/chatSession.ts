@@ -6,13 +6,14 @@ import { modelProfileFor, parametersIgnoredBy } from '../core/modelProfile';
 import { Conversation, type ConversationMessage, type MessageEdit } from '../core/conversation';
 import { DeltaCoalescer } from '../core/deltaCoalescer';
 import type { GatewayError } from '../core/gatewayError';
-import { assertNever, type HostToWebview, type MessageAction, type MessageView, type PanelState } from '../shared/protocol';
+import { assertNever, isImageDataUrl, type HostToWebview, type MessageAction, type MessageView, type OutgoingImage, type PanelState } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
 import { describeFinishReason, describeGatewayError, formatWait } from './errorView';
 import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
+import { imagesToSend } from './images/imageGate';
 
 /** Where the session's updates go: the chat view when it exists (messages to a hidden view are simply lost). */
 export interface PanelPort {
@@ -95,11 +96,16 @@ export class ChatSession implements vscode.Disposable {
     this.panel.post({ type: 'snapshot', state: await this.snapshot() });
   }
 
-  /** Sends a user message and streams the reply. Refused (with a message) while a reply streams or nothing can be sent. */
-  async send(text: string): Promise<void> {
+  /**
+   * Sends a user message (text, images, or both) and streams the reply. Refused (with a message) while a reply
+   * streams or nothing can be sent; images are checked again and may need the user's word (see `imagesToSend`).
+   */
+  async send(text: string, images: readonly OutgoingImage[] = []): Promise<void> {
     const ready = await this.preflight();
     if (!ready) return;
-    const userMessage = this.conversation.addUserMessage(text);
+    const attachments = await imagesToSend(images, ready.config, this.catalog);
+    if (!attachments || this.running) return;
+    const userMessage = this.conversation.addUserMessage(text, attachments);
     this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
     this.history?.setCurrent(this.conversation.id);
     void this.history?.saveNow(this.conversation);
@@ -391,6 +397,7 @@ export class ChatSession implements vscode.Disposable {
       ...(message.error ? { error: describeGatewayError(message.error, this.lastConfig ?? config) } : {}),
       ...(message.reasoning ? { reasoning: message.reasoning } : {}),
       ...(message.timing ? { timing: { ...message.timing } } : {}),
+      ...imagesFor(message),
       ...noticeFor(message),
     };
   }
@@ -405,6 +412,12 @@ export class ChatSession implements vscode.Disposable {
   dispose(): void {
     this.stop();
   }
+}
+
+/** A user message's images for the panel's thumbnails: only data URLs (the panel loads nothing remote). */
+function imagesFor(message: ConversationMessage): Pick<MessageView, 'images'> {
+  const images = (message.images ?? []).filter((image) => isImageDataUrl(image.url));
+  return images.length > 0 ? { images } : {};
 }
 
 /** A finished reply that ended early says why (`length`, a content filter…); the panel shows it under the text. */

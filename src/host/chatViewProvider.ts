@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
-import { assertNever, isOpenableLink, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import { assertNever, isOpenableLink, type IncomingImage, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
 import { CodeBlockActions } from './codeBlockActions';
 import { affectsChatConfiguration } from './configuration';
 import type { ConversationHistory } from './conversationHistory';
+import { ATTACH_IMAGE_COMMAND, attachFiles, type ImagePanel } from './images/attachImages';
+import { parseDroppedUris } from './images/imageFiles';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -15,7 +17,7 @@ export const CHAT_VIEW_ID = 'gatewayChat.chat';
  * The sidebar chat view. The page is a projection of the session: it asks for a snapshot when it loads (`ready`) and
  * gets one again whenever it becomes visible, so nothing depends on it staying alive while hidden.
  */
-export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, vscode.Disposable {
+export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, ImagePanel, vscode.Disposable {
   readonly session: ChatSession;
   private view: vscode.WebviewView | undefined;
   /** Whether the page has loaded and asked for its first snapshot (`ready`); before that, posts are not delivered. */
@@ -75,6 +77,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     this.post({ type: 'focusComposer' });
   }
 
+  /** Shows the panel and hands it images to prepare and attach (and, with `thenSend`, to send with that text). */
+  async attachImages(images: readonly IncomingImage[], thenSend?: string): Promise<void> {
+    const message: HostToWebview = { type: 'attachImages', images, ...(thenSend ? { thenSend } : {}) };
+    this.post(message);
+    await this.reveal();
+  }
+
   private refresh(): void {
     if (this.view) void this.session.postSnapshot();
   }
@@ -100,24 +109,25 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         for (const waiting of this.waiting.splice(0)) this.post(waiting);
         return;
       case 'send':
-        return this.session.send(message.text);
+        return this.session.send(message.text, message.images);
       case 'stop':
         return this.session.stop();
       case 'newChat':
         return this.session.newChat();
       case 'openLink':
         return this.openLink(message.href);
+      case 'attach':
+        return void (await vscode.commands.executeCommand(message.source === 'file' ? ATTACH_IMAGE_COMMAND : 'gatewayChat.attachScreenshot'));
+      case 'attachUris': {
+        const { uris, problems } = parseDroppedUris(message.uris);
+        return attachFiles(this, uris, problems);
+      }
       case 'messageAction':
         return this.session.messageAction(message.action, message.messageId);
       case 'editMessage':
         return this.session.editMessage(message.messageId, message.text);
       case 'codeAction':
         return this.codeActions.run(message.action, message.code, message.language);
-      case 'attach':
-      case 'attachUris':
-        // Not handled yet.
-        this.log.warn(`"${message.type}" is not handled yet.`);
-        return;
       case 'runAction':
         return this.runAction(message.action);
       default:

@@ -6,7 +6,7 @@ import type { ImageLimits, SendWith } from '../shared/protocol';
 
 export const SECTION = 'gatewayChat';
 
-/** The image limits until they are settings: 2048 px longest side, 768 px short side for `detail: high`, 20 MB. */
+/** The image limits by default: 2048 px longest side, 768 px short side for `detail: high`, 20 MB, 10 images. */
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxLongSide: 2048, maxShortSideHigh: 768, maxBytes: 20 * 1024 * 1024, maxCount: 10 };
 
 export interface ChatConfiguration {
@@ -68,6 +68,7 @@ export function readConfiguration(): ChatConfiguration {
   const systemPrompt = config.get<string>('systemPrompt') ?? '';
   const sendWith = config.get<string>('sendWith') ?? 'enter';
   if (sendWith !== 'enter' && sendWith !== 'ctrlEnter') setting('sendWith', vscode.l10n.t('must be enter or ctrlEnter (got "{0}").', String(sendWith)));
+  const imageLimits = readImageLimits(config, setting);
 
   return {
     baseUrl,
@@ -80,12 +81,28 @@ export function readConfiguration(): ChatConfiguration {
     headers,
     idleTimeoutMs: Math.max(5, Number(idleSeconds) || 120) * 1000,
     sendWith: sendWith === 'ctrlEnter' ? 'ctrlEnter' : 'enter',
-    imageLimits: DEFAULT_IMAGE_LIMITS,
+    imageLimits,
     ...(problems.length ? { problem: problems.join('\n') } : {}),
   };
 }
 
 type Report = (name: string, reason: string) => void;
+
+const IMAGE_SIDE_RANGE = { min: 64, max: 16_384 };
+
+function readImageLimits(config: vscode.WorkspaceConfiguration, report: Report): ImageLimits {
+  const side = (name: string, fallback: number): number => {
+    const value = config.get<unknown>(name) ?? fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= IMAGE_SIDE_RANGE.min && value <= IMAGE_SIDE_RANGE.max) return value;
+    report(name, vscode.l10n.t('must be a whole number of pixels from {0} to {1}.', IMAGE_SIDE_RANGE.min, IMAGE_SIDE_RANGE.max));
+    return fallback;
+  };
+  return {
+    ...DEFAULT_IMAGE_LIMITS,
+    maxLongSide: side('images.maxLongSide', DEFAULT_IMAGE_LIMITS.maxLongSide),
+    maxShortSideHigh: side('images.maxShortSideHigh', DEFAULT_IMAGE_LIMITS.maxShortSideHigh),
+  };
+}
 
 function baseUrlProblem(baseUrl: string): string | undefined {
   let url: URL;

@@ -43,6 +43,23 @@ export interface PanelStrings {
   readonly firstToken: string;
   readonly tokensPerSecond: string;
   readonly estimated: string;
+  readonly attachImage: string;
+  readonly attachScreenshot: string;
+  readonly attachedImages: string;
+  readonly image: string;
+  readonly imageDetail: string;
+  readonly imageDetailAuto: string;
+  readonly imageDetailLow: string;
+  readonly imageDetailHigh: string;
+  readonly imageTokensEstimate: string;
+  readonly removeImage: string;
+  readonly reattachImage: string;
+  readonly imageSvgRefused: string;
+  readonly imageUnsupported: string;
+  readonly imageUndecodable: string;
+  readonly imageTooLarge: string;
+  readonly imageTooMany: string;
+  readonly dismiss: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -84,4 +101,21 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'firstToken',
   'tokensPerSecond',
   'estimated',
+  'attachImage',
+  'attachScreenshot',
+  'attachedImages',
+  'image',
+  'imageDetail',
+  'imageDetailAuto',
+  'imageDetailLow',
+  'imageDetailHigh',
+  'imageTokensEstimate',
+  'removeImage',
+  'reattachImage',
+  'imageSvgRefused',
+  'imageUnsupported',
+  'imageUndecodable',
+  'imageTooLarge',
+  'imageTooMany',
+  'dismiss',
 ];

@@ -129,7 +129,12 @@ export type HostToWebview =
   /** Put text into the composer without sending it (e.g. a selection added to the chat). */
   | { readonly type: 'insertText'; readonly text: string }
   /** Images the host read for the user, to be prepared and attached to the message being written. */
-  | { readonly type: 'attachImages'; readonly images: readonly IncomingImage[] };
+  | {
+      readonly type: 'attachImages';
+      readonly images: readonly IncomingImage[];
+      /** Send this question with them once they are prepared (Ask About a Screenshot). */
+      readonly thenSend?: string;
+    };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }

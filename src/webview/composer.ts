@@ -8,6 +8,8 @@ export interface ComposerCallbacks {
   onDraftChange(text: string): void;
   /** The last message the user sent, for Up in an empty box. */
   lastSent(): string | undefined;
+  /** Whether something besides text is attached (images): then the text may be empty. */
+  hasAttachments?(): boolean;
 }
 
 /**
@@ -59,7 +61,7 @@ export class Composer {
 
   submit(): void {
     const text = this.textarea.value;
-    if (!text.trim()) return;
+    if (!text.trim() && !this.callbacks.hasAttachments?.()) return;
     if (this.callbacks.onSubmit(text)) {
       this.text = '';
       this.callbacks.onDraftChange('');

@@ -1,5 +1,6 @@
 import type { PanelStrings } from '../shared/panelStrings';
 import type { PanelAction, ErrorView, HostToWebview, MessageView, SendWith, UsageView, WebviewToHost } from '../shared/protocol';
+import { messageImages } from './attachments/messageImages';
 import { el, icon } from './dom';
 import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown } from './markdown';
 import { footerTiming } from './replyTiming';
@@ -96,6 +97,7 @@ export class ConversationView {
         this.toolbar(isUser),
       ),
       bodyElement,
+      ...(isUser && message.images?.length ? [messageImages(message.images, this.strings)] : []),
       notice,
       footer,
     );

@@ -1,6 +1,10 @@
 import './chat.css';
 import { PANEL_STRING_KEYS, type PanelStrings } from '../shared/panelStrings';
-import { assertNever, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
+import { assertNever, type ImageView, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
+import { base64ToBytes } from '../shared/imageSniff';
+import { AttachmentTray } from './attachments/attachmentTray';
+import { listenForImages } from './attachments/imageInput';
+import { REATTACH_EVENT } from './attachments/messageImages';
 import { Composer } from './composer';
 import { ConversationView } from './conversationView';
 import { el, icon } from './dom';
@@ -41,7 +45,14 @@ const stopButton = el('button', { attrs: { id: 'stop', type: 'button', title: st
 const modelButton = el('button', { className: 'model-chip', attrs: { id: 'model', type: 'button', title: strings.selectModel } });
 modelButton.addEventListener('click', () => runAction('selectModel'));
 const form = el('form', { className: 'composer' }, textarea, el('div', { className: 'composer-actions' }, stopButton, sendButton));
-const toolbar = el('div', { className: 'composer-toolbar' }, modelButton);
+const attachButton = el('button', { className: 'icon-button', attrs: { id: 'attach-image', type: 'button', title: strings.attachImage, 'aria-label': strings.attachImage } }, icon('attach'));
+attachButton.addEventListener('click', () => host.postMessage({ type: 'attach', source: 'file' }));
+const screenshotButton = el('button', { className: 'icon-button', attrs: { id: 'attach-screenshot', type: 'button', title: strings.attachScreenshot, 'aria-label': strings.attachScreenshot } }, icon('device-camera'));
+screenshotButton.addEventListener('click', () => host.postMessage({ type: 'attach', source: 'screenshot' }));
+const toolbar = el('div', { className: 'composer-toolbar' }, modelButton, attachButton, screenshotButton);
+const tray = new AttachmentTray(strings);
+/** Set while a message with images waits for the host to accept it: the composer is cleared only then. */
+let pendingImageSend = false;
 const announcer = el('div', { className: 'visually-hidden', attrs: { 'aria-live': 'polite' } });
 const liveAnnouncer = new LiveAnnouncer(announcer);
 
@@ -57,11 +68,19 @@ const composer = new Composer(textarea, {
       banner.querySelector<HTMLButtonElement>('#config-banner button')?.focus();
       return false;
     }
-    host.postMessage({ type: 'send', text });
-    return true;
+    if (tray.busy) return false;
+    if (tray.count === 0) {
+      host.postMessage({ type: 'send', text });
+      return true;
+    }
+    // The host may still ask (a model that takes no images): text and images stay until it accepts the message.
+    pendingImageSend = true;
+    host.postMessage({ type: 'send', text, images: tray.images() });
+    return false;
   },
   onDraftChange: (draft) => host.setState({ draft }),
   lastSent: () => lastUserText,
+  hasAttachments: () => tray.count > 0,
 });
 
 form.addEventListener('submit', (event) => {
@@ -69,7 +88,16 @@ form.addEventListener('submit', (event) => {
   composer.submit();
 });
 stopButton.addEventListener('click', () => host.postMessage({ type: 'stop' }));
-document.body.append(el('main', { className: 'app' }, banner, conversationElement, toolbar, form, announcer));
+const app = el('main', { className: 'app' }, banner, conversationElement, toolbar, tray.element, form, announcer);
+document.body.append(app);
+listenForImages(textarea, app, {
+  attach: (sources) => void tray.add(sources),
+  attachUris: (uris) => host.postMessage({ type: 'attachUris', uris }),
+});
+conversationElement.addEventListener(REATTACH_EVENT, (event) => {
+  const image = (event as CustomEvent<ImageView>).detail;
+  void tray.add([{ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name ?? strings.image, ...(image.detail ? { detail: image.detail } : {}) }]);
+});
 composer.text = host.getState()?.draft ?? '';
 
 function setStreaming(streaming: boolean): void {
@@ -97,6 +125,7 @@ function onMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'snapshot':
       state = message.state;
+      tray.limits = message.state.imageLimits;
       lastUserText = message.state.messages.filter((shown) => shown.role === 'user').at(-1)?.text;
       composer.sendWith = message.state.sendWith;
       conversation.sendWith = message.state.sendWith;
@@ -109,7 +138,15 @@ function onMessage(message: HostToWebview): void {
       return;
     case 'messageAdded':
       conversation.add(message.message);
-      if (message.message.role === 'user') lastUserText = message.message.text;
+      if (message.message.role === 'user') {
+        lastUserText = message.message.text;
+        if (pendingImageSend) {
+          pendingImageSend = false;
+          tray.clear();
+          composer.text = '';
+          host.setState({ draft: '' });
+        }
+      }
       if (message.message.status === 'streaming') setStreaming(true);
       return;
     case 'delta':
@@ -137,7 +174,13 @@ function onMessage(message: HostToWebview): void {
       composer.focus();
       return;
     case 'attachImages':
-      // Not handled yet.
+      void tray
+        .add(message.images.map((image) => ({ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name })))
+        .then(() => {
+          if (message.thenSend === undefined || tray.count === 0) return;
+          composer.text = message.thenSend;
+          composer.submit();
+        });
       return;
     default:
       assertNever(message);

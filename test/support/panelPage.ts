@@ -65,6 +65,23 @@ export const ENGLISH_STRINGS: PanelStrings = {
   firstToken: 'First token',
   tokensPerSecond: 'tokens/s',
   estimated: 'Estimated from the length of the text',
+  attachImage: 'Attach image',
+  attachScreenshot: 'Attach screenshot',
+  attachedImages: 'Attached images',
+  image: 'Image',
+  imageDetail: 'Detail',
+  imageDetailAuto: 'Auto',
+  imageDetailLow: 'Low',
+  imageDetailHigh: 'High',
+  imageTokensEstimate: 'Estimated prompt tokens for this image',
+  removeImage: 'Remove image',
+  reattachImage: 'Attach again',
+  imageSvgRefused: 'is an SVG image. SVG is never attached: export it as PNG first.',
+  imageUnsupported: 'is not a PNG, JPEG, GIF or WebP image (checked by its content), so it cannot be attached.',
+  imageUndecodable: 'could not be decoded as an image.',
+  imageTooLarge: 'is still too large after downscaling',
+  imageTooMany: 'was not attached: a message takes at most this many images',
+  dismiss: 'Dismiss',
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */

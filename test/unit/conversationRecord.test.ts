@@ -204,7 +204,7 @@ describe('conversation records', () => {
     assert.equal(parsed.record.title, 'My geography notes');
   });
 
-  it('exports Markdown: the title, then a You / Assistant (model) section per message with its raw text', () => {
+  it('exports Markdown: the title, then a You / Assistant (model) section per message with its raw text and its images named', () => {
     const record: ConversationRecord = toRecord(sample(), times);
     assert.equal(
       recordToMarkdown(record),
@@ -212,6 +212,7 @@ describe('conversation records', () => {
         '# What is the capital of France?',
         '## You',
         '  What is   the capital\nof France?  ',
+        '[image: https://example.com/map.png]',
         '## Assistant (openai/gpt-4o-mini)',
         'Paris.\n\n```js\nconsole.log("<b>")\n```',
         '## You',

@@ -17,6 +17,8 @@ interface RenderedMessage {
 
 /** Pixels from the bottom within which the view keeps following new text. */
 const STICK_TO_BOTTOM_PX = 40;
+/** How long after a wheel turn, a touch or a key press scroll events are taken as the user's. */
+const USER_SCROLL_MS = 1000;
 
 /**
  * The list of messages. A user's message is a text node. A reply is markdown rendered into DOM nodes built from
@@ -27,6 +29,17 @@ const STICK_TO_BOTTOM_PX = 40;
 export class ConversationView {
   private readonly rendered = new Map<string, RenderedMessage>();
   private readonly empty: HTMLElement;
+  /** Whether the view is at (or near) the bottom, kept from scroll events so an update never has to measure. */
+  private following = true;
+  /** Scrolls to the bottom right after the next layout (a newly observed element is always reported once). */
+  private readonly afterLayout: ResizeObserver | undefined;
+  private scrollPending = false;
+  /** Keeps following when the view or its last message changes size for other reasons (fonts, the composer). */
+  private readonly sizeWatch: ResizeObserver | undefined;
+  private watchedLast: Element | null = null;
+  /** When the user last used the wheel, a touch, the scroll bar or a key: scroll events soon after are theirs. */
+  private userScrolledAt = Number.NEGATIVE_INFINITY;
+  private pointerHeld = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -35,6 +48,16 @@ export class ConversationView {
     private readonly onOpenLink: (href: string) => void = () => undefined,
   ) {
     container.addEventListener('click', (event) => this.onClick(event));
+    container.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    const byUser = () => (this.userScrolledAt = performance.now());
+    for (const type of ['wheel', 'touchmove', 'keydown'] as const) container.addEventListener(type, byUser, { passive: true });
+    container.addEventListener('pointerdown', () => ((this.pointerHeld = true), byUser()), { passive: true });
+    window.addEventListener('pointerup', () => (this.pointerHeld = false), { passive: true });
+    if (typeof ResizeObserver === 'function') {
+      this.afterLayout = new ResizeObserver(() => this.scrollNow());
+      this.sizeWatch = new ResizeObserver(() => this.scrollNow());
+      this.sizeWatch.observe(container);
+    }
     container.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && event.target instanceof Element && event.target.classList.contains(LINK_CLASS)) this.onClick(event);
     });
@@ -103,11 +126,14 @@ export class ConversationView {
     this.keepFollowing(() => (message.body as Text).appendData(text));
   }
 
-  /** Runs a change to the content, keeping the view at the bottom if it was there. */
+  /**
+   * Runs a change to the content, keeping the view at the bottom if it was there. Nothing is measured here: whether
+   * the view follows is known from scroll events, and the scroll itself waits for the layout the next frame does
+   * anyway, so a streamed update never forces a layout of the whole conversation.
+   */
   private keepFollowing(change: () => void): void {
-    const follow = this.isNearBottom();
     change();
-    if (follow) this.scrollToBottom();
+    if (this.following) this.scrollToBottom();
   }
 
   private onClick(event: Event): void {
@@ -157,9 +183,7 @@ export class ConversationView {
     if (!message) return;
     // The turn is over: render what is pending now, not on the next frame.
     if (message.body instanceof StreamingMarkdown) message.body.flush();
-    const follow = this.isNearBottom();
-    this.applyStatus(message, update);
-    if (follow) this.scrollToBottom();
+    this.keepFollowing(() => this.applyStatus(message, update));
   }
 
   private applyStatus(
@@ -205,13 +229,45 @@ export class ConversationView {
     );
   }
 
+  /** Measures: only for scroll events, when the layout is already done. */
   private isNearBottom(): boolean {
     const box = this.container;
     return box.scrollHeight - box.scrollTop - box.clientHeight <= STICK_TO_BOTTOM_PX;
   }
 
+  /** Scrolls to the bottom after the next layout, before it is painted. */
   private scrollToBottom(): void {
+    this.following = true;
+    if (!this.afterLayout) {
+      this.scrollNow();
+      return;
+    }
+    if (this.scrollPending) return;
+    this.scrollPending = true;
+    this.afterLayout.observe(this.container);
+  }
+
+  /** Runs after a layout (from the observers): the measures are up to date, so reading them costs nothing. */
+  private scrollNow(): void {
+    if (this.scrollPending) this.afterLayout?.unobserve(this.container);
+    this.scrollPending = false;
+    const last = this.container.lastElementChild;
+    if (this.sizeWatch && last !== this.watchedLast) {
+      if (this.watchedLast) this.sizeWatch.unobserve(this.watchedLast);
+      if (last) this.sizeWatch.observe(last);
+      this.watchedLast = last;
+    }
+    if (!this.following) return;
     this.container.scrollTop = this.container.scrollHeight;
+  }
+
+  /**
+   * At the bottom, the view follows new text again. Above it, it stops following only when the user scrolled: the
+   * view's own scrolls, and the browser's scroll anchoring as settled messages get their real sizes, do not count.
+   */
+  private onScroll(): void {
+    if (this.isNearBottom()) this.following = true;
+    else if (this.pointerHeld || performance.now() - this.userScrolledAt < USER_SCROLL_MS) this.following = false;
   }
 }
 

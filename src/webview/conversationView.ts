@@ -1,7 +1,7 @@
 import type { PanelStrings } from '../shared/panelStrings';
 import type { PanelAction, ErrorView, HostToWebview, MessageView, UsageView } from '../shared/protocol';
 import { el, icon } from './dom';
-import { COPY_BUTTON_CLASS, LINK_CLASS, StreamingMarkdown } from './markdown';
+import { COPY_BUTTON_CLASS, LINK_CLASS, StreamingMarkdown, highlightSettled } from './markdown';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
 
@@ -90,9 +90,13 @@ export class ConversationView {
     } else {
       bodyElement.classList.add('markdown');
       // Not yet in the page (e.g. while a snapshot is restored), a render needs no scrolling and forces no layout.
-      const markdown = new StreamingMarkdown(bodyElement, { around: (render) => (bodyElement.isConnected ? this.keepFollowing(render) : render()) });
+      const markdown = new StreamingMarkdown(bodyElement, {
+        around: (render) => (bodyElement.isConnected ? this.keepFollowing(render) : render()),
+        onSettled: highlightSettled,
+      });
       markdown.append(message.text);
-      markdown.flush();
+      if (message.status === 'streaming') markdown.flush();
+      else markdown.settle();
       body = markdown;
     }
     const footer = el('div', { className: 'message-footer' });
@@ -182,7 +186,7 @@ export class ConversationView {
     const message = this.rendered.get(update.messageId);
     if (!message) return;
     // The turn is over: render what is pending now, not on the next frame.
-    if (message.body instanceof StreamingMarkdown) message.body.flush();
+    if (message.body instanceof StreamingMarkdown) message.body.settle();
     this.keepFollowing(() => this.applyStatus(message, update));
   }
 

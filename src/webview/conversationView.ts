@@ -1,9 +1,16 @@
 import type { PanelStrings } from '../shared/panelStrings';
 import type { PanelAction, ErrorView, HostToWebview, MessageView, UsageView } from '../shared/protocol';
 import { el, icon } from './dom';
+import type { ScrollMemory } from './vscodeApi';
 import { COPY_BUTTON_CLASS, LINK_CLASS, StreamingMarkdown, highlightSettled } from './markdown';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
+
+/** Where the view keeps its scroll position across reloads (the webview state). */
+export interface ScrollStore {
+  load(): ScrollMemory | undefined;
+  save(memory: ScrollMemory | undefined): void;
+}
 
 interface RenderedMessage {
   readonly root: HTMLElement;
@@ -19,6 +26,8 @@ interface RenderedMessage {
 const STICK_TO_BOTTOM_PX = 40;
 /** How long after a wheel turn, a touch or a key press scroll events are taken as the user's. */
 const USER_SCROLL_MS = 1000;
+/** The position is stored once scrolling has paused this long. */
+const SAVE_SCROLL_MS = 250;
 
 /**
  * The list of messages. A user's message is a text node. A reply is markdown rendered into DOM nodes built from
@@ -40,12 +49,18 @@ export class ConversationView {
   /** When the user last used the wheel, a touch, the scroll bar or a key: scroll events soon after are theirs. */
   private userScrolledAt = Number.NEGATIVE_INFINITY;
   private pointerHeld = false;
+  /** A stored position to go back to after the first snapshot (the panel was recreated, e.g. by a reload). */
+  private restore: ScrollMemory | undefined;
+  private restored = false;
+  private restorePasses = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly strings: PanelStrings,
     private readonly onAction: (action: PanelAction) => void,
     private readonly onOpenLink: (href: string) => void = () => undefined,
+    private readonly scrollStore?: ScrollStore,
   ) {
     container.addEventListener('click', (event) => this.onClick(event));
     container.addEventListener('scroll', () => this.onScroll(), { passive: true });
@@ -71,12 +86,18 @@ export class ConversationView {
   }
 
   replaceAll(messages: readonly MessageView[]): void {
+    if (!this.restored) {
+      this.restored = true;
+      const memory = this.scrollStore?.load();
+      if (memory && messages.some((message) => message.id === memory.messageId)) this.restore = memory;
+    }
     for (const message of this.rendered.values()) if (message.body instanceof StreamingMarkdown) message.body.dispose();
     this.rendered.clear();
     this.container.replaceChildren();
     if (messages.length === 0) this.container.append(this.empty);
     for (const message of messages) this.add(message, false);
     this.scrollToBottom();
+    if (this.restore) this.following = false;
   }
 
   add(message: MessageView, follow = true): void {
@@ -255,6 +276,15 @@ export class ConversationView {
   private scrollNow(): void {
     if (this.scrollPending) this.afterLayout?.unobserve(this.container);
     this.scrollPending = false;
+    if (this.restore) {
+      this.restoreScroll(this.restore);
+      // Messages that come into view get their real sizes in the next layout: correct once more after it.
+      if (this.restorePasses++ === 0) {
+        this.scrollPending = true;
+        this.afterLayout?.observe(this.container);
+      } else this.restore = undefined;
+      return;
+    }
     const last = this.container.lastElementChild;
     if (this.sizeWatch && last !== this.watchedLast) {
       if (this.watchedLast) this.sizeWatch.unobserve(this.watchedLast);
@@ -272,6 +302,27 @@ export class ConversationView {
   private onScroll(): void {
     if (this.isNearBottom()) this.following = true;
     else if (this.pointerHeld || performance.now() - this.userScrolledAt < USER_SCROLL_MS) this.following = false;
+    if (!this.scrollStore) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.scrollStore?.save(this.following ? undefined : this.scrollMemory()), SAVE_SCROLL_MS);
+  }
+
+  /** The first message whose bottom is below the top of the view, and where its top is. */
+  private scrollMemory(): ScrollMemory | undefined {
+    const top = this.container.getBoundingClientRect().top;
+    for (const [messageId, message] of this.rendered) {
+      const box = message.root.getBoundingClientRect();
+      if (box.bottom > top) return { messageId, offset: Math.round(box.top - top) };
+    }
+    return undefined;
+  }
+
+  private restoreScroll(memory: ScrollMemory): void {
+    const message = this.rendered.get(memory.messageId);
+    if (!message) return;
+    const offset = message.root.getBoundingClientRect().top - this.container.getBoundingClientRect().top;
+    this.container.scrollTop += offset - memory.offset;
+    this.following = this.isNearBottom();
   }
 }
 

@@ -25,7 +25,10 @@ const runAction = (action: PanelAction) => host.postMessage({ type: 'runAction',
 
 const banner = el('div', { className: 'banner-area' });
 const conversationElement = el('section', { className: 'conversation', attrs: { 'aria-label': strings.conversationLabel } });
-const conversation = new ConversationView(conversationElement, strings, runAction, (href) => host.postMessage({ type: 'openLink', href }));
+const conversation = new ConversationView(conversationElement, strings, runAction, (href) => host.postMessage({ type: 'openLink', href }), {
+  load: () => host.getState()?.scroll,
+  save: (scroll) => host.setState({ scroll }),
+});
 const textarea = el('textarea', {
   attrs: { id: 'composer', rows: '1', placeholder: strings.composerPlaceholder, 'aria-label': strings.composerLabel },
 });

@@ -94,7 +94,8 @@ async function main() {
     esbuild.context(extensionBuild('web')),
     esbuild.context({
       ...common,
-      entryPoints: { webview: 'src/webview/main.ts' },
+      // The highlighter is its own script, loaded by the panel the first time a code block needs it.
+      entryPoints: { webview: 'src/webview/main.ts', highlight: 'src/webview/markdown/highlight.ts' },
       outdir: 'dist',
       platform: 'browser',
       format: 'iife',

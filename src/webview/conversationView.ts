@@ -2,10 +2,17 @@ import type { PanelStrings } from '../shared/panelStrings';
 import type { PanelAction, ErrorView, HostToWebview, MessageView, SendWith, UsageView, WebviewToHost } from '../shared/protocol';
 import { messageImages } from './attachments/messageImages';
 import { el, icon } from './dom';
-import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown } from './markdown';
+import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown, highlightSettled } from './markdown';
 import { footerTiming } from './replyTiming';
+import type { ScrollMemory } from './vscodeApi';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
+
+/** Where the view keeps its scroll position across reloads (the webview state). */
+export interface ScrollStore {
+  load(): ScrollMemory | undefined;
+  save(memory: ScrollMemory | undefined): void;
+}
 
 interface RenderedMessage {
   readonly root: HTMLElement;
@@ -24,6 +31,10 @@ type MessageButton = 'copy' | 'regenerate' | 'edit' | 'delete' | 'continue';
 
 /** Pixels from the bottom within which the view keeps following new text. */
 const STICK_TO_BOTTOM_PX = 40;
+/** How long after a wheel turn, a touch or a key press scroll events are taken as the user's. */
+const USER_SCROLL_MS = 1000;
+/** The position is stored once scrolling has paused this long. */
+const SAVE_SCROLL_MS = 250;
 
 /**
  * The list of messages. A user's message is a text node. A reply is markdown rendered into DOM nodes built from
@@ -34,6 +45,22 @@ const STICK_TO_BOTTOM_PX = 40;
 export class ConversationView {
   private readonly rendered = new Map<string, RenderedMessage>();
   private readonly empty: HTMLElement;
+  /** Whether the view is at (or near) the bottom, kept from scroll events so an update never has to measure. */
+  private following = true;
+  /** Scrolls to the bottom right after the next layout (a newly observed element is always reported once). */
+  private readonly afterLayout: ResizeObserver | undefined;
+  private scrollPending = false;
+  /** Keeps following when the view or its last message changes size for other reasons (fonts, the composer). */
+  private readonly sizeWatch: ResizeObserver | undefined;
+  private watchedLast: Element | null = null;
+  /** When the user last used the wheel, a touch, the scroll bar or a key: scroll events soon after are theirs. */
+  private userScrolledAt = Number.NEGATIVE_INFINITY;
+  private pointerHeld = false;
+  /** A stored position to go back to after the first snapshot (the panel was recreated, e.g. by a reload). */
+  private restore: ScrollMemory | undefined;
+  private restored = false;
+  private restorePasses = 0;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -42,8 +69,19 @@ export class ConversationView {
     private readonly onOpenLink: (href: string) => void = () => undefined,
     /** Where message and code-block actions go (to the host, which checks and does them). */
     private readonly toHost: (message: WebviewToHost) => void = () => undefined,
+    private readonly scrollStore?: ScrollStore,
   ) {
     container.addEventListener('click', (event) => this.onClick(event));
+    container.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    const byUser = () => (this.userScrolledAt = performance.now());
+    for (const type of ['wheel', 'touchmove', 'keydown'] as const) container.addEventListener(type, byUser, { passive: true });
+    container.addEventListener('pointerdown', () => ((this.pointerHeld = true), byUser()), { passive: true });
+    window.addEventListener('pointerup', () => (this.pointerHeld = false), { passive: true });
+    if (typeof ResizeObserver === 'function') {
+      this.afterLayout = new ResizeObserver(() => this.scrollNow());
+      this.sizeWatch = new ResizeObserver(() => this.scrollNow());
+      this.sizeWatch.observe(container);
+    }
     container.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && event.target instanceof Element && event.target.classList.contains(LINK_CLASS)) this.onClick(event);
     });
@@ -57,12 +95,18 @@ export class ConversationView {
   }
 
   replaceAll(messages: readonly MessageView[]): void {
+    if (!this.restored) {
+      this.restored = true;
+      const memory = this.scrollStore?.load();
+      if (memory && messages.some((message) => message.id === memory.messageId)) this.restore = memory;
+    }
     for (const message of this.rendered.values()) if (message.body instanceof StreamingMarkdown) message.body.dispose();
     this.rendered.clear();
     this.container.replaceChildren();
     if (messages.length === 0) this.container.append(this.empty);
     for (const message of messages) this.add(message, false);
     this.scrollToBottom();
+    if (this.restore) this.following = false;
   }
 
   add(message: MessageView, follow = true): void {
@@ -76,9 +120,13 @@ export class ConversationView {
     } else {
       bodyElement.classList.add('markdown');
       // Not yet in the page (e.g. while a snapshot is restored), a render needs no scrolling and forces no layout.
-      const markdown = new StreamingMarkdown(bodyElement, { around: (render) => (bodyElement.isConnected ? this.keepFollowing(render) : render()) });
+      const markdown = new StreamingMarkdown(bodyElement, {
+        around: (render) => (bodyElement.isConnected ? this.keepFollowing(render) : render()),
+        onSettled: highlightSettled,
+      });
       markdown.append(message.text);
-      markdown.flush();
+      if (message.status === 'streaming') markdown.flush();
+      else markdown.settle();
       body = markdown;
     }
     const footer = el('div', { className: 'message-footer' });
@@ -120,11 +168,14 @@ export class ConversationView {
     this.keepFollowing(() => (message.body as Text).appendData(text));
   }
 
-  /** Runs a change to the content, keeping the view at the bottom if it was there. */
+  /**
+   * Runs a change to the content, keeping the view at the bottom if it was there. Nothing is measured here: whether
+   * the view follows is known from scroll events, and the scroll itself waits for the layout the next frame does
+   * anyway, so a streamed update never forces a layout of the whole conversation.
+   */
   private keepFollowing(change: () => void): void {
-    const follow = this.isNearBottom();
     change();
-    if (follow) this.scrollToBottom();
+    if (this.following) this.scrollToBottom();
   }
 
   private onClick(event: Event): void {
@@ -261,10 +312,8 @@ export class ConversationView {
     const message = this.rendered.get(update.messageId);
     if (!message) return;
     // The turn is over: render what is pending now, not on the next frame.
-    if (message.body instanceof StreamingMarkdown) message.body.flush();
-    const follow = this.isNearBottom();
-    this.applyStatus(message, update);
-    if (follow) this.scrollToBottom();
+    if (message.body instanceof StreamingMarkdown) message.body.settle();
+    this.keepFollowing(() => this.applyStatus(message, update));
   }
 
   private applyStatus(
@@ -316,13 +365,75 @@ export class ConversationView {
     );
   }
 
+  /** Measures: only for scroll events, when the layout is already done. */
   private isNearBottom(): boolean {
     const box = this.container;
     return box.scrollHeight - box.scrollTop - box.clientHeight <= STICK_TO_BOTTOM_PX;
   }
 
+  /** Scrolls to the bottom after the next layout, before it is painted. */
   private scrollToBottom(): void {
+    this.following = true;
+    if (!this.afterLayout) {
+      this.scrollNow();
+      return;
+    }
+    if (this.scrollPending) return;
+    this.scrollPending = true;
+    this.afterLayout.observe(this.container);
+  }
+
+  /** Runs after a layout (from the observers): the measures are up to date, so reading them costs nothing. */
+  private scrollNow(): void {
+    if (this.scrollPending) this.afterLayout?.unobserve(this.container);
+    this.scrollPending = false;
+    if (this.restore) {
+      this.restoreScroll(this.restore);
+      // Messages that come into view get their real sizes in the next layout: correct once more after it.
+      if (this.restorePasses++ === 0) {
+        this.scrollPending = true;
+        this.afterLayout?.observe(this.container);
+      } else this.restore = undefined;
+      return;
+    }
+    const last = this.container.lastElementChild;
+    if (this.sizeWatch && last !== this.watchedLast) {
+      if (this.watchedLast) this.sizeWatch.unobserve(this.watchedLast);
+      if (last) this.sizeWatch.observe(last);
+      this.watchedLast = last;
+    }
+    if (!this.following) return;
     this.container.scrollTop = this.container.scrollHeight;
+  }
+
+  /**
+   * At the bottom, the view follows new text again. Above it, it stops following only when the user scrolled: the
+   * view's own scrolls, and the browser's scroll anchoring as settled messages get their real sizes, do not count.
+   */
+  private onScroll(): void {
+    if (this.isNearBottom()) this.following = true;
+    else if (this.pointerHeld || performance.now() - this.userScrolledAt < USER_SCROLL_MS) this.following = false;
+    if (!this.scrollStore) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.scrollStore?.save(this.following ? undefined : this.scrollMemory()), SAVE_SCROLL_MS);
+  }
+
+  /** The first message whose bottom is below the top of the view, and where its top is. */
+  private scrollMemory(): ScrollMemory | undefined {
+    const top = this.container.getBoundingClientRect().top;
+    for (const [messageId, message] of this.rendered) {
+      const box = message.root.getBoundingClientRect();
+      if (box.bottom > top) return { messageId, offset: Math.round(box.top - top) };
+    }
+    return undefined;
+  }
+
+  private restoreScroll(memory: ScrollMemory): void {
+    const message = this.rendered.get(memory.messageId);
+    if (!message) return;
+    const offset = message.root.getBoundingClientRect().top - this.container.getBoundingClientRect().top;
+    this.container.scrollTop += offset - memory.offset;
+    this.following = this.isNearBottom();
   }
 }
 

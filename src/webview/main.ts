@@ -36,6 +36,10 @@ const conversation = new ConversationView(
   runAction,
   (href) => host.postMessage({ type: 'openLink', href }),
   (message) => host.postMessage(message),
+  {
+    load: () => host.getState()?.scroll,
+    save: (scroll) => host.setState({ scroll }),
+  },
 );
 const textarea = el('textarea', {
   attrs: { id: 'composer', rows: '1', placeholder: strings.composerPlaceholder, 'aria-label': strings.composerLabel },

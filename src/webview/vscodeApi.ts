@@ -1,18 +1,41 @@
 import type { WebviewToHost } from '../shared/protocol';
 
-/** The part of the webview API the panel uses. Only the composer draft is kept in webview state: the host owns the rest. */
+/**
+ * The part of the webview API the panel uses. Webview state keeps what the host does not own: the composer draft and
+ * where the conversation was scrolled, so both survive the panel being hidden, moved or the window reloaded.
+ * `setState` takes part of the memory and keeps the rest.
+ */
 export interface PanelHost {
+  postMessage(message: WebviewToHost): void;
+  getState(): PanelMemory | undefined;
+  setState(state: Partial<PanelMemory>): void;
+}
+
+/** A scroll position that survives re-rendering: a message and how far its top was from the top of the view. */
+export interface ScrollMemory {
+  readonly messageId: string;
+  readonly offset: number;
+}
+
+export interface PanelMemory {
+  readonly draft: string;
+  /** Undefined while the view follows the newest text (at the bottom). */
+  readonly scroll?: ScrollMemory;
+}
+
+interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
   getState(): PanelMemory | undefined;
   setState(state: PanelMemory): void;
 }
 
-export interface PanelMemory {
-  readonly draft: string;
-}
-
-declare function acquireVsCodeApi(): PanelHost;
+declare function acquireVsCodeApi(): VsCodeApi;
 
 export function connectToHost(): PanelHost {
-  return acquireVsCodeApi();
+  const api = acquireVsCodeApi();
+  return {
+    postMessage: (message) => api.postMessage(message),
+    getState: () => api.getState(),
+    setState: (part) => api.setState({ draft: '', ...api.getState(), ...part }),
+  };
 }

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     if (sse.problems.length > 0) process.exitCode = 1;
   }
   if (parts.has('render')) {
-    const render = await runRenderBench(quick ? { ...DEFAULT_RENDER_BENCH_OPTIONS, runs: 1, conversationReplyChars: 5_000 } : DEFAULT_RENDER_BENCH_OPTIONS);
+    const render = await runRenderBench(quick ? { ...DEFAULT_RENDER_BENCH_OPTIONS, runs: 1, replyChars: 25_000, checkpoints: [10_000, 25_000], conversationReplyChars: 5_000, paintChunks: 40 } : DEFAULT_RENDER_BENCH_OPTIONS);
     if (render.problems.length > 0) process.exitCode = 1;
   }
   if (parts.has('editor')) {

@@ -21,6 +21,8 @@ const VISIBLE_PAGE_FALLBACK_MS = 250;
 export interface StreamingMarkdownOptions {
   /** Wraps each render, e.g. to keep the view scrolled to the bottom. */
   readonly around?: (render: () => void) => void;
+  /** Receives the top-level nodes that can no longer change (e.g. to highlight their code blocks). */
+  readonly onSettled?: (nodes: readonly Node[]) => void;
 }
 
 export class StreamingMarkdown {
@@ -59,6 +61,12 @@ export class StreamingMarkdown {
     const render = () => this.render();
     if (this.options.around) this.options.around(render);
     else render();
+  }
+
+  /** Renders what is pending; the text is complete, so the open tail is settled too. */
+  settle(): void {
+    this.flush();
+    this.options.onSettled?.(this.tailNodes);
   }
 
   /** Drops pending work (the view is being replaced). */
@@ -113,8 +121,10 @@ export class StreamingMarkdown {
     if (split) {
       const committed = document.createDocumentFragment();
       renderTokens(tokens.slice(0, split.tokenIndex), committed);
+      const settled = Array.from(committed.childNodes);
       this.removeTail();
       this.container.appendChild(committed);
+      this.options.onSettled?.(settled);
       this.committedLength += split.charIndex;
       this.replaceTail(tokens.slice(split.tokenIndex), false);
     } else {

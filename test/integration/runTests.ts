@@ -25,11 +25,17 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, newLoopbackContext } from '../support/chromium';
 import { describeInstall, ensureServerInstalled, findRepoRoot, VsCodeServer } from '../support/vscodeServer';
 import { formatEvent, formatFailures, newTally, summaryLine, tallyEvent, type ReportEvent, type Tally } from './report';
+import { AFTER_RELOAD_MARKER } from './suite/reloadCheck';
 import { BRIDGE_ACTIONS, WorkbenchDriver } from './workbenchDriver';
 
 const VERBOSE = /^(1|true|yes)$/i.test(process.env.GATEWAY_CHAT_TEST_VERBOSE ?? '');
 const BRIDGE_OFF = /^(0|off|false|no)$/i.test(process.env.GATEWAY_CHAT_TEST_BRIDGE ?? '');
 const KEEP_DIRS = /^(1|true|yes)$/i.test(process.env.GATEWAY_CHAT_KEEP_DIRS ?? '');
+/**
+ * After the suite, reload the window and run the checks of what a reload keeps (they drive the panel, so they need the
+ * UI bridge; with a grep they run only when it names them).
+ */
+const RELOAD_PHASE = !BRIDGE_OFF && (!process.env.GATEWAY_CHAT_TEST_GREP || /reload/i.test(process.env.GATEWAY_CHAT_TEST_GREP));
 const OVERALL_TIMEOUT_MS = Number(process.env.GATEWAY_CHAT_INTEGRATION_TIMEOUT_MS) || 10 * 60 * 1000;
 const EXTENSION_ID = 'gateway-chat.gateway-chat';
 
@@ -264,14 +270,18 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
     const exited = new Promise<number>((resolve) => (reportExit = resolve));
     // The workbench calls this when the suite's run() settles: 0 passed, 1 failed.
     await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(Number(code)));
+    const started = server;
     const payload: Array<[string, string]> = [
       // The extension's own log at trace level, so the suite's secret check covers every line it can write.
       ['logLevel', `${EXTENSION_ID}:trace`],
-      ['extensionDevelopmentPath', server.remoteUri(repo)],
-      ['extensionTestsPath', server.remoteUri(suiteIndex)],
+      ['extensionDevelopmentPath', started.remoteUri(repo)],
+      ['extensionTestsPath', started.remoteUri(suiteIndex)],
       [
         'extensionEnvironment',
-        JSON.stringify({ ...(BRIDGE_OFF ? {} : { GATEWAY_CHAT_UI_BRIDGE: bridge.url }), ...suiteEnvironment(server.userDataDir) }),
+        JSON.stringify({
+          ...(BRIDGE_OFF ? {} : { GATEWAY_CHAT_UI_BRIDGE: bridge.url }),
+          ...suiteEnvironment(started.userDataDir),
+        }),
       ],
     ];
     const url = server.workbenchUrl(workspace, payload);
@@ -291,6 +301,22 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
     });
     automationExit = await Promise.race([exited, timedOut, serverDied]);
     note(`the suite finished: VS Code reported exit code ${automationExit}`);
+    if (RELOAD_PHASE) {
+      // VS Code's own "Reload Window" (which saves the workbench's state as a user's reload does): the same workbench,
+      // workspace and profile load again with a new extension host, whose suite run finds the marker and runs the
+      // `afterReload/` checks of what the reload had to keep.
+      note('reloading the window (Developer: Reload Window): the suite runs again in the new extension host');
+      const exitedAgain = new Promise<number>((resolve) => (reportExit = resolve));
+      bridge.tally.ended = false;
+      fs.writeFileSync(path.join(server.userDataDir, AFTER_RELOAD_MARKER), 'reload\n');
+      const reloaded = page.waitForEvent('domcontentloaded', { timeout: 90_000 });
+      await bounded(driver.runCommandFromPalette('Developer: Reload Window'));
+      await bounded(reloaded);
+      await bounded(driver.waitForWorkbench(90_000));
+      const afterReload = await Promise.race([exitedAgain, timedOut, serverDied]);
+      note(`the suite finished after the reload: VS Code reported exit code ${afterReload}`);
+      automationExit = Math.max(automationExit, afterReload);
+    }
   } catch (error) {
     failure = (error as Error).message ?? String(error);
     bridge.mute();

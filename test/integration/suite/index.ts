@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 import { formatEvent, newTally, summaryLine, tallyEvent, formatFailures, type ReportEvent } from '../report';
+import { takeAfterReloadMarker } from './reloadCheck';
 import { skipReasonOf } from './skip';
 
 const BRIDGE = process.env.GATEWAY_CHAT_UI_BRIDGE;
@@ -128,11 +129,14 @@ export async function run(): Promise<void> {
   const grep = process.env.GATEWAY_CHAT_TEST_GREP;
   if (grep) mocha.grep(grep);
 
+  // After the runner reloads the window, only the checks of what a reload must keep run.
+  const afterReload = takeAfterReloadMarker(process.env.GATEWAY_CHAT_USER_DATA_DIR, fs, path);
+  const folder = afterReload ? path.join(__dirname, 'afterReload') : __dirname;
   const files = fs
-    .readdirSync(__dirname)
+    .readdirSync(folder)
     .filter((file) => file.endsWith('.test.js'))
     .sort();
-  for (const file of files) mocha.addFile(path.join(__dirname, file));
+  for (const file of files) mocha.addFile(path.join(folder, file));
 
   let failures: number;
   try {

@@ -55,6 +55,8 @@ export class ConversationView {
   private watchedLast: Element | null = null;
   /** When the user last used the wheel, a touch, the scroll bar or a key: scroll events soon after are theirs. */
   private userScrolledAt = Number.NEGATIVE_INFINITY;
+  /** Where the last scroll event left the view, to tell a move up from a move down. */
+  private lastScrollTop = 0;
   private pointerHeld = false;
   /** A stored position to go back to after the first snapshot (the panel was recreated, e.g. by a reload). */
   private restore: ScrollMemory | undefined;
@@ -411,8 +413,12 @@ export class ConversationView {
    * view's own scrolls, and the browser's scroll anchoring as settled messages get their real sizes, do not count.
    */
   private onScroll(): void {
+    const top = this.container.scrollTop;
+    const movedUp = top < this.lastScrollTop;
+    this.lastScrollTop = top;
     if (this.isNearBottom()) this.following = true;
-    else if (this.pointerHeld || performance.now() - this.userScrolledAt < USER_SCROLL_MS) this.following = false;
+    // Only a move up by the user stops following: text growing below, or the view's own scrolls, never do.
+    else if (movedUp && (this.pointerHeld || performance.now() - this.userScrolledAt < USER_SCROLL_MS)) this.following = false;
     if (!this.scrollStore) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.scrollStore?.save(this.following ? undefined : this.scrollMemory()), SAVE_SCROLL_MS);

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InlineEditState } from '../../../src/host/editor/inlineEdit';
 import { errorReply, FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeGateway';
-import { contentText, messagesOf, sleep, startChatSuite, withTimeout } from './helpers';
+import { contentText, messagesOf, sleep, startChatSuite, until, withTimeout } from './helpers';
 import * as ui from './ui';
 
 const ORIGINAL = ['function total(items) {', '  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}', ''].join('\n');
@@ -47,15 +47,6 @@ describe('Editor commands and inline edits', function () {
     return vscode.commands.executeCommand<InlineEditState | undefined>('gatewayChat.internal.inlineEditState');
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await sleep(50);
-    }
-  }
 
   async function lensTitles(uri: vscode.Uri): Promise<string[]> {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);

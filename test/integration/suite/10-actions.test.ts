@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CONTINUE_INSTRUCTION } from '../../../src/core/conversation';
 import { FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeGateway';
-import { ask, contentText, messagesOf, newChat, sel, sleep, startChatSuite, waitForLastAssistant } from './helpers';
+import { ask, contentText, messagesOf, newChat, sel, sleep, startChatSuite, until, waitForLastAssistant } from './helpers';
 import * as ui from './ui';
 
 /** The user/assistant turns a request carried, as [role, text]. */
@@ -15,16 +15,6 @@ function turnsOf(request: RecordedRequest): [string, string][] {
   return messagesOf(request.body)
     .filter((message) => message.role === 'user' || message.role === 'assistant')
     .map((message) => [message.role, contentText(message.content)]);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 /** The id of the `index`-th message with `role` in the panel (-1: the last). */

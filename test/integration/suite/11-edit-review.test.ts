@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InlineEditState } from '../../../src/host/editor/editReview';
 import { FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeGateway';
-import { sel, sleep, startChatSuite, withTimeout } from './helpers';
+import { sel, sleep, startChatSuite, until, withTimeout } from './helpers';
 import * as ui from './ui';
 
 const ORIGINAL = ['function total(items) {', '  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}', ''].join('\n');
@@ -56,16 +56,6 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
 
   async function state(): Promise<InlineEditState | undefined> {
     return vscode.commands.executeCommand<InlineEditState | undefined>('gatewayChat.internal.inlineEditState');
-  }
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await sleep(50);
-    }
   }
 
   async function review(): Promise<InlineEditState> {

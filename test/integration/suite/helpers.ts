@@ -52,6 +52,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Polls `probe` until it gives a truthy value, which it returns; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 export async function setConfig(name: 'baseUrl' | 'model', value: string | undefined): Promise<void> {
   await vscode.workspace.getConfiguration('gatewayChat').update(name, value, vscode.ConfigurationTarget.Global);
 }

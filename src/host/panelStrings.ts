@@ -58,5 +58,6 @@ export function panelStrings(): PanelStrings {
     imageTooLarge: vscode.l10n.t('is still too large after downscaling'),
     imageTooMany: vscode.l10n.t('was not attached: a message takes at most this many images'),
     dismiss: vscode.l10n.t('Dismiss'),
+    showEarlier: vscode.l10n.t('Show earlier messages'),
   };
 }

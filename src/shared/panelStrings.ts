@@ -60,6 +60,8 @@ export interface PanelStrings {
   readonly imageTooLarge: string;
   readonly imageTooMany: string;
   readonly dismiss: string;
+  /** The button above the first message shown when a long conversation has earlier ones (followed by their count). */
+  readonly showEarlier: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -118,4 +120,5 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'imageTooLarge',
   'imageTooMany',
   'dismiss',
+  'showEarlier',
 ];

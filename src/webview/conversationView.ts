@@ -1,9 +1,8 @@
 import type { PanelStrings } from '../shared/panelStrings';
-import type { PanelAction, ErrorView, HostToWebview, MessageView, SendWith, UsageView, WebviewToHost } from '../shared/protocol';
-import { messageImages } from './attachments/messageImages';
+import type { PanelAction, HostToWebview, MessageView, SendWith, WebviewToHost } from '../shared/protocol';
 import { el, icon } from './dom';
-import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown, highlightSettled } from './markdown';
-import { footerTiming } from './replyTiming';
+import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown } from './markdown';
+import { appendReasoning, applyStatus, type MessageButton, type MessageElementContext, type RenderedMessage, renderMessage } from './messageElement';
 import type { ScrollMemory } from './vscodeApi';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
@@ -14,21 +13,18 @@ export interface ScrollStore {
   save(memory: ScrollMemory | undefined): void;
 }
 
-interface RenderedMessage {
-  readonly root: HTMLElement;
-  /** A user's text as typed, or an assistant's reply rendered from markdown. */
-  readonly body: Text | StreamingMarkdown;
-  readonly footer: HTMLElement;
-  readonly notice: HTMLElement;
-  /** Created when the first reasoning text arrives. */
-  reasoning?: Text;
-  /** How many characters the text has (for a tokens-per-second estimate when the gateway reports no usage). */
-  textLength: number;
+/** A message of the conversation: what it says now (kept up to date while it streams), and its element when shown. */
+interface Entry {
+  view: Mutable<MessageView>;
+  rendered?: RenderedMessage;
 }
 
-/** A button of a message's toolbar or footer: `button[data-message-action=…]`. */
-type MessageButton = 'copy' | 'regenerate' | 'edit' | 'delete' | 'continue';
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** How many of the latest messages are in the page when a conversation opens; earlier ones come in batches this big. */
+export const MESSAGE_BATCH = 40;
+/** While the view follows the bottom, messages beyond this many are taken out of the page again (oldest first). */
+const MAX_RENDERED = 3 * MESSAGE_BATCH;
 /** Pixels from the bottom within which the view keeps following new text. */
 const STICK_TO_BOTTOM_PX = 40;
 /** How long after a wheel turn, a touch or a key press scroll events are taken as the user's. */
@@ -41,10 +37,21 @@ const SAVE_SCROLL_MS = 250;
  * markdown-it's tokens (never HTML strings), incrementally while it streams (see `StreamingMarkdown`), so the cost of
  * a delta does not grow with the length of the reply. Links are posted to the host, which checks them; images never
  * load.
+ *
+ * Only the latest messages are in the page (a window of `MESSAGE_BATCH`, growing by a batch each time the user
+ * scrolls up to its top or presses "Show earlier messages"), so opening a long conversation and streaming at its end
+ * cost the same as in a short one.
  */
 export class ConversationView {
-  private readonly rendered = new Map<string, RenderedMessage>();
+  private entries: Entry[] = [];
+  private readonly byId = new Map<string, Entry>();
+  /** Index in `entries` of the first message in the page; the ones before it are not rendered. */
+  private firstShown = 0;
   private readonly empty: HTMLElement;
+  /** Above the first message shown when there are earlier ones: a button that shows them. */
+  private readonly earlier: HTMLElement;
+  private readonly earlierButton: HTMLButtonElement;
+  private readonly elementContext: MessageElementContext;
   /** Whether the view is at (or near) the bottom, kept from scroll events so an update never has to measure. */
   private following = true;
   /** Scrolls to the bottom right after the next layout (a newly observed element is always reported once). */
@@ -67,12 +74,13 @@ export class ConversationView {
   constructor(
     private readonly container: HTMLElement,
     private readonly strings: PanelStrings,
-    private readonly onAction: (action: PanelAction) => void,
+    onAction: (action: PanelAction) => void,
     private readonly onOpenLink: (href: string) => void = () => undefined,
     /** Where message and code-block actions go (to the host, which checks and does them). */
     private readonly toHost: (message: WebviewToHost) => void = () => undefined,
     private readonly scrollStore?: ScrollStore,
   ) {
+    this.elementContext = { strings, onAction, keepFollowing: (render) => this.keepFollowing(render) };
     container.addEventListener('click', (event) => this.onClick(event));
     container.addEventListener('scroll', () => this.onScroll(), { passive: true });
     const byUser = () => (this.userScrolledAt = performance.now());
@@ -94,73 +102,68 @@ export class ConversationView {
       el('h2', { text: strings.emptyTitle }),
       el('p', { text: strings.emptyHint }),
     );
+    this.earlierButton = el('button', { className: 'secondary', attrs: { type: 'button' } });
+    this.earlierButton.addEventListener('click', () => this.showEarlier(true));
+    this.earlier = el('div', { className: 'earlier-messages' }, this.earlierButton);
   }
 
-  replaceAll(messages: readonly MessageView[]): void {
+  /** How many messages the conversation has, and how many of them are in the page. */
+  get counts(): { total: number; shown: number } {
+    return { total: this.entries.length, shown: this.entries.length - this.firstShown };
+  }
+
+  /**
+   * Shows a conversation. The same conversation again (after an edit, a delete, a change of model) keeps the messages
+   * the user had brought into the page and, unless the view was following the bottom, the scroll position.
+   */
+  replaceAll(messages: readonly MessageView[], sameConversation = false): void {
+    let keepFrom: string | undefined;
+    if (sameConversation && this.entries.length > 0) {
+      keepFrom = this.entries[this.firstShown]?.view.id;
+      if (!this.following) {
+        this.restore = this.scrollMemory();
+        this.restorePasses = 0;
+      }
+    }
     if (!this.restored) {
       this.restored = true;
       const memory = this.scrollStore?.load();
       if (memory && messages.some((message) => message.id === memory.messageId)) this.restore = memory;
     }
-    for (const message of this.rendered.values()) if (message.body instanceof StreamingMarkdown) message.body.dispose();
-    this.rendered.clear();
+    for (const entry of this.entries) this.unrender(entry);
+    this.entries = messages.map((message) => ({ view: { ...message } }));
+    this.byId.clear();
+    for (const entry of this.entries) this.byId.set(entry.view.id, entry);
+    let first = Math.max(0, this.entries.length - MESSAGE_BATCH);
+    for (const id of [keepFrom, this.restore?.messageId]) {
+      const index = id === undefined ? -1 : this.entries.findIndex((entry) => entry.view.id === id);
+      if (index !== -1) first = Math.min(first, index);
+    }
+    if (this.restore && !this.byId.has(this.restore.messageId)) this.restore = undefined;
+    this.firstShown = first;
     this.container.replaceChildren();
-    if (messages.length === 0) this.container.append(this.empty);
-    for (const message of messages) this.add(message, false);
+    if (this.entries.length === 0) this.container.append(this.empty);
+    this.container.append(this.renderRange(first, this.entries.length));
+    this.updateEarlier();
     this.scrollToBottom();
     if (this.restore) this.following = false;
   }
 
   add(message: MessageView, follow = true): void {
     this.empty.remove();
-    const isUser = message.role === 'user';
-    const bodyElement = el('div', { className: 'message-body' });
-    let body: Text | StreamingMarkdown;
-    if (isUser) {
-      body = document.createTextNode(message.text);
-      bodyElement.append(body);
-    } else {
-      bodyElement.classList.add('markdown');
-      // Not yet in the page (e.g. while a snapshot is restored), a render needs no scrolling and forces no layout.
-      const markdown = new StreamingMarkdown(bodyElement, {
-        around: (render) => (bodyElement.isConnected ? this.keepFollowing(render) : render()),
-        onSettled: highlightSettled,
-      });
-      markdown.append(message.text);
-      if (message.status === 'streaming') markdown.flush();
-      else markdown.settle();
-      body = markdown;
-    }
-    const footer = el('div', { className: 'message-footer' });
-    const notice = el('div', { className: 'message-notice', attrs: { role: 'status' } });
-    const root = el(
-      'article',
-      {
-        className: 'message',
-        attrs: { 'data-role': message.role, 'data-id': message.id, 'aria-label': isUser ? this.strings.you : this.strings.assistant },
-      },
-      el(
-        'header',
-        { className: 'message-header' },
-        icon(isUser ? 'account' : 'sparkle'),
-        el('span', { text: isUser ? this.strings.you : this.strings.assistant }),
-        this.toolbar(isUser),
-      ),
-      bodyElement,
-      ...(isUser && message.images?.length ? [messageImages(message.images, this.strings)] : []),
-      notice,
-      footer,
-    );
-    const rendered: RenderedMessage = { root, body, footer, notice, textLength: message.text.length };
-    this.rendered.set(message.id, rendered);
-    this.container.append(root);
-    if (message.reasoning) this.appendReasoning(message.id, message.reasoning);
-    this.applyStatus(rendered, message);
+    const entry: Entry = { view: { ...message } };
+    this.entries.push(entry);
+    this.byId.set(message.id, entry);
+    this.container.append(this.renderRange(this.entries.length - 1, this.entries.length));
+    if (this.following && this.entries.length - this.firstShown > MAX_RENDERED) this.dropEarliest();
     if (follow) this.scrollToBottom();
   }
 
   appendText(messageId: string, text: string): void {
-    const message = this.rendered.get(messageId);
+    const entry = this.byId.get(messageId);
+    if (!entry) return;
+    entry.view.text += text;
+    const message = entry.rendered;
     if (!message) return;
     message.textLength += text.length;
     if (message.body instanceof StreamingMarkdown) {
@@ -168,6 +171,89 @@ export class ConversationView {
       return;
     }
     this.keepFollowing(() => (message.body as Text).appendData(text));
+  }
+
+  /** Reasoning goes into a collapsed block above the reply, created on its first text. */
+  appendReasoning(messageId: string, text: string): void {
+    const entry = this.byId.get(messageId);
+    if (!entry) return;
+    entry.view.reasoning = (entry.view.reasoning ?? '') + text;
+    if (entry.rendered) appendReasoning(entry.rendered, text, this.strings);
+  }
+
+  showNotice(messageId: string, text: string): void {
+    const entry = this.byId.get(messageId);
+    if (!entry) return;
+    entry.view.notice = text;
+    if (entry.rendered) entry.rendered.notice.textContent = text;
+  }
+
+  end(update: TurnEnded): void {
+    const entry = this.byId.get(update.messageId);
+    if (!entry) return;
+    const { status, model, finishReason, usage, error, notice, timing } = update;
+    Object.assign(entry.view, { status, model, finishReason, usage, error, notice, timing });
+    const message = entry.rendered;
+    if (!message) return;
+    // The turn is over: render what is pending now, not on the next frame.
+    if (message.body instanceof StreamingMarkdown) message.body.settle();
+    this.keepFollowing(() => applyStatus(message, update, this.elementContext));
+  }
+
+  /** The elements of `entries[from, to)`, rendered now, in a fragment to put into the page. */
+  private renderRange(from: number, to: number): DocumentFragment {
+    const fragment = document.createDocumentFragment();
+    for (const entry of this.entries.slice(from, to)) {
+      entry.rendered = renderMessage(entry.view, this.elementContext);
+      fragment.append(entry.rendered.root);
+    }
+    return fragment;
+  }
+
+  private unrender(entry: Entry): void {
+    if (!entry.rendered) return;
+    if (entry.rendered.body instanceof StreamingMarkdown) entry.rendered.body.dispose();
+    entry.rendered.root.remove();
+    entry.rendered = undefined;
+  }
+
+  /**
+   * Brings the previous batch of messages into the page, above the first one shown, keeping what the user sees where
+   * it is. From the button, focus moves to the first message brought in.
+   */
+  showEarlier(fromButton = false): void {
+    if (this.firstShown === 0) return;
+    const anchor = this.entries[this.firstShown].rendered?.root;
+    const before = anchor?.getBoundingClientRect().top ?? 0;
+    const from = Math.max(0, this.firstShown - MESSAGE_BATCH);
+    const fragment = this.renderRange(from, this.firstShown);
+    const firstNew = fragment.firstElementChild;
+    this.earlier.after(fragment);
+    this.firstShown = from;
+    this.updateEarlier();
+    // The browser's scroll anchoring may have kept the position already; whatever it left is corrected here.
+    if (anchor) this.container.scrollTop += anchor.getBoundingClientRect().top - before;
+    if (fromButton && firstNew instanceof HTMLElement) {
+      firstNew.tabIndex = -1;
+      firstNew.focus({ preventScroll: true });
+    }
+  }
+
+  /** Takes the oldest messages out of the page, leaving the latest batch (only while the view follows the bottom). */
+  private dropEarliest(): void {
+    const keepFrom = this.entries.length - MESSAGE_BATCH;
+    for (let index = this.firstShown; index < keepFrom; index++) this.unrender(this.entries[index]);
+    this.firstShown = keepFrom;
+    this.updateEarlier();
+  }
+
+  private updateEarlier(): void {
+    if (this.firstShown === 0) {
+      this.earlier.remove();
+      return;
+    }
+    this.earlierButton.replaceChildren(icon('fold-up'), el('span', { text: `${this.strings.showEarlier} (${this.firstShown})` }));
+    if (this.container.firstChild !== this.earlier) this.container.prepend(this.earlier);
   }
 
   /**
@@ -204,22 +290,6 @@ export class ConversationView {
   /** Which key sends an edited message (as in the composer). */
   sendWith: SendWith = 'enter';
 
-  /** A message's toolbar: copy, then regenerate (replies) or edit (user messages), then delete. */
-  private toolbar(isUser: boolean): HTMLElement {
-    const buttons: [MessageButton, string, string][] = [
-      ['copy', 'copy', this.strings.copyMessage],
-      isUser ? ['edit', 'edit', this.strings.editMessage] : ['regenerate', 'refresh', this.strings.regenerate],
-      ['delete', 'trash', this.strings.deleteMessage],
-    ];
-    return el(
-      'div',
-      { className: 'message-toolbar', attrs: { role: 'toolbar', 'aria-label': this.strings.messageActions } },
-      ...buttons.map(([action, codicon, label]) =>
-        el('button', { className: 'message-action', attrs: { type: 'button', 'data-message-action': action, title: label, 'aria-label': label } }, icon(codicon)),
-      ),
-    );
-  }
-
   private messageAction(action: MessageButton, messageId: string): void {
     if (action === 'edit') {
       this.startEditing(messageId);
@@ -243,7 +313,7 @@ export class ConversationView {
    * and drop the turns after it; the host's snapshot then shows the result (a refused edit keeps the box open).
    */
   private startEditing(messageId: string): void {
-    const message = this.rendered.get(messageId);
+    const message = this.byId.get(messageId)?.rendered;
     if (!message || message.body instanceof StreamingMarkdown) return;
     const existing = message.root.querySelector<HTMLTextAreaElement>('.message-edit textarea');
     if (existing) {
@@ -286,85 +356,6 @@ export class ConversationView {
     bodyElement.after(form);
     textarea.focus();
     textarea.setSelectionRange(textarea.value.length, textarea.value.length);
-  }
-
-  /** Reasoning goes into a collapsed block above the reply, created on its first text. */
-  appendReasoning(messageId: string, text: string): void {
-    const message = this.rendered.get(messageId);
-    if (!message) return;
-    if (!message.reasoning) {
-      message.reasoning = document.createTextNode('');
-      const block = el(
-        'details',
-        { className: 'reasoning' },
-        el('summary', {}, icon('lightbulb'), el('span', { text: this.strings.reasoning })),
-        el('div', { className: 'reasoning-body' }, message.reasoning),
-      );
-      message.root.querySelector('.message-body')?.before(block);
-    }
-    message.reasoning.appendData(text);
-  }
-
-  showNotice(messageId: string, text: string): void {
-    const message = this.rendered.get(messageId);
-    if (message) message.notice.textContent = text;
-  }
-
-  end(update: TurnEnded): void {
-    const message = this.rendered.get(update.messageId);
-    if (!message) return;
-    // The turn is over: render what is pending now, not on the next frame.
-    if (message.body instanceof StreamingMarkdown) message.body.settle();
-    this.keepFollowing(() => this.applyStatus(message, update));
-  }
-
-  private applyStatus(
-    message: RenderedMessage,
-    update: Pick<MessageView, 'status' | 'model' | 'usage' | 'finishReason' | 'error' | 'notice' | 'timing'>,
-  ): void {
-    message.root.dataset.status = update.status;
-    message.notice.textContent = update.notice ?? '';
-    message.root.setAttribute('aria-busy', String(update.status === 'streaming'));
-    const parts: Node[] = [];
-    if (update.status === 'stopped') parts.push(el('span', { className: 'badge', text: this.strings.stopped }));
-    if (update.status === 'interrupted') parts.push(el('span', { className: 'badge warning', text: this.strings.interrupted }));
-    if (update.model) parts.push(el('span', { className: 'meta', text: update.model }));
-    const tokens = usageText(update.usage, this.strings);
-    if (tokens) parts.push(el('span', { className: 'meta', text: `${tokens} ${this.strings.tokens}` }));
-    parts.push(...footerTiming(update.timing, update.usage, message.textLength, this.strings));
-    if (update.finishReason && update.finishReason !== 'stop') {
-      parts.push(el('span', { className: 'meta', text: `${this.strings.finishedBecause}: ${update.finishReason}` }));
-    }
-    if (update.status === 'done' && update.finishReason === 'length') {
-      parts.push(
-        el('button', { className: 'secondary continue-reply', attrs: { type: 'button', 'data-message-action': 'continue' } }, icon('debug-continue'), el('span', { text: this.strings.continueReply })),
-      );
-    }
-    message.footer.replaceChildren(...parts);
-    message.root.querySelector('.message-error')?.remove();
-    if (update.error) message.root.append(this.renderError(update.error));
-  }
-
-  private renderError(error: ErrorView): HTMLElement {
-    const labels: Record<PanelAction, string> = {
-      setApiKey: this.strings.setApiKey,
-      openSettings: this.strings.openSettings,
-      retry: this.strings.retry,
-      showLog: this.strings.showLog,
-      selectModel: this.strings.selectModel,
-    };
-    const buttons = error.actions.map((action) => {
-      const button = el('button', { className: 'secondary', text: labels[action], attrs: { type: 'button', 'data-action': action } });
-      button.addEventListener('click', () => this.onAction(action));
-      return button;
-    });
-    return el(
-      'div',
-      { className: 'message-error', attrs: { role: 'alert' } },
-      el('div', { className: 'error-title' }, icon('error'), el('span', { text: error.title })),
-      el('div', { className: 'error-detail', text: error.detail }),
-      ...(buttons.length ? [el('div', { className: 'error-actions' }, ...buttons)] : []),
-    );
   }
 
   /** Measures: only for scroll events, when the layout is already done. */
@@ -416,9 +407,13 @@ export class ConversationView {
     const top = this.container.scrollTop;
     const movedUp = top < this.lastScrollTop;
     this.lastScrollTop = top;
+    const byUser = this.pointerHeld || performance.now() - this.userScrolledAt < USER_SCROLL_MS;
     if (this.isNearBottom()) this.following = true;
     // Only a move up by the user stops following: text growing below, or the view's own scrolls, never do.
-    else if (movedUp && (this.pointerHeld || performance.now() - this.userScrolledAt < USER_SCROLL_MS)) this.following = false;
+    else if (movedUp && byUser) this.following = false;
+    // The user nears the top of what is shown: the earlier messages come in before they get there (not while the
+    // button has focus: a keyboard user on it decides with Enter).
+    if (byUser && movedUp && this.firstShown > 0 && top < this.container.clientHeight && document.activeElement !== this.earlierButton) this.showEarlier();
     if (!this.scrollStore) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.scrollStore?.save(this.following ? undefined : this.scrollMemory()), SAVE_SCROLL_MS);
@@ -427,27 +422,18 @@ export class ConversationView {
   /** The first message whose bottom is below the top of the view, and where its top is. */
   private scrollMemory(): ScrollMemory | undefined {
     const top = this.container.getBoundingClientRect().top;
-    for (const [messageId, message] of this.rendered) {
-      const box = message.root.getBoundingClientRect();
-      if (box.bottom > top) return { messageId, offset: Math.round(box.top - top) };
+    for (const { view, rendered } of this.entries.slice(this.firstShown)) {
+      const box = rendered?.root.getBoundingClientRect();
+      if (box && box.bottom > top) return { messageId: view.id, offset: Math.round(box.top - top) };
     }
     return undefined;
   }
 
   private restoreScroll(memory: ScrollMemory): void {
-    const message = this.rendered.get(memory.messageId);
+    const message = this.byId.get(memory.messageId)?.rendered;
     if (!message) return;
     const offset = message.root.getBoundingClientRect().top - this.container.getBoundingClientRect().top;
     this.container.scrollTop += offset - memory.offset;
     this.following = this.isNearBottom();
   }
-}
-
-function usageText(usage: UsageView | undefined, strings: PanelStrings): string {
-  if (!usage) return '';
-  const { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens } = usage;
-  if (promptTokens === undefined || completionTokens === undefined) return totalTokens !== undefined ? String(totalTokens) : '';
-  const prompt = cachedTokens ? `${promptTokens} (${cachedTokens} ${strings.cached})` : String(promptTokens);
-  const completion = reasoningTokens ? `${completionTokens} (${reasoningTokens} ${strings.reasoningTokens})` : String(completionTokens);
-  return `${prompt} → ${completion}`;
 }

@@ -127,7 +127,8 @@ function renderBanner(current: PanelState): void {
 
 function onMessage(message: HostToWebview): void {
   switch (message.type) {
-    case 'snapshot':
+    case 'snapshot': {
+      const sameConversation = state?.conversationId === message.state.conversationId;
       state = message.state;
       tray.limits = message.state.imageLimits;
       lastUserText = message.state.messages.filter((shown) => shown.role === 'user').at(-1)?.text;
@@ -137,9 +138,10 @@ function onMessage(message: HostToWebview): void {
       modelButton.replaceChildren(icon('symbol-class'), el('span', { text: message.state.model }));
       modelButton.setAttribute('aria-label', `${strings.selectModel}: ${message.state.model}`);
       renderBanner(message.state);
-      conversation.replaceAll(message.state.messages);
+      conversation.replaceAll(message.state.messages, sameConversation);
       setStreaming(message.state.streaming);
       return;
+    }
     case 'messageAdded':
       conversation.add(message.message);
       if (message.message.role === 'user') {

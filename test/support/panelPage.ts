@@ -82,6 +82,7 @@ export const ENGLISH_STRINGS: PanelStrings = {
   imageTooLarge: 'is still too large after downscaling',
   imageTooMany: 'was not attached: a message takes at most this many images',
   dismiss: 'Dismiss',
+  showEarlier: 'Show earlier messages',
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */

@@ -9,12 +9,16 @@
  * of the delta, and a read of `scrollHeight` after it stands for the layout the next frame does (the panel itself
  * never forces one: it follows the bottom after the frame's layout). "Script only" leaves that layout out.
  *
- * "Chunk to paint" streams in real time with real frames, one chunk every 50 ms (about 100 tokens per second), and
- * measures from the dispatch of a delta to the first task after the next frame (a requestAnimationFrame callback,
- * registered after the panel's own, then a message-channel task: the frame's style, layout and paint are done by
- * then).
+ * "Chunk to paint" streams in real time with real frames, one chunk every 40 to 60 ms (seeded; about 100 tokens per
+ * second, and never locked to the 60 Hz frame clock), and measures from the dispatch of a delta to the first task
+ * after the next frame (a requestAnimationFrame callback, registered after the panel's own, then a message-channel
+ * task: the frame's style, layout and paint are done by then). Part of that is waiting for the next frame, which no
+ * renderer can shorten: a third contender, "no render", dispatches nothing and measures that wait alone. "In-frame"
+ * leaves the wait out: from the start of the first frame after the chunk (the frame's own timestamp) to painted, so a
+ * chunk whose in-frame time is within 16.7 ms is on screen in the first frame after it arrived.
  */
 import * as esbuild from 'esbuild';
+import type { MessageView } from '../../src/shared/protocol';
 import { PanelHarness, REPO_ROOT, assistantMessage, snapshot, userMessage, type PanelPage } from '../support/panelPage';
 import { fixed, median, quantile, seededRandom, table } from './harness';
 
@@ -115,22 +119,31 @@ async function naiveBundle(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
+type PaintContender = 'ours' | 'naive' | 'no render';
+
+/** One chunk's latency: from its dispatch to painted, and from the start of the first frame after it to painted. */
+interface PaintSample {
+  readonly total: number;
+  readonly inFrame: number;
+}
+
 interface Run {
   /** Per update: reply length after it, its duration in ms with the layout it causes, and without (script only). */
   readonly updates: { length: number; ms: number; scriptMs: number }[];
   readonly totalMs: number;
 }
 
+/** A conversation of `count` short questions and answers (each answer with a list and a code block). */
+function earlierMessages(count: number): MessageView[] {
+  return Array.from({ length: count }, (_, index) =>
+    index % 2 === 0
+      ? userMessage(`u${index}`, `Question ${index}: how does the ${WORDS[index % WORDS.length]} work?`)
+      : assistantMessage(`m${index}`, `It works **well**.\n\n- point one\n- point two\n\n\`\`\`js\nconsole.log(${index});\n\`\`\`\n\nMore text for message ${index}.`),
+  );
+}
+
 async function prepare(panel: PanelPage, naive: string, earlier: number, syncFrames = true): Promise<void> {
-  const messages = [];
-  for (let index = 0; index < earlier; index++) {
-    messages.push(
-      index % 2 === 0
-        ? userMessage(`u${index}`, `Question ${index}: how does the ${WORDS[index % WORDS.length]} work?`)
-        : assistantMessage(`m${index}`, `It works **well**.\n\n- point one\n- point two\n\n\`\`\`js\nconsole.log(${index});\n\`\`\`\n\nMore text for message ${index}.`),
-    );
-  }
-  await panel.send(snapshot({ messages }));
+  await panel.send(snapshot({ messages: earlierMessages(earlier) }));
   await panel.page.evaluate(
     ({ code, nonce, syncFrames }) => {
       const script = document.createElement('script');
@@ -152,10 +165,13 @@ async function prepare(panel: PanelPage, naive: string, earlier: number, syncFra
  * Streams `prefix` at once, then `chunks` one every `intervalMs` with real frames, and returns each chunk's latency
  * from its dispatch to the first task after the next frame was painted.
  */
-async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readonly string[], intervalMs: number, contender: 'ours' | 'naive'): Promise<number[]> {
+async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readonly string[], intervalMs: number, contender: PaintContender): Promise<PaintSample[]> {
   await panel.send({ type: 'messageAdded', message: assistantMessage('bench', '', 'streaming') });
+  // Seeded gaps of 80 % to 120 % of the interval: arrivals fall anywhere between two frames.
+  const random = seededRandom(7);
+  const gaps = chunks.map(() => intervalMs * (0.8 + 0.4 * random()));
   return panel.page.evaluate(
-    ({ prefix, chunks, intervalMs, contender }) => {
+    ({ prefix, chunks, gaps, contender }) => {
       const conversation = document.querySelector<HTMLElement>('.conversation');
       const body = document.querySelector<HTMLElement>('.message[data-id="bench"] .message-body');
       if (!conversation || !body || !window.__naiveRender) throw new Error('the bench page is not ready');
@@ -163,6 +179,7 @@ async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readon
       let text = '';
       const apply = (chunk: string) => {
         text += chunk;
+        if (contender === 'no render') return;
         if (contender === 'ours') {
           window.dispatchEvent(new MessageEvent('message', { data: { type: 'delta', messageId: 'bench', text: chunk } }));
           return;
@@ -171,11 +188,12 @@ async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readon
         naive(body, text);
         if (follow) conversation.scrollTop = conversation.scrollHeight;
       };
+      /** The next frame's timestamp (when it began) and when its work was done. */
       const afterNextPaint = () =>
-        new Promise<number>((resolve) =>
-          requestAnimationFrame(() => {
+        new Promise<{ frame: number; painted: number }>((resolve) =>
+          requestAnimationFrame((frame) => {
             const channel = new MessageChannel();
-            channel.port1.onmessage = () => resolve(performance.now());
+            channel.port1.onmessage = () => resolve({ frame, painted: performance.now() });
             channel.port2.postMessage(undefined);
           }),
         );
@@ -184,20 +202,55 @@ async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readon
         apply(prefix);
         await afterNextPaint();
         await sleep(100);
-        const latencies: number[] = [];
+        const samples: { total: number; inFrame: number }[] = [];
         let next = performance.now();
-        for (const chunk of chunks) {
+        for (const [index, chunk] of chunks.entries()) {
           const started = performance.now();
           apply(chunk);
-          latencies.push((await afterNextPaint()) - started);
-          next += intervalMs;
+          const { frame, painted } = await afterNextPaint();
+          samples.push({ total: painted - started, inFrame: painted - Math.max(frame, started) });
+          next += gaps[index];
           await sleep(Math.max(0, next - performance.now()));
         }
-        return latencies;
+        return samples;
       })();
     },
-    { prefix, chunks: [...chunks], intervalMs, contender },
+    { prefix, chunks: [...chunks], gaps, contender },
   );
+}
+
+/** From the dispatch of a conversation's snapshot to the first task after the next frame (the panel is on screen). */
+async function timeToOpen(panel: PanelPage, count: number): Promise<number> {
+  const message = snapshot({ messages: earlierMessages(count), conversationId: `open-${count}` });
+  return panel.page.evaluate(
+    (data) =>
+      new Promise<number>((resolve) => {
+        const started = performance.now();
+        window.dispatchEvent(new MessageEvent('message', { data }));
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => resolve(performance.now() - started);
+          channel.port2.postMessage(undefined);
+        });
+      }),
+    message,
+  );
+}
+
+/**
+ * Brings every earlier message into the page (as a user who scrolled up through all of them) and leaves the view at
+ * the top, reading, so the reply streamed next is not followed.
+ */
+async function showEverything(panel: PanelPage): Promise<number> {
+  return panel.page.evaluate(async () => {
+    const view = document.querySelector<HTMLElement>('.conversation');
+    if (!view) throw new Error('the bench page is not ready');
+    for (let button = view.querySelector<HTMLButtonElement>('.earlier-messages button'); button; button = view.querySelector('.earlier-messages button')) button.click();
+    view.dispatchEvent(new WheelEvent('wheel', { deltaY: -100 }));
+    view.scrollTop = 0;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return view.querySelectorAll('.message').length;
+  });
 }
 
 /** Streams `chunks` in the page and returns the duration of each update (with the layout it causes, or script only). */
@@ -283,9 +336,10 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
     // Chunk to paint at 100 tokens per second, at the end of the long reply: ours against naive, alternating.
     const paintChunks = chunks.slice(-options.paintChunks);
     const paintPrefix = reply.slice(0, reply.length - paintChunks.join('').length);
-    const paint: Record<'ours' | 'naive', number[][]> = { ours: [], naive: [] };
+    const paintContenders: readonly PaintContender[] = ['ours', 'naive', 'no render'];
+    const paint: Record<PaintContender, PaintSample[][]> = { ours: [], naive: [], 'no render': [] };
     for (let round = 1; round <= options.runs; round++) {
-      for (const contender of ['ours', 'naive'] as const) {
+      for (const contender of paintContenders) {
         const panel = await harness.openPanel({ viewport: { width: 400, height: 800 } });
         try {
           await prepare(panel, naive, 2, false);
@@ -295,63 +349,87 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
         }
       }
     }
-    const latency = (name: 'ours' | 'naive', q: number) => median(paint[name].map((list) => quantile(list, q)));
-    print(`\nRender: chunk to paint, one ${options.chunkChars}-character chunk every ${options.paintIntervalMs} ms (~100 tokens/s) at the end of the ${(reply.length / 1000).toFixed(0)} KB reply, ${paintChunks.length} chunks, real frames`);
+    const latency = (name: PaintContender, q: number, part: keyof PaintSample = 'total') => median(paint[name].map((list) => quantile(list.map((sample) => sample[part]), q)));
     print(
-      table(
-        ['measure', 'ours', 'naive', 'naive/ours'],
-        (['p50', 'p95'] as const).map((label) => {
-          const q = label === 'p50' ? 0.5 : 0.95;
-          return [`chunk to paint ${label} (ms)`, fixed(latency('ours', q), 2), fixed(latency('naive', q), 2), `${fixed(latency('naive', q) / latency('ours', q))}×`];
-        }),
-      ),
+      `\nRender: chunk to paint, one ${options.chunkChars}-character chunk every ${options.paintIntervalMs * 0.8}–${options.paintIntervalMs * 1.2} ms (~100 tokens/s) at the end of the ${(reply.length / 1000).toFixed(0)} KB reply, ${paintChunks.length} chunks, real frames; "no render" is the wait for the next frame alone`,
     );
+    const paintRows: string[][] = [];
+    for (const [part, name] of [['total', 'chunk to paint'], ['inFrame', 'in-frame (from the next frame)']] as const) {
+      for (const [label, q] of [['p50', 0.5], ['p95', 0.95]] as const) {
+        paintRows.push([`${name} ${label} (ms)`, ...paintContenders.map((contender) => fixed(latency(contender, q, part), 2)), `${fixed(latency('naive', q, part) / latency('ours', q, part))}×`]);
+      }
+    }
+    print(table(['measure', ...paintContenders, 'naive/ours'], paintRows));
 
-    // Long conversations: the same reply streamed after 50 or 1,000 earlier messages (ours only).
+    // Long conversations: the same reply streamed after 50 or 1,000 earlier messages (ours only), and after 1,000 all
+    // brought into the page by a user who scrolled up through them and is reading at the top while the reply streams.
     const conversationChunks = chunked(reply.slice(0, options.conversationReplyChars), options.chunkChars);
-    const bySize = new Map<number, Run[]>(options.conversationSizes.map((size) => [size, []]));
-    const paintBySize = new Map<number, number[][]>(options.conversationSizes.map((size) => [size, []]));
+    const [small, large] = options.conversationSizes;
+    const cases = [
+      { label: `${small} messages`, size: small, everything: false },
+      { label: `${large} messages`, size: large, everything: false },
+      { label: `${large}, all in the page`, size: large, everything: true },
+    ];
+    const bySize = new Map<string, Run[]>(cases.map(({ label }) => [label, []]));
+    const paintBySize = new Map<string, PaintSample[][]>(cases.map(({ label }) => [label, []]));
+    const openBySize = new Map<number, number[]>([small, large].map((size) => [size, []]));
+    const inPage = new Map<string, number>();
     for (let round = 0; round <= options.runs; round++) {
-      for (const size of options.conversationSizes) {
+      for (const { label, size, everything } of cases) {
         const panel = await harness.openPanel({ viewport: { width: 400, height: 800 } });
         try {
           await prepare(panel, naive, size);
+          if (everything) inPage.set(label, await showEverything(panel));
           const run = await stream(panel, round === 0 ? conversationChunks.slice(0, 100) : conversationChunks, 'ours');
-          if (round > 0) bySize.get(size)?.push(run);
+          if (round > 0) bySize.get(label)?.push(run);
         } finally {
           await panel.close();
         }
         if (round === 0) continue;
         const live = await harness.openPanel({ viewport: { width: 400, height: 800 } });
         try {
+          if (!everything) openBySize.get(size)?.push(await timeToOpen(live, size));
           await prepare(live, naive, size, false);
+          if (everything) await showEverything(live);
           const text = reply.slice(0, options.conversationReplyChars);
           const tail = chunked(text, options.chunkChars).slice(-Math.min(options.paintChunks, 60));
-          paintBySize.get(size)?.push(await streamInRealTime(live, text.slice(0, text.length - tail.join('').length), tail, options.paintIntervalMs, 'ours'));
+          paintBySize.get(label)?.push(await streamInRealTime(live, text.slice(0, text.length - tail.join('').length), tail, options.paintIntervalMs, 'ours'));
         } finally {
           await live.close();
         }
       }
     }
-    const perUpdate = (size: number, q: number, script = false) =>
-      median((bySize.get(size) ?? []).map((run) => quantile(run.updates.map((update) => (script ? update.scriptMs : update.ms)), q)));
-    const paintAt = (size: number, q: number) => median((paintBySize.get(size) ?? []).map((list) => quantile(list, q)));
-    const [small, large] = options.conversationSizes;
-    print(`\nRender: streaming ${options.conversationReplyChars / 1000} KB after ${small} vs ${large} earlier messages (ours)`);
-    const ratioRow = (label: string, at: (size: number) => number, digits: number) => [label, fixed(at(small), digits), fixed(at(large), digits), fixed(at(large) / at(small), 2)];
+    const perUpdate = (label: string, q: number, script = false) =>
+      median((bySize.get(label) ?? []).map((run) => quantile(run.updates.map((update) => (script ? update.scriptMs : update.ms)), q)));
+    const paintAt = (label: string, q: number, part: keyof PaintSample = 'total') => median((paintBySize.get(label) ?? []).map((list) => quantile(list.map((sample) => sample[part]), q)));
+    const openAt = (size: number) => median(openBySize.get(size) ?? []);
+    const [smallCase, largeCase, everythingCase] = cases.map(({ label }) => label);
+    print(
+      `\nRender: streaming ${options.conversationReplyChars / 1000} KB after ${small} vs ${large} earlier messages (ours); the last column has all ${large} in the page (${inPage.get(everythingCase) ?? '?'} messages), the user reading at the top`,
+    );
+    const ratioRow = (label: string, at: (caseLabel: string) => number, digits: number) => [
+      label,
+      fixed(at(smallCase), digits),
+      fixed(at(largeCase), digits),
+      fixed(at(largeCase) / at(smallCase), 2),
+      fixed(at(everythingCase), digits),
+      fixed(at(everythingCase) / at(smallCase), 2),
+    ];
     print(
       table(
-        ['measure', `${small} messages`, `${large} messages`, `${large}/${small}`],
+        ['measure', smallCase, largeCase, `${large}/${small}`, everythingCase, `all/${small}`],
         [
-          ratioRow('per update p50, with layout (ms)', (size) => perUpdate(size, 0.5), 3),
-          ratioRow('per update p95, with layout (ms)', (size) => perUpdate(size, 0.95), 3),
-          ratioRow('per update p50, script only (ms)', (size) => perUpdate(size, 0.5, true), 3),
-          ratioRow('per update p95, script only (ms)', (size) => perUpdate(size, 0.95, true), 3),
-          ratioRow('chunk to paint p50 (ms)', (size) => paintAt(size, 0.5), 2),
-          ratioRow('chunk to paint p95 (ms)', (size) => paintAt(size, 0.95), 2),
+          ratioRow('per update p50, with layout (ms)', (label) => perUpdate(label, 0.5), 3),
+          ratioRow('per update p95, with layout (ms)', (label) => perUpdate(label, 0.95), 3),
+          ratioRow('per update p50, script only (ms)', (label) => perUpdate(label, 0.5, true), 3),
+          ratioRow('per update p95, script only (ms)', (label) => perUpdate(label, 0.95, true), 3),
+          ratioRow('chunk to paint p50 (ms)', (label) => paintAt(label, 0.5), 2),
+          ratioRow('chunk to paint p95 (ms)', (label) => paintAt(label, 0.95), 2),
+          ratioRow('in-frame p95 (ms)', (label) => paintAt(label, 0.95, 'inFrame'), 2),
         ],
       ),
     );
+    print(`  open the conversation (snapshot to painted), median: ${small} messages ${fixed(openAt(small), 1)} ms, ${large} messages ${fixed(openAt(large), 1)} ms (${fixed(openAt(large) / openAt(small), 2)}×)`);
     const last = options.checkpoints[options.checkpoints.length - 1];
     const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
     print('\nRender goals (reported, not asserted):');
@@ -360,11 +438,20 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
     const p50s = options.checkpoints.map((length) => at('ours', length, 0.5));
     print(`  p95 per update (with layout) < 4 ms at ${last / 1000} KB: ${fixed(p95s[p95s.length - 1], 2)} ms ${verdict(p95s[p95s.length - 1] < 4)}`);
     print(`    by length ${options.checkpoints.map((length) => `${length / 1000} KB`).join(' / ')}: p50 ${p50s.map((value) => fixed(value, 2)).join(' / ')} ms, p95 ${p95s.map((value) => fixed(value, 2)).join(' / ')} ms`);
-    print(`  chunk-to-paint p95 within one frame (16.7 ms): ${fixed(latency('ours', 0.95), 2)} ms ${verdict(latency('ours', 0.95) <= 16.7)} (naive ${fixed(latency('naive', 0.95), 2)} ms)`);
-    const ratio = perUpdate(large, 0.5) / perUpdate(small, 0.5);
-    const scriptRatio = perUpdate(large, 0.5, true) / perUpdate(small, 0.5, true);
-    const paintRatio = paintAt(large, 0.95) / paintAt(small, 0.95);
+    const inFrame = latency('ours', 0.95, 'inFrame');
+    print(
+      `  chunk-to-paint p95 within one frame (16.7 ms) of the first frame after the chunk: ${fixed(inFrame, 2)} ms ${verdict(inFrame <= 16.7)} (naive ${fixed(latency('naive', 0.95, 'inFrame'), 2)} ms)`,
+    );
+    print(
+      `    dispatch to paint, wait for the frame included: p95 ${fixed(latency('ours', 0.95), 2)} ms; the wait alone ("no render") p95 ${fixed(latency('no render', 0.95), 2)} ms, so no renderer gets this under 16.7 ms`,
+    );
+    const ratio = perUpdate(largeCase, 0.5) / perUpdate(smallCase, 0.5);
+    const scriptRatio = perUpdate(largeCase, 0.5, true) / perUpdate(smallCase, 0.5, true);
+    const paintRatio = paintAt(largeCase, 0.95) / paintAt(smallCase, 0.95);
     print(`  ${large}/${small}-message per-update ratio ≤ 1.2: with layout ${fixed(ratio, 2)} ${verdict(ratio <= 1.2)}; script only ${fixed(scriptRatio, 2)} ${verdict(scriptRatio <= 1.2)}; chunk-to-paint p95 ${fixed(paintRatio, 2)}`);
+    print(
+      `    with all ${large} brought into the page (the user scrolled up through them): per-update ratio ${fixed(perUpdate(everythingCase, 0.5) / perUpdate(smallCase, 0.5), 2)}; opening ${large} vs ${small} messages ${fixed(openAt(large) / openAt(small), 2)}×`,
+    );
   } finally {
     await harness.close();
   }

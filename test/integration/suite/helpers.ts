@@ -23,6 +23,7 @@ export const sel = {
   assistantBody: '.message[data-role="assistant"] .message-body',
   userBody: '.message[data-role="user"] .message-body',
   assistantWithStatus: (status: string) => `.message[data-role="assistant"][data-status="${status}"]`,
+  notice: '.message[data-role="assistant"] .message-notice',
   error: '.message[data-role="assistant"] .message-error',
   errorAction: (action: string) => `.message[data-role="assistant"] .message-error button[data-action="${action}"]`,
 } as const;

@@ -60,6 +60,21 @@ export function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter.toString(36)}`;
 }
 
+/**
+ * A reply the gateway finished normally without giving anything: no text (or only white space), no reasoning, no
+ * tool call (e.g. a stream of only `data: [DONE]`, or of empty deltas and finish_reason `stop`). The user is told, as
+ * the panel would otherwise show an empty reply marked done.
+ */
+export function isEmptyReply(message: Pick<ConversationMessage, 'role' | 'status' | 'text' | 'reasoning' | 'toolCalls'>): boolean {
+  return (
+    message.role === 'assistant' &&
+    message.status === 'done' &&
+    message.text.trim() === '' &&
+    (message.reasoning ?? '').trim() === '' &&
+    (message.toolCalls ?? []).length === 0
+  );
+}
+
 /** One conversation: the turns in order, and what is sent as context for the next reply. Pure state, no I/O. */
 export class Conversation {
   readonly id: string;

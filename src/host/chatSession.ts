@@ -3,7 +3,7 @@ import { streamChatCompletion } from '../core/chatClient';
 import { choiceOf, type ChatMessage } from '../core/chatTypes';
 import { buildChatRequest } from '../core/chatRequest';
 import { modelProfileFor, parametersIgnoredBy } from '../core/modelProfile';
-import { Conversation, type ConversationMessage, type MessageEdit } from '../core/conversation';
+import { Conversation, isEmptyReply, type ConversationMessage, type MessageEdit } from '../core/conversation';
 import { DeltaCoalescer } from '../core/deltaCoalescer';
 import type { GatewayError } from '../core/gatewayError';
 import { assertNever, isImageDataUrl, type HostToWebview, type MessageAction, type MessageView, type OutgoingImage, type PanelState } from '../shared/protocol';
@@ -420,9 +420,13 @@ function imagesFor(message: ConversationMessage): Pick<MessageView, 'images'> {
   return images.length > 0 ? { images } : {};
 }
 
-/** A finished reply that ended early says why (`length`, a content filter…); the panel shows it under the text. */
+/**
+ * A finished reply that ended early says why (`length`, a content filter…), one that ended without anything says so;
+ * the panel shows it under the text.
+ */
 function noticeFor(message: ConversationMessage): { notice?: string } {
   if (message.status !== 'done') return {};
-  const notice = describeFinishReason(message.finishReason);
+  const notice =
+    describeFinishReason(message.finishReason) ?? (isEmptyReply(message) ? vscode.l10n.t('The gateway ended the reply without any text.') : undefined);
   return notice ? { notice } : {};
 }

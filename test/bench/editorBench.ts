@@ -8,7 +8,7 @@
  * and the ratio.
  */
 import { performance } from 'node:perf_hooks';
-import { applyDecisions, diffLines, layoutDiff, proposalView } from '../../src/core/lineDiff';
+import { applyDecisions, diffLines, layoutDiff, proposalView, type Hunk } from '../../src/core/lineDiff';
 import { extractReplyCode, streamingCode } from '../../src/core/replyCode';
 import { collectGarbage, fixed, median, seededRandom, table } from './harness';
 
@@ -39,7 +39,7 @@ export interface EditorBenchResult {
 interface RunOutput {
   readonly totalMs: number;
   readonly longestStepMs: number;
-  /** The longest display update while streaming, and the diff + layout + accept at the end. */
+  /** The longest display update while streaming, and the review + accept at the end. */
   readonly longestUpdateMs?: number;
   readonly finalMs?: number;
   readonly updates: number;
@@ -64,27 +64,33 @@ function deltasOf(reply: string, size: number): string[] {
   return deltas;
 }
 
-/** What the inline edit does: a display update every `deltasPerUpdate` deltas, then diff, layout and accept. */
-function incremental(input: ReturnType<typeof fixture>, deltas: readonly string[], options: EditorBenchOptions): RunOutput {
-  let document = input.document;
-  const originalText = input.originalLines.join('\n');
-  const originalEnd = input.start + originalText.length;
-  let length = originalText.length;
+/** One way of showing a streamed proposal, as `timeEditorContender` times it. */
+interface EditorContender {
+  /** A display update with the reply so far. */
+  update(reply: string): void;
+  /** At the end of the stream: the diff and its review display. */
+  review(reply: string): void;
+  /** Accepts every change; gives the document. */
+  accept(): string;
+}
+
+/**
+ * The timing loop of the editor contenders: the reply grows delta by delta, a display update every
+ * `deltasPerUpdate` deltas and one after the last, then the review and the accept; each of these is a step.
+ */
+function timeEditorContender(contender: EditorContender, deltas: readonly string[], options: EditorBenchOptions): RunOutput {
   let reply = '';
   let longest = 0;
   let updates = 0;
+  const step = (work: () => void) => {
+    const stepStart = performance.now();
+    work();
+    longest = Math.max(longest, performance.now() - stepStart);
+  };
   const started = performance.now();
   const update = () => {
-    const stepStart = performance.now();
-    const code = streamingCode(reply);
-    const tail = code.length > 0 ? `\n${code}` : '';
-    const currentTail = document.slice(originalEnd, input.start + length);
-    let common = 0;
-    while (common < tail.length && common < currentTail.length && tail.charCodeAt(common) === currentTail.charCodeAt(common)) common++;
-    document = document.slice(0, originalEnd + common) + tail.slice(common) + document.slice(input.start + length);
-    length = originalText.length + tail.length;
+    step(() => contender.update(reply));
     updates++;
-    longest = Math.max(longest, performance.now() - stepStart);
   };
   deltas.forEach((delta, index) => {
     reply += delta;
@@ -93,53 +99,70 @@ function incremental(input: ReturnType<typeof fixture>, deltas: readonly string[
   update();
   const longestUpdateMs = longest;
   const finalStart = performance.now();
-  const code = extractReplyCode(reply) ?? '';
-  const proposal = code.split('\n');
-  const hunks = diffLines(input.originalLines, proposal);
-  const layout = layoutDiff(input.originalLines, proposal, hunks, hunks.map(() => 'pending'));
-  document = document.slice(0, input.start) + layout.lines.join('\n') + document.slice(input.start + length);
-  length = layout.lines.join('\n').length;
-  longest = Math.max(longest, performance.now() - finalStart);
-  const acceptStart = performance.now();
-  const accepted = applyDecisions(input.originalLines, proposal, hunks, hunks.map(() => 'accepted')).join('\n');
-  document = document.slice(0, input.start) + accepted + document.slice(input.start + length);
-  longest = Math.max(longest, performance.now() - acceptStart);
+  step(() => contender.review(reply));
+  let document = '';
+  step(() => (document = contender.accept()));
   const finalMs = performance.now() - finalStart;
   return { totalMs: performance.now() - started, longestStepMs: longest, longestUpdateMs, finalMs, updates, document };
 }
 
+/** What the inline edit does: only the changed end of the proposal rewritten per update, then diff, layout and accept. */
+function incremental(input: ReturnType<typeof fixture>): EditorContender {
+  let document = input.document;
+  const originalText = input.originalLines.join('\n');
+  const originalEnd = input.start + originalText.length;
+  let length = originalText.length;
+  let proposal: string[] = [];
+  let hunks: Hunk[] = [];
+  return {
+    update(reply) {
+      const code = streamingCode(reply);
+      const tail = code.length > 0 ? `\n${code}` : '';
+      const currentTail = document.slice(originalEnd, input.start + length);
+      let common = 0;
+      while (common < tail.length && common < currentTail.length && tail.charCodeAt(common) === currentTail.charCodeAt(common)) common++;
+      document = document.slice(0, originalEnd + common) + tail.slice(common) + document.slice(input.start + length);
+      length = originalText.length + tail.length;
+    },
+    review(reply) {
+      proposal = (extractReplyCode(reply) ?? '').split('\n');
+      hunks = diffLines(input.originalLines, proposal);
+      const layout = layoutDiff(input.originalLines, proposal, hunks, hunks.map(() => 'pending'));
+      document = document.slice(0, input.start) + layout.lines.join('\n') + document.slice(input.start + length);
+      length = layout.lines.join('\n').length;
+    },
+    accept() {
+      const accepted = applyDecisions(input.originalLines, proposal, hunks, hunks.map(() => 'accepted')).join('\n');
+      document = document.slice(0, input.start) + accepted + document.slice(input.start + length);
+      return document;
+    },
+  };
+}
+
 /** The diff editor review: each update is the whole proposal document; the file changes once, on Accept. */
-function diffReview(input: ReturnType<typeof fixture>, deltas: readonly string[], options: EditorBenchOptions): RunOutput {
+function diffReview(input: ReturnType<typeof fixture>): EditorContender {
   const originalText = input.originalLines.join('\n');
   const before = input.document.slice(0, input.start);
   const after = input.document.slice(input.start + originalText.length);
-  let reply = '';
-  let longest = 0;
-  let updates = 0;
   let shown = '';
-  const started = performance.now();
-  const update = () => {
-    const stepStart = performance.now();
-    const code = streamingCode(reply);
-    shown = before + (code.length > 0 ? code : originalText) + after;
-    updates++;
-    longest = Math.max(longest, performance.now() - stepStart);
+  let proposal: string[] = [];
+  let hunks: Hunk[] = [];
+  return {
+    update(reply) {
+      const code = streamingCode(reply);
+      shown = before + (code.length > 0 ? code : originalText) + after;
+    },
+    review(reply) {
+      proposal = (extractReplyCode(reply) ?? '').split('\n');
+      hunks = diffLines(input.originalLines, proposal);
+      shown = before + proposalView(input.originalLines, proposal, hunks, hunks.map(() => 'pending')).lines.join('\n') + after;
+    },
+    accept() {
+      const document = before + applyDecisions(input.originalLines, proposal, hunks, hunks.map(() => 'accepted')).join('\n') + after;
+      if (shown !== document) throw new Error('the proposal document differs from the accepted text');
+      return document;
+    },
   };
-  deltas.forEach((delta, index) => {
-    reply += delta;
-    if ((index + 1) % options.deltasPerUpdate === 0) update();
-  });
-  update();
-  const finalStart = performance.now();
-  const proposal = (extractReplyCode(reply) ?? '').split('\n');
-  const hunks = diffLines(input.originalLines, proposal);
-  shown = before + proposalView(input.originalLines, proposal, hunks, hunks.map(() => 'pending')).lines.join('\n') + after;
-  longest = Math.max(longest, performance.now() - finalStart);
-  const acceptStart = performance.now();
-  const document = before + applyDecisions(input.originalLines, proposal, hunks, hunks.map(() => 'accepted')).join('\n') + after;
-  longest = Math.max(longest, performance.now() - acceptStart);
-  if (shown !== document) throw new Error('the proposal document differs from the accepted text');
-  return { totalMs: performance.now() - started, longestStepMs: longest, updates, document };
 }
 
 /** The baseline: collect the reply, then one edit at the end. */
@@ -164,16 +187,16 @@ export async function runEditorBench(
   const ours: RunOutput[] = [];
   const base: RunOutput[] = [];
   const review: RunOutput[] = [];
-  incremental(input, deltas, options);
-  diffReview(input, deltas, options);
+  timeEditorContender(incremental(input), deltas, options);
+  timeEditorContender(diffReview(input), deltas, options);
   onceAtEnd(input, deltas);
   for (let run = 0; run < options.runs; run++) {
     collectGarbage();
-    ours.push(incremental(input, deltas, options));
+    ours.push(timeEditorContender(incremental(input), deltas, options));
     collectGarbage();
     base.push(onceAtEnd(input, deltas));
     collectGarbage();
-    review.push(diffReview(input, deltas, options));
+    review.push(timeEditorContender(diffReview(input), deltas, options));
     await Promise.resolve();
   }
   if (ours[0].document !== input.expected) problems.push('the incremental display did not end with the expected text');

@@ -3,7 +3,7 @@ import { chatCompletionsUrl, streamChatCompletion, type ChatClientOptions } from
 import { buildChatRequest } from '../../src/core/chatRequest';
 import type { ChatEvent } from '../../src/core/chatTypes';
 import type { GatewayErrorKind } from '../../src/core/gatewayError';
-import { API_KEY, collect, errorOf, instantClock, request, retriesOf, unusedPort, withTimeout } from './clientHelpers';
+import { API_KEY, collect, errorOf, request, retriesOf, unusedPort, useLocalGateway, withTimeout } from './clientHelpers';
 import {
   errorReply,
   FakeGateway,
@@ -17,17 +17,8 @@ import { decodePieces, listSseFixtures, mergeText, readSseFixture, summarize } f
 describe('streamChatCompletion against a fake gateway', () => {
   let gateway: FakeGateway;
   let options: ChatClientOptions;
-  let clock: ReturnType<typeof instantClock>;
 
-  beforeEach(async () => {
-    gateway = await FakeGateway.start();
-    clock = instantClock();
-    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock };
-  });
-
-  afterEach(async () => {
-    await gateway.close();
-  });
+  useLocalGateway((local) => ({ gateway, options } = local));
 
   it('yields the streamed text deltas in order, then the model, finish reason and usage', async () => {
     gateway.enqueue(sseReply(['Hel', 'lo', ', wor', 'ld! 👋'], { model: 'openai/gpt-4o-2024-08-06' }));

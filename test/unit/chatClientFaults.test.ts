@@ -17,6 +17,7 @@ import {
   request,
   retriesOf,
   unusedPort,
+  useLocalGateway,
   withTimeout,
 } from './clientHelpers';
 import { summarize } from './helpers';
@@ -32,15 +33,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
   let clock: ReturnType<typeof instantClock>;
   let options: ChatClientOptions;
 
-  beforeEach(async () => {
-    gateway = await FakeGateway.start();
-    clock = instantClock();
-    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock };
-  });
-
-  afterEach(async () => {
-    await gateway.close();
-  });
+  useLocalGateway((local) => ({ gateway, clock, options } = local));
 
   it('waits retry-after-ms on a 429, says so, then streams the reply', async () => {
     gateway.enqueue(rateLimited({ 'retry-after-ms': '1500', 'retry-after': '30' }), sseReply(['Hello', ' again']));
@@ -246,18 +239,9 @@ describe('streamChatCompletion: retries before the first byte', () => {
 
 describe('streamChatCompletion: timeouts', () => {
   let gateway: FakeGateway;
-  let clock: ReturnType<typeof instantClock>;
   let options: ChatClientOptions;
 
-  beforeEach(async () => {
-    gateway = await FakeGateway.start();
-    clock = instantClock();
-    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock };
-  });
-
-  afterEach(async () => {
-    await gateway.close();
-  });
+  useLocalGateway((local) => ({ gateway, options } = local));
 
   const stallBeforeHeaders: ScriptedReply = { headers: SSE_HEADERS, holdHeaders: true, steps: [{ kind: 'hold' }] };
 
@@ -356,14 +340,7 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
   let gateway: FakeGateway;
   let options: ChatClientOptions;
 
-  beforeEach(async () => {
-    gateway = await FakeGateway.start();
-    options = { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock: instantClock() };
-  });
-
-  afterEach(async () => {
-    await gateway.close();
-  });
+  useLocalGateway((local) => ({ gateway, options } = local));
 
   it('sends extra headers but never lets them replace Authorization or Content-Type (logged without the value)', async () => {
     gateway.enqueue(sseReply(['ok']));

@@ -7,6 +7,7 @@ import { buildChatRequest } from '../../src/core/chatRequest';
 import type { ChatCompletionRequest, ChatEvent } from '../../src/core/chatTypes';
 import type { Logger } from '../../src/core/logger';
 import type { RetryClock } from '../../src/core/retryPolicy';
+import { FakeGateway } from '../support/fakeGateway';
 
 export const API_KEY = 'sk-test-4f9a8b7c6d5e4f3a2b1c';
 
@@ -49,6 +50,30 @@ export function instantClock(
       await onSleep?.(ms);
     },
   };
+}
+
+/** What each test of a chat client suite starts with: a fake gateway of its own, an instant clock, options for both. */
+export interface LocalGateway {
+  readonly gateway: FakeGateway;
+  readonly clock: ReturnType<typeof instantClock>;
+  readonly options: ChatClientOptions;
+}
+
+/**
+ * Registers the hooks of a chat client suite (call it inside `describe`): before each test a fresh local fake gateway
+ * and instant clock, handed to `use`; after it the gateway is closed.
+ */
+export function useLocalGateway(use: (local: LocalGateway) => void): void {
+  let gateway: FakeGateway | undefined;
+  beforeEach(async () => {
+    gateway = await FakeGateway.start();
+    const clock = instantClock();
+    use({ gateway, clock, options: { baseUrl: gateway.baseUrl, apiKey: API_KEY, clock } });
+  });
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+  });
 }
 
 /** A logger that keeps every line, to check what the client logs. */

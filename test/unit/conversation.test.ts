@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildChatRequest } from '../../src/core/chatRequest';
-import { CONTINUE_INSTRUCTION, Conversation } from '../../src/core/conversation';
+import { CONTINUE_INSTRUCTION, Conversation, isEmptyReply } from '../../src/core/conversation';
 import { validateChatCompletionRequest } from '../support/requestSchema';
 
 /** Plays one turn the way the host does: user message, streaming placeholder, then the outcome. */
@@ -247,5 +247,35 @@ describe('Conversation', () => {
       assert.equal(conversation.problemWith('edit', user, false), undefined);
       assert.equal(conversation.problemWith('delete', user, false), undefined);
     });
+  });
+});
+
+describe('isEmptyReply', () => {
+  it('is true for a reply that finished without text, reasoning or tool calls (only [DONE], or empty deltas)', () => {
+    const reply = turn(new Conversation(), 'Q', '');
+    assert.equal(isEmptyReply(reply), true);
+    reply.text = ' \n ';
+    assert.equal(isEmptyReply(reply), true, 'white space alone shows as nothing');
+  });
+
+  it('is false for a reply with text, with reasoning only, or with tool calls only', () => {
+    assert.equal(isEmptyReply(turn(new Conversation(), 'Q', 'A')), false);
+    const reasoningOnly = turn(new Conversation(), 'Q', '');
+    reasoningOnly.reasoning = 'Thinking it over.';
+    assert.equal(isEmptyReply(reasoningOnly), false);
+    const toolCallsOnly = turn(new Conversation(), 'Q', '');
+    toolCallsOnly.toolCalls = [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{}' } }];
+    assert.equal(isEmptyReply(toolCallsOnly), false);
+  });
+
+  it('is false for a reply that did not finish normally, and for a user message', () => {
+    for (const status of ['stopped', 'error', 'interrupted'] as const) {
+      assert.equal(isEmptyReply(turn(new Conversation(), 'Q', '', status)), false, status);
+    }
+    const conversation = new Conversation();
+    const streaming = conversation.startAssistantMessage();
+    assert.equal(isEmptyReply(streaming), false, 'still streaming');
+    const user = conversation.addUserMessage('');
+    assert.equal(isEmptyReply(user), false);
   });
 });

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { applyDecisions, diffLines, proposalView, type Hunk, type HunkDecision } from '../../core/lineDiff';
+import { applyDecisions, proposalView, type Hunk, type HunkDecision } from '../../core/lineDiff';
 import { streamingCode } from '../../core/replyCode';
 import type { ExtensionLog } from '../log';
-import { settleProposal, targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import { targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import { streamProposal } from './proposalStream';
 
 /**
  * The side-by-side review of a proposed edit, for files that auto-save may save at any moment: the document is not
@@ -148,32 +149,15 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
     return review.done;
   }
 
-  private async runStream(review: DiffReview, run: ProposalRun): Promise<void> {
-    let result;
-    try {
-      result = await run(review.abort.signal, (text) => {
-        if (review.ended || review.phase !== 'streaming') return;
-        review.reply = text;
-        this.scheduleRefresh(review);
-      });
-    } catch (error) {
-      this.log.error(`Inline edit failed: ${String(error)}`);
-      result = { text: review.reply, failed: true };
-    }
-    if (review.ended) return;
-    if (review.abort.signal.aborted) return this.finish(review, { outcome: 'stopped' });
-    const settled = settleProposal(result);
-    if (settled.kind !== 'code') return this.finish(review, { outcome: settled.kind, reply: result.text });
-    review.proposalLines = settled.code.split(/\r?\n/);
-    review.hunks = diffLines(review.originalLines, review.proposalLines);
-    review.decisions = review.hunks.map(() => 'pending');
-    review.phase = 'review';
-    if (review.hunks.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat proposed no change.'));
-      return this.finish(review, { outcome: 'rejected' });
-    }
-    this.refresh(review);
-    this.onChange();
+  private runStream(review: DiffReview, run: ProposalRun): Promise<void> {
+    return streamProposal(review, run, this.log, {
+      redrawStreaming: () => this.scheduleRefresh(review),
+      showReview: () => {
+        this.refresh(review);
+        this.onChange();
+      },
+      end: (end) => this.finish(review, end),
+    });
   }
 
   private scheduleRefresh(review: DiffReview): void {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { applyDecisions, diffLines, layoutDiff, type DiffLayout, type Hunk, type HunkDecision } from '../../core/lineDiff';
+import { applyDecisions, layoutDiff, type DiffLayout, type Hunk, type HunkDecision } from '../../core/lineDiff';
 import { streamingCode } from '../../core/replyCode';
 import type { ExtensionLog } from '../log';
-import { settleProposal, targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import { targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import { streamProposal } from './proposalStream';
 
 /**
  * Inline edits: a proposed replacement of whole lines, streamed into the document and shown as a diff in place.
@@ -176,32 +177,13 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     return edit.done;
   }
 
-  private async runStream(edit: InlineEdit, run: ProposalRun): Promise<void> {
-    let result;
-    try {
-      result = await run(edit.abort.signal, (text) => {
-        if (edit.ended || edit.phase !== 'streaming') return;
-        edit.reply = text;
-        this.scheduleRender(edit);
-      });
-    } catch (error) {
-      this.log.error(`Inline edit failed: ${String(error)}`);
-      result = { text: edit.reply, failed: true };
-    }
-    if (edit.ended) return;
-    if (edit.abort.signal.aborted) return this.restoreAndFinish(edit, { outcome: 'stopped' });
-    const settled = settleProposal(result);
-    if (settled.kind !== 'code') return this.restoreAndFinish(edit, { outcome: settled.kind, reply: result.text });
-    edit.proposalLines = settled.code.split(/\r?\n/);
-    edit.hunks = diffLines(edit.originalLines, edit.proposalLines);
-    edit.decisions = edit.hunks.map(() => 'pending');
-    edit.phase = 'review';
-    this.onChange();
-    if (edit.hunks.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat proposed no change.'));
-      return this.restoreAndFinish(edit, { outcome: 'rejected' });
-    }
-    await this.enqueueRender(edit);
+  private runStream(edit: InlineEdit, run: ProposalRun): Promise<void> {
+    return streamProposal(edit, run, this.log, {
+      redrawStreaming: () => this.scheduleRender(edit),
+      enteredReview: () => this.onChange(),
+      showReview: () => this.enqueueRender(edit),
+      end: (end) => this.restoreAndFinish(edit, end),
+    });
   }
 
   private scheduleRender(edit: InlineEdit): void {

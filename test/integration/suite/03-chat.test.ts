@@ -13,6 +13,7 @@ import {
   sel,
   startChatSuite,
   TEST_API_KEY,
+  until,
   waitForLastAssistant,
 } from './helpers';
 import * as ui from './ui';
@@ -97,6 +98,35 @@ describe('Chat round trip in the panel', function () {
     await waitForLastAssistant('done');
     const turns = messagesOf(request.body).filter((m) => m.role === 'user' || m.role === 'assistant');
     assert.deepEqual(turns.map((m) => contentText(m.content)), ['Hello again']);
+  });
+
+  it('a reply without any text (only [DONE], or only empty deltas) is done and says the gateway sent nothing', async () => {
+    await newChat();
+    const emptyNotice = 'The gateway ended the reply without any text.';
+    const onlyDone = { headers: { 'content-type': 'text/event-stream; charset=utf-8' }, steps: [{ kind: 'write' as const, data: 'data: [DONE]\n\n' }] };
+    gateway.enqueue(onlyDone);
+    await ask('Anything?');
+    await gateway.nextChatRequest(15_000);
+    assert.equal((await waitForLastAssistant('done')).trim(), '');
+    await ui.waitForPanelText(sel.notice, emptyNotice);
+
+    gateway.enqueue(sseReply(['', '']));
+    await ask('Anything at all?');
+    await gateway.nextChatRequest(15_000);
+    await ui.waitForCount(sel.assistant, 2);
+    assert.equal((await waitForLastAssistant('done')).trim(), '');
+    const notices = await until('a notice on both replies', async () => {
+      const texts = await ui.panelTexts(sel.notice);
+      return texts.length === 2 && texts.every((text) => text.includes(emptyNotice)) ? texts : undefined;
+    });
+    assert.equal(notices.length, 2);
+
+    gateway.enqueue(sseReply(['Here you are.']));
+    await ask('And now?');
+    await gateway.nextChatRequest(15_000);
+    await ui.waitForCount(sel.assistant, 3);
+    assert.equal((await waitForLastAssistant('done')).trim(), 'Here you are.');
+    assert.equal((await ui.panelTexts(sel.notice))[2]?.trim() ?? '', '', 'a reply with text has no notice');
   });
 
   it('looks right with a real question and a multi-line answer (screenshot chat-panel)', async () => {

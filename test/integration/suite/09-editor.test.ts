@@ -6,9 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { InlineEditState } from '../../../src/host/editor/inlineEdit';
 import { errorReply, FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeGateway';
-import { contentText, messagesOf, sleep, startChatSuite, until, withTimeout } from './helpers';
+import { contentText, inlineEditState, messagesOf, sleep, startChatSuite, until, withTimeout } from './helpers';
 import * as ui from './ui';
 
 const ORIGINAL = ['function total(items) {', '  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}', ''].join('\n');
@@ -43,10 +42,6 @@ describe('Editor commands and inline edits', function () {
     return vscode.window.showTextDocument(document, { preview: false });
   }
 
-  async function state(): Promise<InlineEditState | undefined> {
-    return vscode.commands.executeCommand<InlineEditState | undefined>('gatewayChat.internal.inlineEditState');
-  }
-
 
   async function lensTitles(uri: vscode.Uri): Promise<string[]> {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
@@ -79,7 +74,7 @@ describe('Editor commands and inline edits', function () {
     assert.match(sent, /```plaintext\n {2}let sum = 0;/);
 
     const streaming = await until('the streamed lines', async () => {
-      const current = await state();
+      const current = await inlineEditState();
       return current?.phase === 'streaming' && current.addedLines.length >= 1 ? current : undefined;
     });
     assert.deepEqual(streaming.removedLines, [1, 2, 3], 'the original lines are marked removed while streaming');
@@ -88,7 +83,7 @@ describe('Editor commands and inline edits', function () {
 
     gateway.release();
     const review = await until('the review', async () => {
-      const current = await state();
+      const current = await inlineEditState();
       return current?.phase === 'review' ? current : undefined;
     });
     assert.ok(review.hunks >= 1);
@@ -106,7 +101,7 @@ describe('Editor commands and inline edits', function () {
     await withTimeout(done, 10_000, 'the refactor command did not finish after Accept');
     const expected = ['function total(items) {', ...REFACTORED, '}', ''].join('\n');
     assert.equal(editor.document.getText(), expected);
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
 
     await vscode.window.showTextDocument(editor.document, { preview: false });
     await vscode.commands.executeCommand('undo');
@@ -118,7 +113,7 @@ describe('Editor commands and inline edits', function () {
     const editor = await openFile();
     gateway.enqueue(sseReply(['```js\n', REFACTORED.join('\n'), '\n```']));
     const { done } = await startRefactor(editor, 1, 3);
-    await until('the review', async () => (await state())?.phase === 'review');
+    await until('the review', async () => (await inlineEditState())?.phase === 'review');
     await vscode.commands.executeCommand('gatewayChat.rejectEdit');
     await withTimeout(done, 10_000, 'the refactor command did not finish after Reject');
     assert.equal(editor.document.getText(), ORIGINAL);
@@ -131,12 +126,12 @@ describe('Editor commands and inline edits', function () {
     gateway.enqueue(sseReply(['```\nALPHA\nbeta\ngamma\n', 'DELTA\nepsilon\n```']));
     const { done } = await startRefactor(editor, 0, 4);
     const review = await until('the review', async () => {
-      const current = await state();
+      const current = await inlineEditState();
       return current?.phase === 'review' ? current : undefined;
     });
     assert.equal(review.hunks, 2);
     await vscode.commands.executeCommand('gatewayChat.acceptHunk', uri, 0);
-    assert.equal((await state())?.pendingHunks, 1);
+    assert.equal((await inlineEditState())?.pendingHunks, 1);
     await vscode.commands.executeCommand('gatewayChat.rejectHunk', uri, 1);
     await withTimeout(done, 10_000, 'the edit did not end after the last hunk was decided');
     assert.equal(editor.document.getText(), ['ALPHA', 'beta', 'gamma', 'delta', 'epsilon'].join('\n'));
@@ -146,7 +141,7 @@ describe('Editor commands and inline edits', function () {
     const editor = await openFile();
     gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
     const { request, done } = await startRefactor(editor, 1, 3);
-    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await until('the streamed lines', async () => ((await inlineEditState())?.addedLines.length ?? 0) >= 1);
     editor.selection = new vscode.Selection(2, 2, 2, 2);
     await vscode.commands.executeCommand('type', { text: '/* typed */ ' });
     await withTimeout(done, 10_000, 'the edit did not end after typing');
@@ -154,14 +149,14 @@ describe('Editor commands and inline edits', function () {
     const expected = ORIGINAL.replace('  for (const', '  /* typed */ for (const');
     await until('the proposal removed', () => editor.document.getText() === expected || undefined, 5_000).catch(() => undefined);
     assert.equal(editor.document.getText(), expected);
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
   });
 
   it('typing during the review rejects the pending changes and keeps the typed text', async () => {
     const editor = await openFile(['alpha', 'beta', 'gamma', 'delta', 'epsilon'].join('\n'));
     gateway.enqueue(sseReply(['```\nALPHA\nbeta\ngamma\n', 'DELTA\nepsilon\n```']));
     const { done } = await startRefactor(editor, 0, 4);
-    await until('the review', async () => (await state())?.phase === 'review');
+    await until('the review', async () => (await inlineEditState())?.phase === 'review');
     editor.selection = new vscode.Selection(3, 0, 3, 0);
     assert.equal(editor.document.lineAt(3).text, 'gamma');
     await vscode.commands.executeCommand('type', { text: 'X' });
@@ -175,7 +170,7 @@ describe('Editor commands and inline edits', function () {
     const editor = await openFile();
     gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
     const { request, done } = await startRefactor(editor, 1, 3);
-    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await until('the streamed lines', async () => ((await inlineEditState())?.addedLines.length ?? 0) >= 1);
     await vscode.commands.executeCommand('gatewayChat.rejectEdit');
     await withTimeout(done, 10_000, 'the edit did not end after Stop');
     await withTimeout(request.whenClientClosed, 10_000, 'the request was not cancelled');
@@ -186,13 +181,13 @@ describe('Editor commands and inline edits', function () {
     const editor = await openFile();
     gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
     const { request, done } = await startRefactor(editor, 1, 3);
-    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await until('the streamed lines', async () => ((await inlineEditState())?.addedLines.length ?? 0) >= 1);
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     await ui.pressInWorkbench('Escape');
     await withTimeout(done, 10_000, 'the edit did not end after Escape');
     await withTimeout(request.whenClientClosed, 10_000, 'the request was not cancelled');
     assert.equal(editor.document.getText(), ORIGINAL);
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
   });
 
   it('saving while a proposal is shown never writes it to disk: accepted hunks stay, the rest is dropped', async () => {
@@ -201,19 +196,19 @@ describe('Editor commands and inline edits', function () {
     const uri = editor.document.uri;
     gateway.enqueue(sseReply(['```\nALPHA\nbeta\ngamma\n', 'DELTA\nepsilon\n```']));
     const { done } = await startRefactor(editor, 0, 4);
-    await until('the review', async () => (await state())?.phase === 'review');
+    await until('the review', async () => (await inlineEditState())?.phase === 'review');
     await vscode.commands.executeCommand('gatewayChat.acceptHunk', uri.toString(), 0);
     assert.equal(await editor.document.save(), true);
     await withTimeout(done, 10_000, 'the edit did not end on save');
     const expected = ['ALPHA', 'beta', 'gamma', 'delta', 'epsilon'].join('\n');
     assert.equal(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), expected);
     assert.equal(editor.document.getText(), expected);
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
 
     const streaming = await openFile();
     gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
     const run = await startRefactor(streaming, 1, 3);
-    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await until('the streamed lines', async () => ((await inlineEditState())?.addedLines.length ?? 0) >= 1);
     await streaming.document.save();
     await withTimeout(run.done, 10_000, 'the edit did not end on save');
     await withTimeout(run.request.whenClientClosed, 10_000, 'the request was not cancelled');
@@ -254,7 +249,7 @@ describe('Editor commands and inline edits', function () {
       const done = vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
       const request = await gateway.nextChatRequest(15_000);
       assert.match(lastUserText(request), /Property 'price' may be undefined\./);
-      await until('the review', async () => (await state())?.phase === 'review');
+      await until('the review', async () => (await inlineEditState())?.phase === 'review');
       await vscode.commands.executeCommand('gatewayChat.acceptEdit');
       await withTimeout(done, 10_000, 'the fix did not finish');
       assert.equal(document.lineAt(2).text, '  for (const item of items) sum += item.price ?? 0;');
@@ -269,14 +264,14 @@ describe('Editor commands and inline edits', function () {
     const { done } = await startRefactor(editor, 1, 3);
     await withTimeout(done, 15_000, 'the edit did not end');
     assert.equal(editor.document.getText(), ORIGINAL);
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
   });
 
   it('Show Diff opens the proposal in the side-by-side diff editor', async () => {
     const editor = await openFile();
     gateway.enqueue(sseReply(['```js\n', REFACTORED.join('\n'), '\n```']));
     const { done } = await startRefactor(editor, 1, 3);
-    await until('the review', async () => (await state())?.phase === 'review');
+    await until('the review', async () => (await inlineEditState())?.phase === 'review');
     await vscode.commands.executeCommand('gatewayChat.showEditDiff');
     const tab = await until('the diff editor', () => {
       const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -298,7 +293,7 @@ describe('Editor commands and inline edits', function () {
     const done = vscode.commands.executeCommand('gatewayChat.documentSelection');
     const request = await gateway.nextChatRequest(15_000);
     assert.match(lastUserText(request), /Nothing was selected; using line 4\./);
-    await until('the review', async () => (await state())?.phase === 'review');
+    await until('the review', async () => (await inlineEditState())?.phase === 'review');
     await vscode.commands.executeCommand('gatewayChat.acceptEdit');
     await withTimeout(done, 10_000, 'the edit did not end after Accept');
     assert.equal(editor.document.lineAt(3).text, '  return sum + 0;');
@@ -325,7 +320,7 @@ describe('Editor commands and inline edits', function () {
       editor.selection = new vscode.Selection(3, 9, 3, 9);
       const done = vscode.commands.executeCommand('gatewayChat.applyCodeToSelection', { code: '0 + ' });
       const review = await until('the review', async () => {
-        const current = await state();
+        const current = await inlineEditState();
         return current?.phase === 'review' ? current : undefined;
       });
       assert.equal(review.mode, 'diffEditor');

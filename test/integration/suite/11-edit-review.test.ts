@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InlineEditState } from '../../../src/host/editor/editReview';
 import { FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeGateway';
-import { sel, sleep, startChatSuite, until, withTimeout } from './helpers';
+import { inlineEditState, sel, sleep, startChatSuite, until, withTimeout } from './helpers';
 import * as ui from './ui';
 
 const ORIGINAL = ['function total(items) {', '  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}', ''].join('\n');
@@ -54,13 +54,9 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
   }
 
-  async function state(): Promise<InlineEditState | undefined> {
-    return vscode.commands.executeCommand<InlineEditState | undefined>('gatewayChat.internal.inlineEditState');
-  }
-
   async function review(): Promise<InlineEditState> {
     return until('the review', async () => {
-      const current = await state();
+      const current = await inlineEditState();
       return current?.phase === 'review' ? current : undefined;
     });
   }
@@ -91,7 +87,7 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     const { done } = await startRefactor(editor, 1, 3);
 
     const streaming = await until('the streamed lines', async () => {
-      const current = await state();
+      const current = await inlineEditState();
       return current?.phase === 'streaming' && current.addedLines.length >= 1 ? current : undefined;
     });
     assert.equal(streaming.mode, 'diffEditor');
@@ -123,7 +119,7 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     await vscode.commands.executeCommand('gatewayChat.acceptEdit');
     await withTimeout(done, 10_000, 'the refactor did not finish after Accept All');
     assert.equal(document.getText(), expected);
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
     await until('the diff editor closed', () => proposalTabs().length === 0);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'the file has the focus back');
     await until('the accepted text saved', async () => (await onDisk(document.uri)) === expected);
@@ -150,7 +146,7 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     assert.ok(hoverText.includes(encodeURIComponent(JSON.stringify([pending.uri, 1]))), 'the hover over the second change acts on the second change');
 
     await vscode.commands.executeCommand('gatewayChat.acceptHunk', pending.uri, 0);
-    assert.equal((await state())?.pendingHunks, 1);
+    assert.equal((await inlineEditState())?.pendingHunks, 1);
     const oneAccepted = ['ALPHA', 'beta', 'gamma', 'delta', 'epsilon'].join('\n');
     assert.equal(document.getText(), oneAccepted, 'the accepted change is in the file, the pending one is not');
     await until('the accepted change saved', async () => (await onDisk(document.uri)) === oneAccepted);
@@ -174,14 +170,14 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     fileEditor.selection = new vscode.Selection(0, 0, 0, 5);
     await withTimeout(vscode.commands.executeCommand('gatewayChat.refactorSelection', { instruction: 'Again.' }), 10_000, 'the second edit was not refused');
     assert.equal(gateway.chatRequests().length, requestsBefore, 'no second request went out');
-    assert.equal((await state())?.proposalUri, pending.proposalUri, 'the first proposal is still pending');
+    assert.equal((await inlineEditState())?.proposalUri, pending.proposalUri, 'the first proposal is still pending');
 
     const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff);
     assert.equal(tabs.length, 1);
     await vscode.window.tabGroups.close(tabs);
     await withTimeout(done, 10_000, 'the review did not end when its diff was closed');
     assert.equal(document.getText(), ORIGINAL);
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
   });
 
   it('editing the file inside the range during the stream discards the proposal and keeps the edit; Stop stops a stream', async () => {
@@ -189,20 +185,20 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     const document = editor.document;
     gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
     let run = await startRefactor(editor, 1, 3);
-    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await until('the streamed lines', async () => ((await inlineEditState())?.addedLines.length ?? 0) >= 1);
     const edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, new vscode.Position(2, 2), '/* typed */ ');
     assert.ok(await vscode.workspace.applyEdit(edit));
     await withTimeout(run.done, 10_000, 'the review did not end after the file changed');
     await withTimeout(run.request.whenClientClosed, 10_000, 'the request was not cancelled');
     assert.equal(document.getText(), ORIGINAL.replace('  for (const', '  /* typed */ for (const'));
-    assert.equal(await state(), undefined);
+    assert.equal(await inlineEditState(), undefined);
     await until('the diff editor closed', () => proposalTabs().length === 0);
 
     gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
     const before = document.getText();
     run = await startRefactor(await vscode.window.showTextDocument(document, { preview: false }), 1, 3);
-    await until('the streamed lines', async () => ((await state())?.addedLines.length ?? 0) >= 1);
+    await until('the streamed lines', async () => ((await inlineEditState())?.addedLines.length ?? 0) >= 1);
     await vscode.commands.executeCommand('gatewayChat.stop');
     await withTimeout(run.done, 10_000, 'the review did not end after Stop');
     await withTimeout(run.request.whenClientClosed, 10_000, 'Stop did not cancel the request');

@@ -1,6 +1,7 @@
 /** Shared steps for the integration tests: the extension, its settings, and the key set the way a user sets it. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { InlineEditState } from '../../../src/host/editor/editReview';
 import { FakeGateway } from '../../support/fakeGateway';
 import * as ui from './ui';
 
@@ -22,6 +23,7 @@ export const sel = {
   assistantBody: '.message[data-role="assistant"] .message-body',
   userBody: '.message[data-role="user"] .message-body',
   assistantWithStatus: (status: string) => `.message[data-role="assistant"][data-status="${status}"]`,
+  notice: '.message[data-role="assistant"] .message-notice',
   error: '.message[data-role="assistant"] .message-error',
   errorAction: (action: string) => `.message[data-role="assistant"] .message-error button[data-action="${action}"]`,
 } as const;
@@ -61,6 +63,14 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }
+}
+
+/**
+ * The proposed edit under review (inline or in the diff editor) in the active editor's file, or the only one running;
+ * `undefined` when none. Read through the command `gatewayChat.internal.inlineEditState`.
+ */
+export async function inlineEditState(): Promise<InlineEditState | undefined> {
+  return vscode.commands.executeCommand<InlineEditState | undefined>('gatewayChat.internal.inlineEditState');
 }
 
 export async function setConfig(name: 'baseUrl' | 'model', value: string | undefined): Promise<void> {

@@ -2,7 +2,8 @@
  * A reply's markdown, rendered incrementally while it streams.
  *
  * The text is split into a committed part, rendered once and never touched again, and an open tail that is re-parsed
- * and re-rendered on each update. A top-level block is committed only when it ends at a blank line (so outside any
+ * and re-rendered on each update; the tail's nodes in the page are patched to the new rendering (`patchNodes`), so
+ * only what changed is touched. A top-level block is committed only when it ends at a blank line (so outside any
  * open fence) and two more blocks follow it; the last two blocks always stay open. Text for which a later part can
  * change the rendering of an earlier one (link reference definitions, CR line ends, HTML-looking lines) switches the
  * reply to full renders for good. Whatever the history of updates, the DOM equals a one-shot render of the text.
@@ -11,6 +12,7 @@
  * synchronously, for the end of a turn and for snapshots.
  */
 import { needsFullRender, parseMarkdown, type Token } from './parser';
+import { patchNodes } from './patchNodes';
 import { renderTokens } from './render';
 
 /** Blocks at the end of the tail that are never committed, since more text may still change them. */
@@ -113,40 +115,31 @@ export class StreamingMarkdown {
     if (!this.fullRenderOnly && needsFullRender(tail)) this.fullRenderOnly = true;
     if (this.fullRenderOnly) {
       this.committedLength = 0;
-      this.replaceTail(parseMarkdown(this.text), true);
+      this.renderAll(parseMarkdown(this.text));
       return;
     }
     const tokens = parseMarkdown(tail);
     const split = commitPoint(tail, tokens);
+    // Blocks render independently: the part to commit, then the open tail, into one list of fresh nodes that the
+    // nodes of the previous tail are patched to (so what did not change stays as it is in the page).
+    const fragment = document.createDocumentFragment();
+    renderTokens(split ? tokens.slice(0, split.tokenIndex) : [], fragment);
+    const committedCount = fragment.childNodes.length;
+    renderTokens(split ? tokens.slice(split.tokenIndex) : tokens, fragment);
+    const nodes = patchNodes(this.container, this.tailNodes, Array.from(fragment.childNodes));
+    this.tailNodes = nodes.slice(committedCount);
     if (split) {
-      const committed = document.createDocumentFragment();
-      renderTokens(tokens.slice(0, split.tokenIndex), committed);
-      const settled = Array.from(committed.childNodes);
-      this.removeTail();
-      this.container.appendChild(committed);
-      this.options.onSettled?.(settled);
       this.committedLength += split.charIndex;
-      this.replaceTail(tokens.slice(split.tokenIndex), false);
-    } else {
-      this.replaceTail(tokens, false);
+      this.options.onSettled?.(nodes.slice(0, committedCount));
     }
   }
 
-  private removeTail(): void {
-    for (const node of this.tailNodes) node.parentNode?.removeChild(node);
-    this.tailNodes = [];
-  }
-
-  private replaceTail(tokens: readonly Token[], all: boolean): void {
+  /** A full render: the whole text, in place of everything (the whole reply is the open tail from then on). */
+  private renderAll(tokens: readonly Token[]): void {
     const fragment = document.createDocumentFragment();
     renderTokens(tokens, fragment);
-    const nodes = Array.from(fragment.childNodes);
-    if (all) this.container.replaceChildren(fragment);
-    else {
-      this.removeTail();
-      this.container.appendChild(fragment);
-    }
-    this.tailNodes = nodes;
+    this.tailNodes = Array.from(fragment.childNodes);
+    this.container.replaceChildren(fragment);
   }
 }
 

@@ -134,7 +134,15 @@ export interface PanelOptions {
   readonly viewport?: { readonly width: number; readonly height: number };
   /** Violations the test provokes on purpose; any other one fails the test. */
   readonly allowCspViolation?: (violation: CspViolation) => boolean;
+  /**
+   * Serves the page cross-origin isolated (COOP + COEP), which gives `performance.now()` a 5 µs resolution instead of
+   * 100 µs: for benchmarks that time sub-millisecond updates.
+   */
+  readonly crossOriginIsolated?: boolean;
 }
+
+/** Headers that make a page cross-origin isolated (its subresources must allow it: see `serveDist`). */
+const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 export interface PanelPage {
   readonly page: Page;
@@ -229,6 +237,8 @@ function serveDist(request: http.IncomingMessage, response: http.ServerResponse)
   response.writeHead(200, {
     'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
     'access-control-allow-origin': '*',
+    // Loadable by a cross-origin-isolated page too.
+    'cross-origin-resource-policy': 'cross-origin',
     'cache-control': 'no-store',
   });
   fs.createReadStream(file).pipe(response);
@@ -286,7 +296,7 @@ export class PanelHarness {
 
   private constructor(
     /** The HTML of the open panels by path, read by the page server. */
-    private readonly pages: Map<string, string>,
+    private readonly pages: Map<string, { html: string; crossOriginIsolated: boolean }>,
     readonly browser: Browser,
     /** Serves the panel pages: the page's own origin, which the CSP does not allow anything from. */
     readonly pageServer: LocalServer,
@@ -300,15 +310,16 @@ export class PanelHarness {
     }
     const servers: LocalServer[] = [];
     try {
-      const pages = new Map<string, string>();
+      const pages = new Map<string, { html: string; crossOriginIsolated: boolean }>();
       servers.push(
         await startServer((request, response) => {
-          const html = pages.get(new URL(request.url ?? '/', 'http://localhost').pathname);
-          if (html === undefined) {
+          const page = pages.get(new URL(request.url ?? '/', 'http://localhost').pathname);
+          if (page === undefined) {
             response.writeHead(404).end();
             return;
           }
-          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
+          const isolation = page.crossOriginIsolated ? ISOLATION_HEADERS : {};
+          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...isolation }).end(page.html);
         }),
       );
       servers.push(await startServer(serveDist));
@@ -324,7 +335,7 @@ export class PanelHarness {
     const nonce = randomBytes(24).toString('hex');
     const id = `/panel/${randomBytes(8).toString('hex')}.html`;
     const assetOrigin = this.assetServer.origin;
-    this.pages.set(id, testPanelHtml(assetOrigin, nonce, options));
+    this.pages.set(id, { html: testPanelHtml(assetOrigin, nonce, options), crossOriginIsolated: options.crossOriginIsolated ?? false });
     const page = await this.browser.newPage({ viewport: options.viewport ?? { width: 400, height: 640 } });
     const pageErrors: string[] = [];
     const failedRequests: string[] = [];

@@ -53,7 +53,7 @@ export class ConversationView {
   private readonly earlierButton: HTMLButtonElement;
   private readonly elementContext: MessageElementContext;
   /** Whether the view is at (or near) the bottom, kept from scroll events so an update never has to measure. */
-  private following = true;
+  private followingBottom = true;
   /** Scrolls to the bottom right after the next layout (a newly observed element is always reported once). */
   private readonly afterLayout: ResizeObserver | undefined;
   private scrollPending = false;
@@ -105,6 +105,20 @@ export class ConversationView {
     this.earlierButton = el('button', { className: 'secondary', attrs: { type: 'button' } });
     this.earlierButton.addEventListener('click', () => this.showEarlier(true));
     this.earlier = el('div', { className: 'earlier-messages' }, this.earlierButton);
+  }
+
+  private get following(): boolean {
+    return this.followingBottom;
+  }
+
+  /**
+   * Reading above (not following), a streaming reply below the view is laid out only once it comes into view
+   * (`.reading-above` in chat.css), so its updates cost nothing however long the conversation is.
+   */
+  private set following(value: boolean) {
+    if (value === this.followingBottom) return;
+    this.followingBottom = value;
+    this.container.classList.toggle('reading-above', !value);
   }
 
   /** How many messages the conversation has, and how many of them are in the page. */

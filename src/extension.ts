@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
+import { readConfiguration } from './host/configuration';
 import { registerConversationCommands } from './host/conversationCommands';
 import { registerEditorCommands } from './host/editor/editorCommands';
 import { registerImageCommands } from './host/images/imageCommands';
@@ -16,7 +17,7 @@ import { ModelCatalogService } from './host/modelCatalogService';
  */
 export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   const log = new ExtensionLog();
-  const keys = new ApiKeyStore(context.secrets, log.redactor, context.globalState);
+  const keys = new ApiKeyStore(context.secrets, log.redactor, context.globalState, () => readConfiguration().baseUrl, log);
   const catalog = new ModelCatalogService(keys, log);
   // Saved conversations: nothing is read or written until the view opens or a history command runs.
   const store = new ConversationStore(vscode.Uri.joinPath(context.globalStorageUri, 'conversations'), log);

@@ -4,6 +4,7 @@ import { buildChatRequest } from '../../core/chatRequest';
 import type { ChatMessage } from '../../core/chatTypes';
 import { choiceOf } from '../../core/chatTypes';
 import type { GatewayError } from '../../core/gatewayError';
+import { keyOriginOf } from '../../core/gatewayKeys';
 import { modelProfileFor } from '../../core/modelProfile';
 import type { ApiKeyStore } from '../apiKeyStore';
 import { readConfiguration } from '../configuration';
@@ -30,10 +31,10 @@ export async function editPreflight(deps: EditDeps): Promise<string | undefined>
     void vscode.window.showErrorMessage(config.problem);
     return undefined;
   }
-  const apiKey = await deps.keys.get();
+  const apiKey = await deps.keys.get(config.baseUrl);
   if (!apiKey) {
     const setKey = vscode.l10n.t('Set API Key');
-    void vscode.window.showWarningMessage(vscode.l10n.t('Set your API key before sending a message.'), setKey).then((choice) => {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Set the API key for {0} before sending a message.', keyOriginOf(config.baseUrl) ?? config.baseUrl), setKey).then((choice) => {
       if (choice === setKey) void vscode.commands.executeCommand('gatewayChat.setApiKey');
     });
     return undefined;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { LEGACY_KEY_ENTRY } from './core/gatewayKeys';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
@@ -34,6 +35,14 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
     ...registerEditorCommands(provider, keys, log, catalog),
     ...registerImageCommands(provider, log),
   );
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    // The integration tests write the single key of an earlier version, as that version left it, to see it moved.
+    context.subscriptions.push(
+      vscode.commands.registerCommand('gatewayChat.internal.storeLegacyApiKey', (key: unknown) =>
+        typeof key === 'string' && key ? context.secrets.store(LEGACY_KEY_ENTRY, key) : undefined,
+      ),
+    );
+  }
   return { conversationsFolder: store.folder };
 }
 

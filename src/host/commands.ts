@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
+import { keyOriginOf } from '../core/gatewayKeys';
 import { promptForApiKey, type ApiKeyStore } from './apiKeyStore';
 import type { ChatViewProvider } from './chatViewProvider';
 import { readConfiguration } from './configuration';
-import { keyOriginOf } from '../core/gatewayKeys';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 

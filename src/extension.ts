@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { LEGACY_KEY_ENTRY } from './core/gatewayKeys';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
+import { readConfiguration } from './host/configuration';
 import { registerConversationCommands } from './host/conversationCommands';
 import { registerEditorCommands } from './host/editor/editorCommands';
 import { registerImageCommands } from './host/images/imageCommands';
@@ -16,7 +18,7 @@ import { ModelCatalogService } from './host/modelCatalogService';
  */
 export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   const log = new ExtensionLog();
-  const keys = new ApiKeyStore(context.secrets, log.redactor, context.globalState);
+  const keys = new ApiKeyStore(context.secrets, log.redactor, context.globalState, () => readConfiguration().baseUrl, log);
   const catalog = new ModelCatalogService(keys, log);
   // Saved conversations: nothing is read or written until the view opens or a history command runs.
   const store = new ConversationStore(vscode.Uri.joinPath(context.globalStorageUri, 'conversations'), log);
@@ -33,6 +35,14 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
     ...registerEditorCommands(provider, keys, log, catalog),
     ...registerImageCommands(provider, log),
   );
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    // The integration tests write the single key of an earlier version, as that version left it, to see it moved.
+    context.subscriptions.push(
+      vscode.commands.registerCommand('gatewayChat.internal.storeLegacyApiKey', (key: unknown) =>
+        typeof key === 'string' && key ? context.secrets.store(LEGACY_KEY_ENTRY, key) : undefined,
+      ),
+    );
+  }
   return { conversationsFolder: store.folder };
 }
 

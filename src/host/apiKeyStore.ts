@@ -1,33 +1,48 @@
 import * as vscode from 'vscode';
+import { describeLegacyKeyStep, isKeyEntry, keyEntryFor, keyOriginOf, LEGACY_KEY_ENTRY, migrateLegacyKey } from '../core/gatewayKeys';
 import { originOf, sendsKeyInClear } from '../core/keyTransport';
 import type { Redactor } from '../core/redact';
 
-const SECRET_KEY = 'gatewayChat.apiKey';
 /** Origins the user agreed to send the key to over plain http. */
 const CLEARTEXT_ORIGINS = 'gatewayChat.cleartextOrigins';
 
 /**
- * The API key, kept only in VS Code's SecretStorage (the OS keychain on desktop). It is never written to settings,
- * never posted to the panel, and registered with the redactor as soon as it is read so the logs mask it.
+ * The API keys, one per gateway (origin of the base URL, see core/gatewayKeys), kept only in VS Code's SecretStorage
+ * (the OS keychain on desktop). A key is never written to settings, never posted to the panel, never sent to another
+ * gateway than its own, and registered with the redactor as soon as it is read so the logs mask it.
  */
 export class ApiKeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
+  /** A gateway's key was stored or removed (in this window or another). */
   readonly onDidChange = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** The move of an earlier version's single key, done once before the store is first used. */
+  private migration: Promise<void> | undefined;
+  private toldWaiting = false;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly redactor: Redactor,
     /** Where decisions about plain-http gateways are remembered; without it the user is asked every time. */
-    private readonly decisions?: vscode.Memento,
+    private readonly decisions: vscode.Memento | undefined,
+    /** The base URL configured now: an earlier version's single key becomes this gateway's key. */
+    private readonly configuredBaseUrl: () => string,
+    private readonly log?: { info(message: string): void; warn(message: string): void },
   ) {
     this.subscription = secrets.onDidChange((event) => {
-      if (event.key === SECRET_KEY) this.changed.fire();
+      if (!isKeyEntry(event.key)) return;
+      // An earlier version (another window) saved its single key again: it is moved the next time a key is read.
+      if (event.key === LEGACY_KEY_ENTRY) this.migration = undefined;
+      this.changed.fire();
     });
   }
 
-  async get(): Promise<string | undefined> {
-    const key = await this.secrets.get(SECRET_KEY);
+  /** The key of `baseUrl`'s gateway, if the user set one for it. */
+  async get(baseUrl: string): Promise<string | undefined> {
+    await this.migrated();
+    const entry = keyEntryFor(baseUrl);
+    if (!entry) return undefined;
+    const key = await this.secrets.get(entry);
     this.redactor.addSecret(key);
     return key || undefined;
   }
@@ -54,13 +69,45 @@ export class ApiKeyStore implements vscode.Disposable {
     return true;
   }
 
-  async set(key: string): Promise<void> {
+  /** Stores `key` as the key of `baseUrl`'s gateway; false when the base URL names no gateway. */
+  async set(baseUrl: string, key: string): Promise<boolean> {
+    await this.migrated();
+    const entry = keyEntryFor(baseUrl);
+    if (!entry) return false;
     this.redactor.addSecret(key);
-    await this.secrets.store(SECRET_KEY, key);
+    await this.secrets.store(entry, key);
+    return true;
   }
 
-  async clear(): Promise<void> {
-    await this.secrets.delete(SECRET_KEY);
+  /** Removes the key of `baseUrl`'s gateway (other gateways keep theirs); whether there was one. */
+  async clear(baseUrl: string): Promise<boolean> {
+    await this.migrated();
+    const entry = keyEntryFor(baseUrl);
+    if (!entry || !(await this.secrets.get(entry))) return false;
+    await this.secrets.delete(entry);
+    return true;
+  }
+
+  private migrated(): Promise<void> {
+    this.migration ??= this.migrate();
+    return this.migration;
+  }
+
+  private async migrate(): Promise<void> {
+    try {
+      const step = await migrateLegacyKey(this.secrets, this.configuredBaseUrl());
+      if (step.kind === 'wait') {
+        // Tried again on the next use, once the base URL names a gateway; said once.
+        this.migration = undefined;
+        if (this.toldWaiting) return;
+        this.toldWaiting = true;
+      }
+      const line = describeLegacyKeyStep(step);
+      if (line) this.log?.info(line);
+    } catch (error) {
+      this.migration = undefined;
+      this.log?.warn(`Could not move the API key of an earlier version: ${String(error)}`);
+    }
   }
 
   dispose(): void {
@@ -69,18 +116,25 @@ export class ApiKeyStore implements vscode.Disposable {
   }
 }
 
-/** Asks for the key in a password box; trims it and refuses an empty one. Returns whether a key was stored. */
-export async function promptForApiKey(store: ApiKeyStore): Promise<boolean> {
+/**
+ * Asks for the key of `baseUrl`'s gateway in a password box that names the gateway; trims it and refuses an empty
+ * one. Returns the origin the key was stored for, or `undefined` when none was.
+ */
+export async function promptForApiKey(store: ApiKeyStore, baseUrl: string): Promise<string | undefined> {
+  const origin = keyOriginOf(baseUrl);
+  if (!origin) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Set gatewayChat.baseUrl to the address of your gateway first: each gateway has its own API key.'));
+    return undefined;
+  }
   const value = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Gateway Chat: Set API Key'),
-    prompt: vscode.l10n.t('Paste the API key of your gateway. It is kept in VS Code\'s secret storage, never in settings.'),
+    title: vscode.l10n.t('Gateway Chat: Set API Key for {0}', origin),
+    prompt: vscode.l10n.t('Paste the API key for {0}. It is sent only to this gateway and kept in VS Code\'s secret storage, never in settings.', origin),
     placeHolder: 'sk-…',
     password: true,
     ignoreFocusOut: true,
     validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('The API key cannot be empty.')),
   });
   const key = value?.trim();
-  if (!key) return false;
-  await store.set(key);
-  return true;
+  if (!key) return undefined;
+  return (await store.set(baseUrl, key)) ? origin : undefined;
 }

@@ -5,6 +5,7 @@ import { buildChatRequest } from '../core/chatRequest';
 import { modelProfileFor, parametersIgnoredBy } from '../core/modelProfile';
 import { Conversation, isEmptyReply, type ConversationMessage, type MessageEdit } from '../core/conversation';
 import { DeltaCoalescer } from '../core/deltaCoalescer';
+import { keyOriginOf } from '../core/gatewayKeys';
 import type { GatewayError } from '../core/gatewayError';
 import { assertNever, isImageDataUrl, type HostToWebview, type MessageAction, type MessageView, type OutgoingImage, type PanelState } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
@@ -79,7 +80,7 @@ export class ChatSession implements vscode.Disposable {
 
   async snapshot(): Promise<PanelState> {
     const config = readConfiguration();
-    const hasApiKey = (await this.keys.get()) !== undefined;
+    const hasApiKey = (await this.keys.get(config.baseUrl)) !== undefined;
     return {
       conversationId: this.conversation.id,
       messages: this.conversation.messages.map((message) => this.toView(message, config)),
@@ -227,19 +228,19 @@ export class ChatSession implements vscode.Disposable {
       void this.showConfigProblem(config.problem);
       return undefined;
     }
-    const apiKey = await this.keys.get();
+    const apiKey = await this.keys.get(config.baseUrl);
     if (!apiKey) {
       await this.postSnapshot();
-      void this.askForKey();
+      void this.askForKey(config.baseUrl);
       return undefined;
     }
     if (!(await this.keys.maySendTo(config.baseUrl, 'ask'))) return undefined;
     return { config, apiKey };
   }
 
-  private async askForKey(): Promise<void> {
+  private async askForKey(baseUrl: string): Promise<void> {
     const setKey = vscode.l10n.t('Set API Key');
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Set your API key before sending a message.'), setKey);
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Set the API key for {0} before sending a message.', keyOriginOf(baseUrl) ?? baseUrl), setKey);
     if (choice === setKey) await vscode.commands.executeCommand('gatewayChat.setApiKey');
   }
 

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { keyOriginOf } from '../core/gatewayKeys';
 import { promptForApiKey, type ApiKeyStore } from './apiKeyStore';
 import type { ChatViewProvider } from './chatViewProvider';
+import { readConfiguration } from './configuration';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 
@@ -12,15 +14,21 @@ export function registerCommands(
 ): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('gatewayChat.setApiKey', async () => {
-      if (await promptForApiKey(keys)) {
-        log.info('API key stored in secret storage.');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key saved.'));
+      const origin = await promptForApiKey(keys, readConfiguration().baseUrl);
+      if (origin) {
+        log.info(`API key for ${origin} stored in secret storage.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key for {0} saved.', origin));
       }
     }),
     vscode.commands.registerCommand('gatewayChat.clearApiKey', async () => {
-      await keys.clear();
-      log.info('API key removed from secret storage.');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key removed.'));
+      const { baseUrl } = readConfiguration();
+      const origin = keyOriginOf(baseUrl) ?? baseUrl;
+      if (await keys.clear(baseUrl)) {
+        log.info(`API key for ${origin} removed from secret storage.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key for {0} removed. The keys of other gateways are kept.', origin));
+      } else {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: there was no API key for {0}.', origin));
+      }
     }),
     vscode.commands.registerCommand('gatewayChat.newChat', async () => {
       await provider.session.newChat();

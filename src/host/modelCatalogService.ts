@@ -52,7 +52,7 @@ export class ModelCatalogService {
     if (running && !force) return running;
     const task = (async () => {
       const { headers } = readConfiguration();
-      const result = await this.cache.load({ baseUrl, apiKey: (await this.keys.maySendTo(baseUrl, 'silent')) ? await this.keys.get() : undefined, headers, logger: this.log }, force);
+      const result = await this.cache.load({ baseUrl, apiKey: (await this.keys.maySendTo(baseUrl, 'silent')) ? await this.keys.get(baseUrl) : undefined, headers, logger: this.log }, force);
       if (result.ok) this.failedAt.delete(baseUrl);
       else if (!result.aborted) this.failedAt.set(baseUrl, Date.now());
       return result;

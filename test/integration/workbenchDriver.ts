@@ -279,9 +279,9 @@ export class WorkbenchDriver {
     }
   }
 
-  /** Texts of the notification toasts now visible. */
+  /** Texts of the notification toasts now visible, and of the notification center's list when it is open. */
   async notifications(): Promise<string[]> {
-    return this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+    return this.page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item').allInnerTexts();
   }
 
   /** Drags the sash on the side bar's right edge so the side bar is `width` px wide (for screenshots). */

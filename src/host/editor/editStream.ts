@@ -4,6 +4,7 @@ import { buildChatRequest } from '../../core/chatRequest';
 import type { ChatMessage } from '../../core/chatTypes';
 import { choiceOf } from '../../core/chatTypes';
 import type { GatewayError } from '../../core/gatewayError';
+import { keyOriginOf } from '../../core/gatewayKeys';
 import { modelProfileFor } from '../../core/modelProfile';
 import type { ApiKeyStore } from '../apiKeyStore';
 import { readConfiguration } from '../configuration';
@@ -23,36 +24,44 @@ export interface EditStreamResult {
   readonly aborted: boolean;
 }
 
-/** Checks settings and key; tells the user what is missing. Returns the key when a request can go out. */
-export async function editPreflight(deps: EditDeps): Promise<string | undefined> {
+/** The gateway a request goes to and that gateway's own key (checked together, so they always belong together). */
+export interface GatewayAccess {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+}
+
+/** Checks settings and key; tells the user what is missing. Returns the gateway and its key when a request can go out. */
+export async function editPreflight(deps: EditDeps): Promise<GatewayAccess | undefined> {
   const config = readConfiguration();
   if (config.problem) {
     void vscode.window.showErrorMessage(config.problem);
     return undefined;
   }
-  const apiKey = await deps.keys.get();
+  const apiKey = await deps.keys.get(config.baseUrl);
   if (!apiKey) {
     const setKey = vscode.l10n.t('Set API Key');
-    void vscode.window.showWarningMessage(vscode.l10n.t('Set your API key before sending a message.'), setKey).then((choice) => {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Set the API key for {0} before sending a message.', keyOriginOf(config.baseUrl) ?? config.baseUrl), setKey).then((choice) => {
       if (choice === setKey) void vscode.commands.executeCommand('gatewayChat.setApiKey');
     });
     return undefined;
   }
   if (!(await deps.keys.maySendTo(config.baseUrl, 'ask'))) return undefined;
-  return apiKey;
+  return { baseUrl: config.baseUrl, apiKey };
 }
 
 /** One request outside the chat conversation (an inline edit, generated tests), streamed to `onText`. */
 export async function streamEditReply(
   deps: EditDeps,
-  apiKey: string,
+  access: GatewayAccess,
   system: string,
   messages: ChatMessage[],
   signal: AbortSignal,
   onText: (text: string) => void,
 ): Promise<EditStreamResult> {
   const config = readConfiguration();
-  const entry = await deps.catalog.entryFor(config.baseUrl, config.model).catch(() => undefined);
+  // The gateway checked with its key, even if the setting changed since: a key never goes to another gateway.
+  const { baseUrl, apiKey } = access;
+  const entry = await deps.catalog.entryFor(baseUrl, config.model).catch(() => undefined);
   const request = buildChatRequest({
     model: config.model,
     messages,
@@ -65,7 +74,7 @@ export async function streamEditReply(
   let text = '';
   let finishReason: string | undefined;
   let error: GatewayError | undefined;
-  const client = { baseUrl: config.baseUrl, apiKey, headers: config.headers, idleTimeoutMs: config.idleTimeoutMs, logger: deps.log };
+  const client = { baseUrl, apiKey, headers: config.headers, idleTimeoutMs: config.idleTimeoutMs, logger: deps.log };
   try {
     for await (const event of streamChatCompletion(client, request, signal)) {
       if (event.type === 'text' && choiceOf(event) === 0) {

@@ -245,11 +245,11 @@ async function editInline(deps: EditDeps, reviews: Reviews, command: EditCommand
     instruction = await vscode.window.showInputBox({ title: vscode.l10n.t('Gateway Chat: Refactor'), prompt: vscode.l10n.t('What should change?') });
     if (!instruction?.trim()) return;
   }
-  const apiKey = await editPreflight(deps);
-  if (!apiKey) return;
+  const access = await editPreflight(deps);
+  if (!access) return;
   const prompt = promptFor(command, target, args, instruction);
   const end = await reviews.start(target.editor, target.startLine, target.endLine, async (signal, onText) => {
-    const result = await streamEditReply(deps, apiKey, prompt.system, prompt.messages, signal, onText);
+    const result = await streamEditReply(deps, access, prompt.system, prompt.messages, signal, onText);
     if (result.error && !result.aborted) deps.log.warn(`Inline edit reply failed: ${result.error.message}`);
     return { text: result.text, ...(result.finishReason ? { finishReason: result.finishReason } : {}), failed: result.error !== undefined };
   });
@@ -311,8 +311,8 @@ async function showReply(reply: string): Promise<void> {
 async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
   const target = await resolveTarget(args, true);
   if (!target) return;
-  const apiKey = await editPreflight(deps);
-  if (!apiKey) return;
+  const access = await editPreflight(deps);
+  if (!access) return;
   const prompt = promptFor('tests', target, args);
   const document = await vscode.workspace.openTextDocument({ language: target.editor.document.languageId, content: '' });
   const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside });
@@ -326,7 +326,7 @@ async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gateway Chat: writing tests…'), cancellable: true },
     (_progress, token) => {
       token.onCancellationRequested(() => abort.abort());
-      return streamEditReply(deps, apiKey, prompt.system, prompt.messages, abort.signal, (text) => {
+      return streamEditReply(deps, access, prompt.system, prompt.messages, abort.signal, (text) => {
         shown = streamingCode(text);
         if (queued) return;
         queued = true;

@@ -13,6 +13,7 @@ import {
   sel,
   setConfig,
   startChatSuite,
+  useGateway,
   waitForLastAssistant,
   withTimeout,
 } from './helpers';
@@ -75,7 +76,8 @@ describe('Errors shown in the conversation', function () {
 
   it('network error: an unreachable base URL names the host', async () => {
     const port = await closedPort();
-    await setConfig('baseUrl', `http://127.0.0.1:${port}/v1`);
+    // Another origin: it needs a key of its own before anything is sent to it.
+    await useGateway(`http://127.0.0.1:${port}/v1`);
     const text = await askAndGetError(undefined, 'Anyone there?');
     assert.match(text, /127\.0\.0\.1/, `the network error does not name the host: ${JSON.stringify(text)}`);
   });

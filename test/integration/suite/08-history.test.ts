@@ -89,7 +89,7 @@ describe('Conversation history', function () {
     await setConfig('baseUrl', gateway.baseUrl);
     await setConfig('model', MODEL);
     await ui.openChatView();
-    if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
+    await setApiKeyThroughUi(TEST_API_KEY); // this gateway's own key
     await ui.waitFor(sel.noKeyBanner, 'hidden');
     await newChat();
   });

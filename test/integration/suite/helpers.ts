@@ -7,8 +7,15 @@ import * as ui from './ui';
 
 export const EXTENSION_ID = 'gateway-chat.gateway-chat';
 
+const runKey = (kind: string) => `sk-${kind}-${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
+
 /** One key for the whole run, distinctive enough to grep for in DOM, settings and logs. */
-export const TEST_API_KEY = `sk-itest-${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
+export const TEST_API_KEY = runKey('itest');
+/** The key of a second gateway (keys are per gateway), and one left by an earlier version as its single key. */
+export const OTHER_API_KEY = runKey('iother');
+export const LEGACY_API_KEY = runKey('ilegacy');
+/** Every key the run stores: none may show up in the DOM, settings or logs. */
+export const ALL_TEST_KEYS = [TEST_API_KEY, OTHER_API_KEY, LEGACY_API_KEY] as const;
 
 /** The panel's selectors (the contract between these tests and src/webview). */
 export const sel = {
@@ -90,6 +97,17 @@ export async function setApiKeyThroughUi(key: string = TEST_API_KEY): Promise<vo
   await ui.waitForQuickInputClosed();
 }
 
+/**
+ * Makes `baseUrl` the configured gateway and gives it `key` the way a user does ("Set API Key"). Keys are kept per
+ * gateway, and each fake gateway listens on a port of its own (its own origin): a new one starts without a key.
+ */
+export async function useGateway(baseUrl: string, key: string = TEST_API_KEY): Promise<void> {
+  await setConfig('baseUrl', baseUrl);
+  await setApiKeyThroughUi(key);
+  if (ui.available()) await ui.waitFor(sel.noKeyBanner, 'hidden');
+}
+
+/** Clears the key of the configured gateway ("Clear API Key"). */
 export async function clearApiKey(): Promise<void> {
   await vscode.commands.executeCommand('gatewayChat.clearApiKey');
 }
@@ -158,8 +176,8 @@ export function contentText(content: unknown): string {
 }
 
 /**
- * The set-up of every suite that chats: a fresh fake gateway as the base URL, the model, a key typed in the way a
- * user types it, and the chat view open. Skips the suite when the UI bridge is absent (desktop route).
+ * The set-up of every suite that chats: a fresh fake gateway as the base URL, the model, a key for that gateway typed
+ * in the way a user types it, and the chat view open. Skips the suite when the UI bridge is absent (desktop route).
  */
 export async function startChatSuite(context: Mocha.Context, model = 'openai/gpt-4o-mini'): Promise<FakeGateway> {
   ui.requireUi(context);
@@ -171,7 +189,8 @@ export async function startChatSuite(context: Mocha.Context, model = 'openai/gpt
   // The banner is only meaningful once the panel shows a snapshot of this configuration (the model chip says so);
   // before that, "not visible" may just mean "not drawn yet".
   await ui.waitForPanelText('#model', model);
-  if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
+  // A fresh gateway has no key yet (keys are per gateway): the banner alone could still be the previous gateway's.
+  await setApiKeyThroughUi(TEST_API_KEY);
   await ui.waitFor(sel.noKeyBanner, 'hidden');
   return gateway;
 }

@@ -81,10 +81,12 @@ export class ChatSession implements vscode.Disposable {
   async snapshot(): Promise<PanelState> {
     const config = readConfiguration();
     const hasApiKey = (await this.keys.get(config.baseUrl)) !== undefined;
+    const gateway = keyOriginOf(config.baseUrl);
     return {
       conversationId: this.conversation.id,
       messages: this.conversation.messages.map((message) => this.toView(message, config)),
       hasApiKey,
+      ...(gateway ? { gateway } : {}),
       streaming: this.streaming,
       model: config.model,
       sendWith: config.sendWith,

@@ -97,6 +97,8 @@ export interface PanelState {
   readonly conversationId: string;
   readonly messages: readonly MessageView[];
   readonly hasApiKey: boolean;
+  /** The gateway the key is for (the base URL's origin), named in the no-key banner. */
+  readonly gateway?: string;
   readonly streaming: boolean;
   readonly model: string;
   /** A configuration problem that stops sending, already worded for the user. */

@@ -144,7 +144,8 @@ export class ConversationView {
       const memory = this.scrollStore?.load();
       if (memory && messages.some((message) => message.id === memory.messageId)) this.restore = memory;
     }
-    for (const entry of this.entries) this.unrender(entry);
+    // The page is cleared below at once: only pending renders need stopping here.
+    for (const { rendered } of this.entries) if (rendered?.body instanceof StreamingMarkdown) rendered.body.dispose();
     this.entries = messages.map((message) => ({ view: { ...message } }));
     this.byId.clear();
     for (const entry of this.entries) this.byId.set(entry.view.id, entry);

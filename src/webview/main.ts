@@ -120,7 +120,8 @@ function renderBanner(current: PanelState): void {
   if (!current.hasApiKey) {
     const setKey = el('button', { text: strings.setApiKey, attrs: { type: 'button', 'data-action': 'setApiKey' } });
     setKey.addEventListener('click', () => runAction('setApiKey'));
-    items.push(el('div', { className: 'banner', attrs: { id: 'no-key-banner' } }, icon('key'), el('p', { text: strings.noKeyMessage }), setKey));
+    const gateway = current.gateway ? [el('br'), el('span', { className: 'banner-gateway', text: current.gateway })] : [];
+    items.push(el('div', { className: 'banner', attrs: { id: 'no-key-banner' } }, icon('key'), el('p', { text: strings.noKeyMessage }, ...gateway), setKey));
   }
   banner.replaceChildren(...items);
 }

@@ -35,10 +35,12 @@ describe('panel in Chromium: composer', () => {
 
   it('without an API key shows the banner, asks for the key on click and on Enter, and keeps the typed text', () =>
     harness.withPanel({}, async (panel) => {
-      await panel.send(snapshot({ hasApiKey: false }));
+      await panel.send(snapshot({ hasApiKey: false, gateway: 'https://openrouter.ai' }));
       const banner = panel.page.locator('#no-key-banner');
       assert.equal(await banner.isVisible(), true);
       assert.match(await banner.innerText(), /Set the API key of your gateway/);
+      // Keys are per gateway: the banner says which one needs a key.
+      assert.equal(await banner.locator('.banner-gateway').innerText(), 'https://openrouter.ai');
       const button = banner.locator('button[data-action="setApiKey"]');
       assert.equal(await button.innerText(), 'Set API Key');
 

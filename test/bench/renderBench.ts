@@ -169,7 +169,7 @@ async function prepare(panel: PanelPage, naive: string, earlier: number, syncFra
  * from its dispatch to the first task after the next frame was painted.
  */
 async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readonly string[], intervalMs: number, contender: PaintContender): Promise<PaintSample[]> {
-  await panel.send({ type: 'messageAdded', message: assistantMessage('bench', '', 'streaming') });
+  await addBenchReply(panel);
   // Seeded gaps of 80 % to 120 % of the interval: arrivals fall anywhere between two frames.
   const random = seededRandom(7);
   const gaps = chunks.map(() => intervalMs * (0.8 + 0.4 * random()));
@@ -242,6 +242,12 @@ async function timeToOpen(panel: PanelPage, count: number): Promise<number> {
   );
 }
 
+/** Adds the streaming reply the bench streams into, unless the page has it already. */
+async function addBenchReply(panel: PanelPage): Promise<void> {
+  if (await panel.page.$('.message[data-id="bench"]')) return;
+  await panel.send({ type: 'messageAdded', message: assistantMessage('bench', '', 'streaming') });
+}
+
 /**
  * Brings every earlier message into the page (as a user who scrolled up through all of them) and leaves the view at
  * the top, reading, so the reply streamed next is not followed.
@@ -260,7 +266,7 @@ async function showEverything(panel: PanelPage): Promise<number> {
 
 /** Streams `chunks` in the page and returns the duration of each update (with the layout it causes, or script only). */
 async function stream(panel: PanelPage, chunks: readonly string[], contender: 'ours' | 'naive', layout = true): Promise<Run> {
-  await panel.send({ type: 'messageAdded', message: assistantMessage('bench', '', 'streaming') });
+  await addBenchReply(panel);
   const updates = await panel.page.evaluate(
     ({ chunks, contender, layout }) => {
       const conversation = document.querySelector<HTMLElement>('.conversation');
@@ -386,6 +392,8 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
         const panel = await harness.openPanel(BENCH_PAGE);
         try {
           await prepare(panel, naive, size);
+          // The reply is under way before the user scrolls up (a reply added later takes the view back to the bottom).
+          if (everything) await addBenchReply(panel);
           if (everything) inPage.set(label, await showEverything(panel));
           const run = await stream(panel, round === 0 ? conversationChunks.slice(0, 100) : conversationChunks, 'ours');
           if (round > 0) bySize.get(label)?.push(run);
@@ -397,6 +405,7 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
         try {
           if (!everything) openBySize.get(size)?.push(await timeToOpen(live, size));
           await prepare(live, naive, size, false);
+          if (everything) await addBenchReply(live);
           if (everything) await showEverything(live);
           const text = reply.slice(0, options.conversationReplyChars);
           const tail = chunked(text, options.chunkChars).slice(-Math.min(options.paintChunks, 60));

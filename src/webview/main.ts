@@ -1,6 +1,6 @@
 import './chat.css';
 import { PANEL_STRING_KEYS, type PanelStrings } from '../shared/panelStrings';
-import { assertNever, type ImageView, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
+import { assertNever, isImageDataUrl, type ImageView, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
 import { base64ToBytes } from '../shared/imageSniff';
 import { AttachmentTray } from './attachments/attachmentTray';
 import { listenForImages } from './attachments/imageInput';
@@ -11,6 +11,9 @@ import { el, icon } from './dom';
 import { LiveAnnouncer } from './liveAnnouncer';
 import { setRendererLabels } from './markdown';
 import { connectToHost } from './vscodeApi';
+
+/** Attached images are kept in webview state up to this many characters of data URLs together (about 6 MB). */
+const MAX_KEPT_ATTACHMENT_CHARS = 8_000_000;
 
 function readStrings(): PanelStrings {
   const parsed = JSON.parse(document.body.dataset.strings ?? '{}') as Partial<Record<keyof PanelStrings, unknown>>;
@@ -98,11 +101,19 @@ listenForImages(textarea, app, {
   attach: (sources) => void tray.add(sources),
   attachUris: (uris) => host.postMessage({ type: 'attachUris', uris }),
 });
-conversationElement.addEventListener(REATTACH_EVENT, (event) => {
-  const image = (event as CustomEvent<ImageView>).detail;
-  void tray.add([{ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name ?? strings.image, ...(image.detail ? { detail: image.detail } : {}) }]);
-});
+/** Attaches an image again from its data URL (a sent message's image, or one kept in webview state). */
+function attachAgain(images: readonly Pick<ImageView, 'url' | 'name' | 'detail'>[]): void {
+  void tray.add(images.map((image) => ({ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name ?? strings.image, ...(image.detail ? { detail: image.detail } : {}) })));
+}
+conversationElement.addEventListener(REATTACH_EVENT, (event) => attachAgain([(event as CustomEvent<ImageView>).detail]));
 composer.text = host.getState()?.draft ?? '';
+// The draft's images come back too (checked: webview state is only data), then every change is kept.
+const keptImages = host.getState()?.attachments;
+if (Array.isArray(keptImages)) attachAgain(keptImages.filter((image) => typeof image?.url === 'string' && isImageDataUrl(image.url) && ['auto', 'low', 'high'].includes(image.detail)));
+tray.onChange = (images) => {
+  const size = images.reduce((sum, image) => sum + image.url.length, 0);
+  host.setState({ attachments: size <= MAX_KEPT_ATTACHMENT_CHARS ? images : [] });
+};
 
 function setStreaming(streaming: boolean): void {
   if (state) state = { ...state, streaming };

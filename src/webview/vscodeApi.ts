@@ -1,8 +1,9 @@
-import type { WebviewToHost } from '../shared/protocol';
+import type { OutgoingImage, WebviewToHost } from '../shared/protocol';
 
 /**
- * The part of the webview API the panel uses. Webview state keeps what the host does not own: the composer draft and
- * where the conversation was scrolled, so both survive the panel being hidden, moved or the window reloaded.
+ * The part of the webview API the panel uses. Webview state keeps what the host does not own: the composer draft, its
+ * attached images and where the conversation was scrolled, so they survive the panel being hidden, moved or the
+ * window reloaded.
  * `setState` takes part of the memory and keeps the rest.
  */
 export interface PanelHost {
@@ -21,6 +22,8 @@ export interface PanelMemory {
   readonly draft: string;
   /** Undefined while the view follows the newest text (at the bottom). */
   readonly scroll?: ScrollMemory;
+  /** The images attached to the draft, as prepared for sending (not kept when they are very large together). */
+  readonly attachments?: readonly OutgoingImage[];
 }
 
 interface VsCodeApi {

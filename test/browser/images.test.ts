@@ -169,4 +169,36 @@ describe('panel in Chromium: images', () => {
       assert.equal(await chips(panel).nth(1).getAttribute('aria-label'), 'screenshot.png 120×80');
       await panel.assertHealthy();
     }));
+
+  it('keeps the draft\'s images in webview state, so a recreated panel (a reload) shows the same chips, detail included', async () => {
+    type Kept = { attachments?: OutgoingImage[] };
+    let memory: Kept | undefined;
+    await harness.withPanel({}, async (panel) => {
+      await panel.send(snapshot());
+      await deliver(panel, 'paste', [
+        { name: 'first.png', type: 'image/png', canvas: { width: 640, height: 480, mime: 'image/png' } },
+        { name: 'second.png', type: 'image/png', canvas: { width: 200, height: 100, mime: 'image/png' } },
+      ]);
+      await chips(panel).nth(1).waitFor();
+      await chips(panel).nth(1).locator('select').selectOption('low');
+      await panel.page.waitForFunction(() => (window.__state as Kept | undefined)?.attachments?.[1]?.detail === 'low');
+      memory = (await panel.state()) as Kept;
+    });
+    assert.deepEqual(memory?.attachments?.map(({ name, width, height, detail }) => ({ name, width, height, detail })), [
+      { name: 'first.png', width: 640, height: 480, detail: 'auto' },
+      { name: 'second.png', width: 200, height: 100, detail: 'low' },
+    ]);
+
+    await harness.withPanel({ state: memory }, async (panel) => {
+      await panel.send(snapshot());
+      await chips(panel).nth(1).waitFor();
+      assert.equal(await chips(panel).count(), 2);
+      assert.equal(await chips(panel).nth(0).getAttribute('aria-label'), 'first.png 640×480');
+      assert.equal(await chips(panel).nth(1).locator('select').inputValue(), 'low');
+      // Removing one is kept too.
+      await chips(panel).nth(0).locator('button.attachment-remove').click();
+      await panel.page.waitForFunction(() => (window.__state as Kept | undefined)?.attachments?.length === 1);
+      await panel.assertHealthy();
+    });
+  });
 });

@@ -33,6 +33,8 @@ export class AttachmentTray {
   private readonly chips: Chip[] = [];
   private working = 0;
   limits: ImageLimits = FALLBACK_LIMITS;
+  /** Called with the attached images whenever they change (added, removed, another detail, cleared). */
+  onChange: (images: OutgoingImage[]) => void = () => undefined;
 
   constructor(private readonly strings: PanelStrings) {
     this.list = el('ul', { className: 'attachment-list', attrs: { 'aria-label': strings.attachedImages } });
@@ -143,6 +145,7 @@ export class AttachmentTray {
       } else {
         chip.detail = detail;
         chip.prepared = result.image;
+        this.onChange(this.images());
       }
       this.renderChip(chip);
     } finally {
@@ -153,5 +156,6 @@ export class AttachmentTray {
   private render(): void {
     this.list.replaceChildren(...this.chips.map((chip) => chip.element));
     this.list.hidden = this.chips.length === 0;
+    this.onChange(this.images());
   }
 }

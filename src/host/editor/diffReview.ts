@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { applyDecisions, proposalView, type Hunk, type HunkDecision } from '../../core/lineDiff';
 import { streamingCode } from '../../core/replyCode';
 import type { ExtensionLog } from '../log';
-import { targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import { reviewCodeLenses, targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
 import { streamProposal } from './proposalStream';
 
 /**
@@ -353,25 +353,7 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
     if (!review || review.ended) return [];
     const startLine = Math.min(review.startLine, document.lineCount - 1);
     const top = new vscode.Range(startLine, 0, startLine, 0);
-    const key = review.key;
-    if (review.phase === 'streaming') {
-      return [
-        new vscode.CodeLens(top, { title: vscode.l10n.t('$(loading~spin) Gateway Chat is writing…'), command: '' }),
-        new vscode.CodeLens(top, { title: vscode.l10n.t('Stop'), command: 'gatewayChat.rejectEdit', arguments: [key] }),
-      ];
-    }
-    const lenses = [
-      new vscode.CodeLens(top, { title: vscode.l10n.t('Accept All'), command: 'gatewayChat.acceptEdit', arguments: [key] }),
-      new vscode.CodeLens(top, { title: vscode.l10n.t('Reject All'), command: 'gatewayChat.rejectEdit', arguments: [key] }),
-    ];
-    review.shownLines().hunkStarts.forEach((start, index) => {
-      if (start < 0) return;
-      const line = Math.min(document.lineCount - 1, startLine + start);
-      const range = new vscode.Range(line, 0, line, 0);
-      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Accept'), command: 'gatewayChat.acceptHunk', arguments: [key, index] }));
-      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Reject'), command: 'gatewayChat.rejectHunk', arguments: [key, index] }));
-    });
-    return lenses;
+    return reviewCodeLenses(review, document, top, startLine, review.phase === 'review' ? review.shownLines().hunkStarts : []);
   }
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {

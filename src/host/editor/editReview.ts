@@ -85,3 +85,38 @@ export function targetKey(target: unknown): string | undefined {
   if (typeof target === 'string') return target;
   return vscode.window.activeTextEditor?.document.uri.toString();
 }
+
+/**
+ * The CodeLenses of an edit under review. While it streams: a note and Stop at `top`. Then: Accept All, Reject All
+ * (and what the mode adds, e.g. Show Diff) at `top`, and Accept / Reject above each change, whose first lines are
+ * `hunkStarts` (relative to `startLine`; -1 for a change with no line of its own).
+ */
+export function reviewCodeLenses(
+  edit: { readonly key: string; readonly phase: ReviewPhase },
+  document: vscode.TextDocument,
+  top: vscode.Range,
+  startLine: number,
+  hunkStarts: readonly number[],
+  extra: readonly vscode.Command[] = [],
+): vscode.CodeLens[] {
+  const { key } = edit;
+  if (edit.phase === 'streaming') {
+    return [
+      new vscode.CodeLens(top, { title: vscode.l10n.t('$(loading~spin) Gateway Chat is writing…'), command: '' }),
+      new vscode.CodeLens(top, { title: vscode.l10n.t('Stop'), command: 'gatewayChat.rejectEdit', arguments: [key] }),
+    ];
+  }
+  const lenses = [
+    new vscode.CodeLens(top, { title: vscode.l10n.t('Accept All'), command: 'gatewayChat.acceptEdit', arguments: [key] }),
+    new vscode.CodeLens(top, { title: vscode.l10n.t('Reject All'), command: 'gatewayChat.rejectEdit', arguments: [key] }),
+    ...extra.map((command) => new vscode.CodeLens(top, command)),
+  ];
+  hunkStarts.forEach((start, index) => {
+    if (start < 0) return;
+    const line = Math.min(document.lineCount - 1, startLine + start);
+    const range = new vscode.Range(line, 0, line, 0);
+    lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Accept'), command: 'gatewayChat.acceptHunk', arguments: [key, index] }));
+    lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Reject'), command: 'gatewayChat.rejectHunk', arguments: [key, index] }));
+  });
+  return lenses;
+}

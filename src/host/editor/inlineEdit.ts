@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { applyDecisions, layoutDiff, type DiffLayout, type Hunk, type HunkDecision } from '../../core/lineDiff';
 import { streamingCode } from '../../core/replyCode';
 import type { ExtensionLog } from '../log';
-import { targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import { reviewCodeLenses, targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
 import { streamProposal } from './proposalStream';
 
 /**
@@ -523,27 +523,8 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     const edit = this.edits.get(document.uri.toString());
     if (!edit || edit.ended) return [];
     const top = new vscode.Range(document.positionAt(edit.anchor), document.positionAt(edit.anchor));
-    const key = edit.key;
-    if (edit.phase === 'streaming') {
-      return [
-        new vscode.CodeLens(top, { title: vscode.l10n.t('$(loading~spin) Gateway Chat is writing…'), command: '' }),
-        new vscode.CodeLens(top, { title: vscode.l10n.t('Stop'), command: 'gatewayChat.rejectEdit', arguments: [key] }),
-      ];
-    }
-    const lenses = [
-      new vscode.CodeLens(top, { title: vscode.l10n.t('Accept All'), command: 'gatewayChat.acceptEdit', arguments: [key] }),
-      new vscode.CodeLens(top, { title: vscode.l10n.t('Reject All'), command: 'gatewayChat.rejectEdit', arguments: [key] }),
-      new vscode.CodeLens(top, { title: vscode.l10n.t('Show Diff'), command: 'gatewayChat.showEditDiff', arguments: [key] }),
-    ];
-    const startLine = document.positionAt(edit.anchor).line;
-    edit.layout.hunkStarts.forEach((start, index) => {
-      if (start < 0) return;
-      const line = Math.min(document.lineCount - 1, startLine + start);
-      const range = new vscode.Range(line, 0, line, 0);
-      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Accept'), command: 'gatewayChat.acceptHunk', arguments: [key, index] }));
-      lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Reject'), command: 'gatewayChat.rejectHunk', arguments: [key, index] }));
-    });
-    return lenses;
+    const showDiff = { title: vscode.l10n.t('Show Diff'), command: 'gatewayChat.showEditDiff', arguments: [edit.key] };
+    return reviewCodeLenses(edit, document, top, top.start.line, edit.layout.hunkStarts, [showDiff]);
   }
 
   private decorate(edit: InlineEdit): void {

@@ -196,7 +196,8 @@ function isSide(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_IMAGE_SIDE;
 }
 
-function parseOutgoingImage(value: unknown): OutgoingImage | undefined {
+/** An image as the panel sends it (or keeps it in webview state), checked; undefined when anything is off. */
+export function parseOutgoingImage(value: unknown): OutgoingImage | undefined {
   if (!isRecord(value)) return undefined;
   if (!Object.keys(value).every((key) => ['url', 'detail', 'width', 'height', 'name'].includes(key))) return undefined;
   const { url, detail, width, height, name } = value;

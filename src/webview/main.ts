@@ -1,6 +1,6 @@
 import './chat.css';
 import { PANEL_STRING_KEYS, type PanelStrings } from '../shared/panelStrings';
-import { assertNever, isImageDataUrl, type ImageView, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
+import { assertNever, parseOutgoingImage, type ImageView, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
 import { base64ToBytes } from '../shared/imageSniff';
 import { AttachmentTray } from './attachments/attachmentTray';
 import { listenForImages } from './attachments/imageInput';
@@ -109,7 +109,7 @@ conversationElement.addEventListener(REATTACH_EVENT, (event) => attachAgain([(ev
 composer.text = host.getState()?.draft ?? '';
 // The draft's images come back too (checked: webview state is only data), then every change is kept.
 const keptImages = host.getState()?.attachments;
-if (Array.isArray(keptImages)) attachAgain(keptImages.filter((image) => typeof image?.url === 'string' && isImageDataUrl(image.url) && ['auto', 'low', 'high'].includes(image.detail)));
+if (Array.isArray(keptImages)) attachAgain(keptImages.map(parseOutgoingImage).filter((image) => image !== undefined));
 tray.onChange = (images) => {
   const size = images.reduce((sum, image) => sum + image.url.length, 0);
   host.setState({ attachments: size <= MAX_KEPT_ATTACHMENT_CHARS ? images : [] });

@@ -121,11 +121,6 @@ export class ConversationView {
     this.container.classList.toggle('reading-above', !value);
   }
 
-  /** How many messages the conversation has, and how many of them are in the page. */
-  get counts(): { total: number; shown: number } {
-    return { total: this.entries.length, shown: this.entries.length - this.firstShown };
-  }
-
   /**
    * Shows a conversation. The same conversation again (after an edit, a delete, a change of model) keeps the messages
    * the user had brought into the page and, unless the view was following the bottom, the scroll position.

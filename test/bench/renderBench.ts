@@ -392,9 +392,11 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
         const panel = await harness.openPanel(BENCH_PAGE);
         try {
           await prepare(panel, naive, size);
-          // The reply is under way before the user scrolls up (a reply added later takes the view back to the bottom).
-          if (everything) await addBenchReply(panel);
-          if (everything) inPage.set(label, await showEverything(panel));
+          if (everything) {
+            // The reply is under way before the user scrolls up (a reply added later takes the view back to the bottom).
+            await addBenchReply(panel);
+            inPage.set(label, await showEverything(panel));
+          }
           const run = await stream(panel, round === 0 ? conversationChunks.slice(0, 100) : conversationChunks, 'ours');
           if (round > 0) bySize.get(label)?.push(run);
         } finally {
@@ -405,8 +407,10 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
         try {
           if (!everything) openBySize.get(size)?.push(await timeToOpen(live, size));
           await prepare(live, naive, size, false);
-          if (everything) await addBenchReply(live);
-          if (everything) await showEverything(live);
+          if (everything) {
+            await addBenchReply(live);
+            await showEverything(live);
+          }
           const text = reply.slice(0, options.conversationReplyChars);
           const tail = chunked(text, options.chunkChars).slice(-Math.min(options.paintChunks, 60));
           paintBySize.get(label)?.push(await streamInRealTime(live, text.slice(0, text.length - tail.join('').length), tail, options.paintIntervalMs, 'ours'));

@@ -41,11 +41,15 @@ describe('panel in Chromium: long conversations', function () {
   const harness = usePanelHarness();
   const messages = longConversation(1000);
   const id = (index: number) => messages[index].id;
+  /** Shows the 1,000-message conversation and lets it render. */
+  const open = async (panel: PanelPage) => {
+    await panel.send(snapshot({ messages }));
+    await frames(panel);
+  };
 
   it('opens a 1,000-message conversation with its latest 40 messages at the bottom and a button for the 960 before them', () =>
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
+      await open(panel);
       const shown = await shownIds(panel);
       assert.deepEqual(shown, messages.slice(960).map((message) => message.id));
       assert.equal(await earlierButton(panel), 'Show earlier messages (960)');
@@ -55,8 +59,7 @@ describe('panel in Chromium: long conversations', function () {
 
   it('brings the earlier messages in as the user scrolls up, keeping what they were reading in place', () =>
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
+      await open(panel);
       // Up to the top of what is shown, by wheel, a little at a time: the next batch comes in before the top is reached.
       await panel.page.mouse.move(180, 200);
       let turns = 0;
@@ -84,8 +87,7 @@ describe('panel in Chromium: long conversations', function () {
 
   it('shows the previous 40 from the button, moves focus to the first of them, and keeps the view where it was', () =>
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
+      await open(panel);
       await panel.page.$eval('.conversation', (view) => (view.scrollTop = 0));
       await frames(panel);
       const before = await offsetOf(panel, id(960));
@@ -104,8 +106,7 @@ describe('panel in Chromium: long conversations', function () {
 
   it('streams a reply at the end of a long conversation and, back at the bottom, takes the earliest messages out again', () =>
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
+      await open(panel);
       for (let batch = 0; batch < 3; batch++) {
         await panel.page.$eval('.earlier-messages button', (button) => (button as HTMLButtonElement).click());
         await frames(panel);
@@ -133,8 +134,7 @@ describe('panel in Chromium: long conversations', function () {
 
   it('keeps the view on the same message when the same conversation is shown again (a delete), and goes to the bottom of another one', () =>
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
+      await open(panel);
       await wheelUpUntilShown(panel, id(900));
       await panel.page.evaluate((target) => document.querySelector(`.message[data-id="${target}"]`)?.scrollIntoView(), id(901));
       await panel.page.mouse.wheel(0, -10);
@@ -159,8 +159,7 @@ describe('panel in Chromium: long conversations', function () {
 
   it('restores a stored scroll position on a message older than the latest 40', () =>
     harness.withPanel({ viewport: { width: 360, height: 480 }, state: { scroll: { messageId: id(500), offset: 0 } } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
+      await open(panel);
       await frames(panel);
       const shown = await shownIds(panel);
       assert.equal(shown[0], id(500), 'the stored message and the ones after it are in the page');

@@ -14,18 +14,23 @@ async function selectText(panel: PanelPage, selector: string): Promise<string> {
   });
 }
 
+/** A question, then reply `a1` streaming with its first text, rendered. */
+async function startReply(panel: PanelPage, text: string): Promise<void> {
+  await panel.send(
+    snapshot({ messages: [userMessage('u1', 'Show me code')] }),
+    { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') },
+    { type: 'delta', messageId: 'a1', text },
+  );
+  await frames(panel);
+}
+
 describe('panel in Chromium: the streaming tail', function () {
   this.timeout(60_000);
   const harness = usePanelHarness();
 
   it('keeps a selection in the open part of a reply while more text streams into the code block after it', () =>
     harness.withPanel({}, async (panel) => {
-      await panel.send(
-        snapshot({ messages: [userMessage('u1', 'Show me code')] }),
-        { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') },
-        { type: 'delta', messageId: 'a1', text: 'Here is the **function** you asked for:\n\n```ts\nfunction add(a: number, b: number) {\n' },
-      );
-      await frames(panel);
+      await startReply(panel, 'Here is the **function** you asked for:\n\n```ts\nfunction add(a: number, b: number) {\n');
       const selected = await selectText(panel, '.message[data-id="a1"] .message-body > p');
       assert.equal(selected, 'Here is the function you asked for:');
       for (const line of ['  const sum = a + b;\n', '  return sum;\n', '}\n']) {
@@ -44,12 +49,7 @@ describe('panel in Chromium: the streaming tail', function () {
 
   it('keeps the focus on a code block button of the open part while the reply goes on', () =>
     harness.withPanel({}, async (panel) => {
-      await panel.send(
-        snapshot({ messages: [userMessage('u1', 'Show me code')] }),
-        { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') },
-        { type: 'delta', messageId: 'a1', text: '```py\nprint("hi")\n```\n\nNow the explanation' },
-      );
-      await frames(panel);
+      await startReply(panel, '```py\nprint("hi")\n```\n\nNow the explanation');
       await panel.page.focus('.message[data-id="a1"] pre .md-code-action[data-code-action="copy"]');
       for (const part of [' goes', ' on and', ' on.']) {
         await panel.send({ type: 'delta', messageId: 'a1', text: part });

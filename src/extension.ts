@@ -18,7 +18,13 @@ import { ModelCatalogService } from './host/modelCatalogService';
  */
 export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   const log = new ExtensionLog();
-  const keys = new ApiKeyStore(context.secrets, log.redactor, context.globalState, () => readConfiguration().baseUrl, log);
+  const keys = new ApiKeyStore(
+    context.secrets,
+    log.redactor,
+    context.globalState,
+    () => readConfiguration().baseUrl,
+    log,
+  );
   const catalog = new ModelCatalogService(keys, log);
   // Saved conversations: nothing is read or written until the view opens or a history command runs.
   const store = new ConversationStore(vscode.Uri.joinPath(context.globalStorageUri, 'conversations'), log);

@@ -23,7 +23,11 @@ const tiers = [
 
 function run(command) {
   return new Promise((resolve) => {
-    const child = spawn(command[0], command.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(command[0], command.slice(1), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     let output = '';
     const tee = (target) => (chunk) => {
       output += chunk.toString();
@@ -43,11 +47,17 @@ function count(kind, output) {
     return matches.length ? Number(matches[matches.length - 1][1]) : 0;
   };
   if (kind === 'mocha') {
-    return { passed: number(/^\s*(\d+) passing/gm), failed: number(/^\s*(\d+) failing/gm), skipped: number(/^\s*(\d+) pending/gm) };
+    return {
+      passed: number(/^\s*(\d+) passing/gm),
+      failed: number(/^\s*(\d+) failing/gm),
+      skipped: number(/^\s*(\d+) pending/gm),
+    };
   }
   if (kind === 'summary') {
     const last = [...text.matchAll(/^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/gm)].pop();
-    return last ? { passed: Number(last[1]), failed: Number(last[2]), skipped: Number(last[3] ?? 0) } : { passed: 0, failed: 0, skipped: 0 };
+    return last
+      ? { passed: Number(last[1]), failed: Number(last[2]), skipped: Number(last[3] ?? 0) }
+      : { passed: 0, failed: 0, skipped: 0 };
   }
   return undefined;
 }

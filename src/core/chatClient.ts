@@ -127,7 +127,8 @@ export async function* streamChatCompletion(
     if (plan.why === 'tooLong' && plan.retryAfterMs !== undefined) {
       log?.warn(`${host} asked to wait ${formatDuration(plan.retryAfterMs)} before retrying: not waiting that long.`);
     }
-    const error = plan.retryAfterMs !== undefined ? { ...outcome.error, retryAfterMs: plan.retryAfterMs } : outcome.error;
+    const error =
+      plan.retryAfterMs !== undefined ? { ...outcome.error, retryAfterMs: plan.retryAfterMs } : outcome.error;
     yield { type: 'error', error: redactError(error, redactor) };
     return;
   }
@@ -149,7 +150,12 @@ type AttemptOutcome =
   /** The attempt yielded everything itself (a reply, possibly ending in an error), or was aborted. */
   | { readonly kind: 'done' }
   /** Failed before any byte of the reply: the caller decides whether to retry or to report `error`. */
-  | { readonly kind: 'failed'; readonly error: GatewayError; readonly retryable: boolean; readonly serverDelayMs?: number };
+  | {
+      readonly kind: 'failed';
+      readonly error: GatewayError;
+      readonly retryable: boolean;
+      readonly serverDelayMs?: number;
+    };
 
 const DONE: AttemptOutcome = { kind: 'done' };
 
@@ -190,7 +196,11 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
       }
       const reason = describeNetworkError(error);
       log?.warn(`Request to ${host} failed: ${reason}`);
-      return { kind: 'failed', error: { kind: 'network', message: reason, host }, retryable: isRetryableNetworkError(error) };
+      return {
+        kind: 'failed',
+        error: { kind: 'network', message: reason, host },
+        retryable: isRetryableNetworkError(error),
+      };
     }
     watchdog.stopConnect();
     if ('error' in fetched) return { kind: 'failed', error: fetched.error, retryable: false };
@@ -224,7 +234,11 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
       await response.body?.cancel().catch(() => undefined);
       const message = 'The server answered with a web page instead of a chat reply (a proxy or login page?).';
       log?.warn(`Unexpected HTML answer from ${host}`);
-      return { kind: 'failed', error: { kind: 'unexpectedResponse', status: response.status, message, host }, retryable: false };
+      return {
+        kind: 'failed',
+        error: { kind: 'unexpectedResponse', status: response.status, message, host },
+        retryable: false,
+      };
     }
 
     if (/\bapplication\/json\b/i.test(contentType)) {
@@ -251,12 +265,17 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
         yield { type: 'error', error: redactError(error, redactor) };
         return DONE;
       }
-      for (const event of eventsFromCompletion(whole.text, host, options.streamDecoder)) yield redactEvent(event, redactor);
+      for (const event of eventsFromCompletion(whole.text, host, options.streamDecoder))
+        yield redactEvent(event, redactor);
       return DONE;
     }
 
     if (!response.body) {
-      return { kind: 'failed', error: { kind: 'unexpectedResponse', message: 'The response had no body.', host }, retryable: false };
+      return {
+        kind: 'failed',
+        error: { kind: 'unexpectedResponse', message: 'The response had no body.', host },
+        retryable: false,
+      };
     }
 
     const decoder = new ChatStreamDecoder(host, options.streamDecoder);
@@ -274,7 +293,8 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
         if (done || watchdog.fired) break;
         if (value.byteLength === 0) continue;
         bytes += value.byteLength;
-        for (const event of decoder.feed(textDecoder.decode(value, { stream: true }))) yield redactEvent(event, redactor);
+        for (const event of decoder.feed(textDecoder.decode(value, { stream: true })))
+          yield redactEvent(event, redactor);
       }
     } catch (error) {
       failure = error;
@@ -299,7 +319,11 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
     }
     if (bytes === 0 && !decoder.closed) {
       log?.warn(`${host} closed the connection before the reply began.`);
-      const error: GatewayError = { kind: 'interrupted', message: 'The connection closed before the reply began.', host };
+      const error: GatewayError = {
+        kind: 'interrupted',
+        message: 'The connection closed before the reply began.',
+        host,
+      };
       return { kind: 'failed', error, retryable: true };
     }
     if (!decoder.closed) {
@@ -347,7 +371,11 @@ function errorCodes(text: string): string[] {
 }
 
 /** A whole `chat.completion` (the server ignored `stream: true`) as the same events a stream of it would give. */
-function* eventsFromCompletion(text: string, host: string, decoderOptions: ChatStreamDecoderOptions | undefined): Generator<ChatEvent> {
+function* eventsFromCompletion(
+  text: string,
+  host: string,
+  decoderOptions: ChatStreamDecoderOptions | undefined,
+): Generator<ChatEvent> {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -356,7 +384,10 @@ function* eventsFromCompletion(text: string, host: string, decoderOptions: ChatS
     return;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host } };
+    yield {
+      type: 'error',
+      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
+    };
     return;
   }
   const record = body as Record<string, unknown>;
@@ -365,7 +396,10 @@ function* eventsFromCompletion(text: string, host: string, decoderOptions: ChatS
     return;
   }
   if (!Array.isArray(record.choices)) {
-    yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host } };
+    yield {
+      type: 'error',
+      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
+    };
     return;
   }
   yield* completionEvents(record, decoderOptions);

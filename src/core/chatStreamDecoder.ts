@@ -157,10 +157,12 @@ export class ChatStreamDecoder {
     for (const item of choices) {
       if (typeof item !== 'object' || item === null) continue;
       const choice = item as Record<string, unknown>;
-      const index = typeof choice.index === 'number' && Number.isInteger(choice.index) && choice.index >= 0 ? choice.index : 0;
+      const index =
+        typeof choice.index === 'number' && Number.isInteger(choice.index) && choice.index >= 0 ? choice.index : 0;
       const state = this.choiceState(index);
       if (state.finished) continue;
-      const delta = typeof choice.delta === 'object' && choice.delta !== null ? (choice.delta as Record<string, unknown>) : {};
+      const delta =
+        typeof choice.delta === 'object' && choice.delta !== null ? (choice.delta as Record<string, unknown>) : {};
 
       const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
       if (reasoning !== undefined) this.pending.push({ type: 'reasoning', choice: index, text: reasoning });
@@ -171,7 +173,8 @@ export class ChatStreamDecoder {
         else this.pending.push(textEvent(index, content));
       }
 
-      for (const piece of state.tools.push(delta.tool_calls)) this.pending.push({ type: 'toolCallDelta', choice: index, ...piece });
+      for (const piece of state.tools.push(delta.tool_calls))
+        this.pending.push({ type: 'toolCallDelta', choice: index, ...piece });
 
       const finishReason = choice.finish_reason;
       if (finishReason === 'error') {
@@ -186,14 +189,19 @@ export class ChatStreamDecoder {
 
   private finishChoice(index: number, state: ChoiceState, reason: string): void {
     if (state.splitter) this.pushSegments(index, state.splitter.end());
-    if (state.tools.size > 0) this.pending.push({ type: 'toolCalls', choice: index, calls: state.tools.complete(index) });
+    if (state.tools.size > 0)
+      this.pending.push({ type: 'toolCalls', choice: index, calls: state.tools.complete(index) });
     state.finished = true;
     this.pending.push(index === 0 ? { type: 'finish', reason } : { type: 'finish', reason, choice: index });
   }
 
   private pushSegments(index: number, segments: readonly ContentSegment[]): void {
     for (const segment of segments) {
-      this.pending.push(segment.kind === 'text' ? textEvent(index, segment.text) : { type: 'reasoning', choice: index, text: segment.text });
+      this.pending.push(
+        segment.kind === 'text'
+          ? textEvent(index, segment.text)
+          : { type: 'reasoning', choice: index, text: segment.text },
+      );
     }
   }
 }
@@ -203,7 +211,10 @@ export class ChatStreamDecoder {
  * events a stream of it would give (model; per choice its reasoning, text and tool calls; usage; then one finish
  * per choice), so the caller needs no second code path. `body` must already be known to have a `choices` array.
  */
-export function completionEvents(body: Readonly<Record<string, unknown>>, options: ChatStreamDecoderOptions = {}): ChatEvent[] {
+export function completionEvents(
+  body: Readonly<Record<string, unknown>>,
+  options: ChatStreamDecoderOptions = {},
+): ChatEvent[] {
   const events: ChatEvent[] = [];
   if (typeof body.model === 'string' && body.model) events.push({ type: 'model', model: body.model });
   const finishes: ChatEvent[] = [];
@@ -211,16 +222,24 @@ export function completionEvents(body: Readonly<Record<string, unknown>>, option
     (choice): choice is Record<string, unknown> => typeof choice === 'object' && choice !== null,
   );
   choices.forEach((choice, position) => {
-    const index = typeof choice.index === 'number' && Number.isInteger(choice.index) && choice.index >= 0 ? choice.index : position;
-    const message = typeof choice.message === 'object' && choice.message !== null ? (choice.message as Record<string, unknown>) : {};
+    const index =
+      typeof choice.index === 'number' && Number.isInteger(choice.index) && choice.index >= 0 ? choice.index : position;
+    const message =
+      typeof choice.message === 'object' && choice.message !== null ? (choice.message as Record<string, unknown>) : {};
     const reasoning = nonEmpty(message.reasoning_content) ?? nonEmpty(message.reasoning);
     if (reasoning !== undefined) events.push({ type: 'reasoning', choice: index, text: reasoning });
     const content = nonEmpty(message.content);
     if (content !== undefined) {
       const splitter = options.thinkTags === false ? undefined : new ThinkTagSplitter();
-      const segments: ContentSegment[] = splitter ? [...splitter.push(content), ...splitter.end()] : [{ kind: 'text', text: content }];
+      const segments: ContentSegment[] = splitter
+        ? [...splitter.push(content), ...splitter.end()]
+        : [{ kind: 'text', text: content }];
       for (const segment of segments) {
-        events.push(segment.kind === 'text' ? textEvent(index, segment.text) : { type: 'reasoning', choice: index, text: segment.text });
+        events.push(
+          segment.kind === 'text'
+            ? textEvent(index, segment.text)
+            : { type: 'reasoning', choice: index, text: segment.text },
+        );
       }
     }
     const tools = new ToolCallAssembler();
@@ -263,7 +282,10 @@ export function readUsage(value: unknown): Usage | undefined {
     ['promptTokens', count(record, 'prompt_tokens')],
     ['completionTokens', count(record, 'completion_tokens')],
     ['totalTokens', count(record, 'total_tokens')],
-    ['cachedTokens', positive(count(record.prompt_tokens_details, 'cached_tokens') ?? count(record, 'prompt_cache_hit_tokens'))],
+    [
+      'cachedTokens',
+      positive(count(record.prompt_tokens_details, 'cached_tokens') ?? count(record, 'prompt_cache_hit_tokens')),
+    ],
     ['reasoningTokens', positive(count(record.completion_tokens_details, 'reasoning_tokens'))],
   ];
   const usage: Record<string, number> = {};

@@ -6,7 +6,10 @@ export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 /** A piece of a user message: text, or an image by https URL or `data:image/…;base64,…` URL. */
 export type ContentPart =
   | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'image_url'; readonly image_url: { readonly url: string; readonly detail?: 'auto' | 'low' | 'high' } };
+  | {
+      readonly type: 'image_url';
+      readonly image_url: { readonly url: string; readonly detail?: 'auto' | 'low' | 'high' };
+    };
 
 /** One tool call of an assistant message, as the API returns it and expects it back. */
 export interface ToolCall {
@@ -61,10 +64,7 @@ export interface ToolDefinition {
 }
 
 export type ToolChoice =
-  | 'none'
-  | 'auto'
-  | 'required'
-  | { readonly type: 'function'; readonly function: { readonly name: string } };
+  'none' | 'auto' | 'required' | { readonly type: 'function'; readonly function: { readonly name: string } };
 
 export type ResponseFormat =
   | { readonly type: 'text' }

@@ -65,7 +65,9 @@ export function newId(prefix: string): string {
  * tool call (e.g. a stream of only `data: [DONE]`, or of empty deltas and finish_reason `stop`). The user is told, as
  * the panel would otherwise show an empty reply marked done.
  */
-export function isEmptyReply(message: Pick<ConversationMessage, 'role' | 'status' | 'text' | 'reasoning' | 'toolCalls'>): boolean {
+export function isEmptyReply(
+  message: Pick<ConversationMessage, 'role' | 'status' | 'text' | 'reasoning' | 'toolCalls'>,
+): boolean {
   return (
     message.role === 'assistant' &&
     message.status === 'done' &&
@@ -157,7 +159,8 @@ export class Conversation {
     const index = this.list.findIndex((message) => message.id === id);
     if (index < 0) return [];
     let end = index + 1;
-    if (this.list[index]?.role === 'user') while (end < this.list.length && this.list[end]?.role === 'assistant') end += 1;
+    if (this.list[index]?.role === 'user')
+      while (end < this.list.length && this.list[end]?.role === 'assistant') end += 1;
     return this.list.splice(index, end - index);
   }
 
@@ -202,7 +205,10 @@ export class Conversation {
         }
         const parts: ContentPart[] = message.text.length > 0 ? [{ type: 'text', text: message.text }] : [];
         for (const image of images) {
-          parts.push({ type: 'image_url', image_url: image.detail ? { url: image.url, detail: image.detail } : { url: image.url } });
+          parts.push({
+            type: 'image_url',
+            image_url: image.detail ? { url: image.url, detail: image.detail } : { url: image.url },
+          });
         }
         messages.push({ role: 'user', content: parts });
         continue;
@@ -213,10 +219,13 @@ export class Conversation {
       messages.push({
         role: 'assistant',
         ...(message.text.length > 0 ? { content: message.text } : {}),
-        ...(calls.length > 0 ? { tool_calls: calls.map((call) => ({ id: call.id, type: call.type, function: { ...call.function } })) } : {}),
+        ...(calls.length > 0
+          ? { tool_calls: calls.map((call) => ({ id: call.id, type: call.type, function: { ...call.function } })) }
+          : {}),
         ...(message.reasoning ? { reasoning_content: message.reasoning } : {}),
       });
-      for (const call of calls) messages.push({ role: 'tool', tool_call_id: call.id, content: results.get(call.id) ?? '' });
+      for (const call of calls)
+        messages.push({ role: 'tool', tool_call_id: call.id, content: results.get(call.id) ?? '' });
     }
     return messages;
   }

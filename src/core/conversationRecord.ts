@@ -1,5 +1,12 @@
 import type { ToolCall, Usage } from './chatTypes';
-import { Conversation, type ConversationMessage, type ImageAttachment, type ReplyStatus, type ReplyTiming, type ToolResult } from './conversation';
+import {
+  Conversation,
+  type ConversationMessage,
+  type ImageAttachment,
+  type ReplyStatus,
+  type ReplyTiming,
+  type ToolResult,
+} from './conversation';
 import type { GatewayError, GatewayErrorKind } from './gatewayError';
 
 /**
@@ -61,8 +68,16 @@ export const RECORD_PROBLEM_TEXT: Readonly<Record<RecordProblemCode, string>> = 
 };
 
 export type ParseResult =
-  | { readonly ok: true; readonly record: ConversationRecord; /** messages left out because they were not valid */ readonly skipped: number }
-  | { readonly ok: false; /** why the record was refused, in an English sentence */ readonly reason: string; readonly problem: RecordProblem };
+  | {
+      readonly ok: true;
+      readonly record: ConversationRecord;
+      /** messages left out because they were not valid */ readonly skipped: number;
+    }
+  | {
+      readonly ok: false;
+      /** why the record was refused, in an English sentence */ readonly reason: string;
+      readonly problem: RecordProblem;
+    };
 
 function refuse(code: RecordProblemCode, ...args: string[]): ParseResult {
   const reason = RECORD_PROBLEM_TEXT[code].replace(/\{(\d+)\}/g, (_, index: string) => args[Number(index)] ?? '');
@@ -78,7 +93,12 @@ export function titleFor(messages: readonly ConversationMessage[]): string {
 
 function shorten(text: string, length: number): string {
   const chars = [...text];
-  return chars.length <= length ? text : `${chars.slice(0, length - 1).join('').trimEnd()}…`;
+  return chars.length <= length
+    ? text
+    : `${chars
+        .slice(0, length - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 /** A snapshot of `conversation` as a record (a deep copy: later changes to the conversation do not reach it). */
@@ -86,7 +106,9 @@ export function toRecord(
   conversation: Conversation,
   meta: { readonly title?: string; readonly createdAt: string; readonly updatedAt: string },
 ): ConversationRecord {
-  const messages = conversation.messages.map((message) => cleanMessage(message, false)).filter((message): message is ConversationMessage => message !== undefined);
+  const messages = conversation.messages
+    .map((message) => cleanMessage(message, false))
+    .filter((message): message is ConversationMessage => message !== undefined);
   return {
     version: RECORD_VERSION,
     id: conversation.id,
@@ -98,7 +120,13 @@ export function toRecord(
 }
 
 export function summaryOf(record: ConversationRecord): ConversationSummary {
-  return { id: record.id, title: record.title, createdAt: record.createdAt, updatedAt: record.updatedAt, messageCount: record.messages.length };
+  return {
+    id: record.id,
+    title: record.title,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    messageCount: record.messages.length,
+  };
 }
 
 export function serializeRecord(record: ConversationRecord): string {
@@ -125,7 +153,8 @@ export function parseRecordText(text: string): ParseResult {
 export function parseRecord(value: unknown): ParseResult {
   if (!isObject(value)) return refuse('notObject');
   if (value.version === undefined) return refuse('noVersion');
-  if (value.version !== RECORD_VERSION) return refuse('badVersion', String(JSON.stringify(value.version)).slice(0, 40), String(RECORD_VERSION));
+  if (value.version !== RECORD_VERSION)
+    return refuse('badVersion', String(JSON.stringify(value.version)).slice(0, 40), String(RECORD_VERSION));
   if (typeof value.id !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(value.id)) return refuse('badId');
   if (!Array.isArray(value.messages)) return refuse('noMessageList');
   if (value.title !== undefined && typeof value.title !== 'string') return refuse('badTitle');
@@ -142,12 +171,21 @@ export function parseRecord(value: unknown): ParseResult {
     messages.push(message);
   }
   if (messages.length === 0) {
-    return value.messages.length === 0 ? refuse('noMessages') : refuse('noValidMessages', String(value.messages.length));
+    return value.messages.length === 0
+      ? refuse('noMessages')
+      : refuse('noValidMessages', String(value.messages.length));
   }
   const updatedAt = isoTime(value.updatedAt) ?? isoTime(value.createdAt) ?? new Date(0).toISOString();
   const createdAt = isoTime(value.createdAt) ?? updatedAt;
-  const title = typeof value.title === 'string' && value.title.trim() ? shorten(value.title.replace(/\s+/g, ' ').trim(), 200) : titleFor(messages);
-  return { ok: true, record: { version: RECORD_VERSION, id: value.id, title, createdAt, updatedAt, messages }, skipped };
+  const title =
+    typeof value.title === 'string' && value.title.trim()
+      ? shorten(value.title.replace(/\s+/g, ' ').trim(), 200)
+      : titleFor(messages);
+  return {
+    ok: true,
+    record: { version: RECORD_VERSION, id: value.id, title, createdAt, updatedAt, messages },
+    skipped,
+  };
 }
 
 /** Markdown for people: `# title`, then one `## You` / `## Assistant (model)` section per message with its raw text. */
@@ -197,7 +235,8 @@ function cleanMessage(raw: unknown, loading: boolean): ConversationMessage | und
   if (typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
   if (role !== 'user' && role !== 'assistant') return undefined;
   if (typeof text !== 'string') return undefined;
-  let status: ReplyStatus = typeof raw.status === 'string' && STATUSES.has(raw.status) ? (raw.status as ReplyStatus) : 'interrupted';
+  let status: ReplyStatus =
+    typeof raw.status === 'string' && STATUSES.has(raw.status) ? (raw.status as ReplyStatus) : 'interrupted';
   // A reply saved while it streamed was cut off by whatever stopped the window.
   if (status === 'streaming' && loading) status = 'interrupted';
   if (role === 'user') status = 'done';
@@ -244,7 +283,8 @@ function cleanTiming(raw: unknown): ReplyTiming | undefined {
 }
 
 function cleanError(raw: unknown): GatewayError | undefined {
-  if (!isObject(raw) || typeof raw.kind !== 'string' || !ERROR_KINDS.has(raw.kind) || typeof raw.message !== 'string') return undefined;
+  if (!isObject(raw) || typeof raw.kind !== 'string' || !ERROR_KINDS.has(raw.kind) || typeof raw.message !== 'string')
+    return undefined;
   const error: { -readonly [K in keyof GatewayError]: GatewayError[K] } = {
     kind: raw.kind as GatewayErrorKind,
     message: raw.message,
@@ -260,7 +300,8 @@ function cleanError(raw: unknown): GatewayError | undefined {
 }
 
 function cleanToolCall(raw: unknown): ToolCall | undefined {
-  if (!isObject(raw) || typeof raw.id !== 'string' || raw.type !== 'function' || !isObject(raw.function)) return undefined;
+  if (!isObject(raw) || typeof raw.id !== 'string' || raw.type !== 'function' || !isObject(raw.function))
+    return undefined;
   const { name, arguments: args } = raw.function;
   if (typeof name !== 'string' || typeof args !== 'string') return undefined;
   return { id: raw.id, type: 'function', function: { name, arguments: args } };
@@ -274,7 +315,8 @@ function cleanToolResult(raw: unknown): ToolResult | undefined {
 function cleanImage(raw: unknown): ImageAttachment | undefined {
   if (!isObject(raw) || typeof raw.url !== 'string' || !/^(https:|data:image\/)/i.test(raw.url)) return undefined;
   const detail = raw.detail === 'auto' || raw.detail === 'low' || raw.detail === 'high' ? raw.detail : undefined;
-  const side = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 100_000;
+  const side = (value: unknown) =>
+    typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 100_000;
   return {
     url: raw.url,
     ...(detail ? { detail } : {}),

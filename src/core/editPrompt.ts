@@ -54,7 +54,8 @@ const TASKS: Record<EditCommand, string> = {
   refactor: 'Rewrite the selected code as asked.',
   fix: 'Fix the problems in the selected code.',
   document: 'Add documentation comments to the selected code in the usual style of the language; change nothing else.',
-  tests: 'Write unit tests for the selected code, in the usual test framework of the language, as one complete test file.',
+  tests:
+    'Write unit tests for the selected code, in the usual test framework of the language, as one complete test file.',
 };
 
 const REPLACE_RULE =
@@ -82,14 +83,19 @@ export function buildEditPrompt(input: EditPromptInput): EditPrompt {
         : ` (lines ${input.startLine}–${input.endLine})`
       : '';
   const parts: string[] = [task];
-  if (input.instruction?.trim()) parts.push(`${input.command === 'ask' ? 'Question' : 'Request'}: ${input.instruction.trim()}`);
+  if (input.instruction?.trim())
+    parts.push(`${input.command === 'ask' ? 'Question' : 'Request'}: ${input.instruction.trim()}`);
   parts.push(`File: ${input.relativePath} (language: ${input.languageId})`);
   if (input.rangeNote) parts.push(`Nothing was selected; using ${input.rangeNote}.`);
-  if (input.before.length > 0) parts.push(`Code before the selection (context only):\n${fenced(input.before, input.languageId)}`);
+  if (input.before.length > 0)
+    parts.push(`Code before the selection (context only):\n${fenced(input.before, input.languageId)}`);
   parts.push(`Selected code${lines}:\n${fenced(input.selection, input.languageId)}`);
-  if (input.after.length > 0) parts.push(`Code after the selection (context only):\n${fenced(input.after, input.languageId)}`);
+  if (input.after.length > 0)
+    parts.push(`Code after the selection (context only):\n${fenced(input.after, input.languageId)}`);
   if (input.diagnostics && input.diagnostics.length > 0) {
-    const list = input.diagnostics.map((d) => `- line ${d.line}, ${d.severity}${d.source ? ` (${d.source})` : ''}: ${d.message}`);
+    const list = input.diagnostics.map(
+      (d) => `- line ${d.line}, ${d.severity}${d.source ? ` (${d.source})` : ''}: ${d.message}`,
+    );
     parts.push(`Problems reported in the selection:\n${list.join('\n')}`);
   }
   if (EDITING_COMMANDS.includes(input.command)) parts.push(REPLACE_RULE);
@@ -99,7 +105,12 @@ export function buildEditPrompt(input: EditPromptInput): EditPrompt {
 }
 
 /** Up to `count` lines before line `start` and after line `end` (0-based, inclusive) of `lines`. */
-export function surroundingLines(lines: readonly string[], start: number, end: number, count: number): { before: string; after: string } {
+export function surroundingLines(
+  lines: readonly string[],
+  start: number,
+  end: number,
+  count: number,
+): { before: string; after: string } {
   const n = Math.max(0, Math.floor(count));
   return {
     before: lines.slice(Math.max(0, start - n), start).join('\n'),
@@ -118,6 +129,7 @@ export interface SelectionAttachment {
 
 /** The selection as the composer receives it: where it is from, then the code in a fenced block. */
 export function selectionBlock(input: SelectionAttachment): string {
-  const lines = input.startLine === input.endLine ? `line ${input.startLine}` : `lines ${input.startLine}-${input.endLine}`;
+  const lines =
+    input.startLine === input.endLine ? `line ${input.startLine}` : `lines ${input.startLine}-${input.endLine}`;
   return `\`${input.relativePath}\` (${lines}):\n${fenced(input.code, input.languageId)}\n`;
 }

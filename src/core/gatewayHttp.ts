@@ -136,8 +136,7 @@ export function redactError(error: GatewayError, redactor: Redactor): GatewayErr
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export type SameOriginFetchResult =
-  | { readonly response: Response; readonly url: string }
-  | { readonly error: GatewayError };
+  { readonly response: Response; readonly url: string } | { readonly error: GatewayError };
 
 /**
  * Fetches with `redirect: 'manual'` and follows redirects only within the origin of `url` (at most `maxRedirects`),
@@ -173,10 +172,19 @@ export async function fetchSameOrigin(
     try {
       target = new URL(location, current);
     } catch {
-      return { error: { kind: 'redirected', status: response.status, message: `The gateway at ${host} sent an unusable redirect.`, host } };
+      return {
+        error: {
+          kind: 'redirected',
+          status: response.status,
+          message: `The gateway at ${host} sent an unusable redirect.`,
+          host,
+        },
+      };
     }
     if (target.origin !== origin) {
-      options.log?.warn(`Refused a redirect (HTTP ${response.status}) from ${host} to another origin: ${target.origin}`);
+      options.log?.warn(
+        `Refused a redirect (HTTP ${response.status}) from ${host} to another origin: ${target.origin}`,
+      );
       return {
         error: {
           kind: 'redirected',
@@ -191,7 +199,12 @@ export async function fetchSameOrigin(
     }
     if (hop >= maxRedirects) {
       return {
-        error: { kind: 'redirected', status: response.status, message: `The gateway at ${host} redirected too many times (more than ${maxRedirects}).`, host },
+        error: {
+          kind: 'redirected',
+          status: response.status,
+          message: `The gateway at ${host} redirected too many times (more than ${maxRedirects}).`,
+          host,
+        },
       };
     }
     options.log?.info(`Following a redirect (HTTP ${response.status}) within ${host} to ${target.pathname}`);
@@ -297,7 +310,14 @@ export function timeoutError(phase: TimeoutPhase, ms: number, host: string, stat
     phase === 'connect'
       ? `${host} did not answer within ${after} (connect timeout).`
       : `${host} sent nothing for ${after} (idle timeout); the connection was closed.`;
-  return { kind: 'timeout', message, host, timeoutPhase: phase, timeoutMs: ms, ...(status !== undefined ? { status } : {}) };
+  return {
+    kind: 'timeout',
+    message,
+    host,
+    timeoutPhase: phase,
+    timeoutMs: ms,
+    ...(status !== undefined ? { status } : {}),
+  };
 }
 
 export function formatDuration(ms: number): string {
@@ -383,5 +403,7 @@ export async function readBodyBounded(response: Response, maxBytes: number, watc
     else reader.releaseLock();
   }
   parts.push(decoder.decode());
-  return failure !== undefined ? { text: parts.join(''), bytes, truncated, failure } : { text: parts.join(''), bytes, truncated };
+  return failure !== undefined
+    ? { text: parts.join(''), bytes, truncated, failure }
+    : { text: parts.join(''), bytes, truncated };
 }

@@ -47,7 +47,11 @@ export type LegacyKeyStep =
   /** The configured gateway already has its own key (set since): that one is kept, the old entry goes. */
   | { readonly kind: 'drop'; readonly origin: string; readonly sameKey: boolean };
 
-export function planLegacyKeyMigration(legacyKey: string | undefined, baseUrl: string, gatewayKey: string | undefined): LegacyKeyStep {
+export function planLegacyKeyMigration(
+  legacyKey: string | undefined,
+  baseUrl: string,
+  gatewayKey: string | undefined,
+): LegacyKeyStep {
   if (!legacyKey) return { kind: 'none' };
   const origin = keyOriginOf(baseUrl);
   const entry = keyEntryFor(baseUrl);
@@ -75,7 +79,8 @@ export async function migrateLegacyKey(entries: KeyEntries, baseUrl: string): Pr
   const step = planLegacyKeyMigration(legacyKey, baseUrl, gatewayKey);
   if (step.kind === 'move' && legacyKey) {
     await entries.store(step.entry, legacyKey);
-    if ((await entries.get(step.entry)) !== legacyKey) throw new Error(`the API key could not be stored for ${step.origin}`);
+    if ((await entries.get(step.entry)) !== legacyKey)
+      throw new Error(`the API key could not be stored for ${step.origin}`);
   }
   if (step.kind === 'move' || step.kind === 'drop') await entries.delete(LEGACY_KEY_ENTRY);
   return step;
@@ -87,7 +92,7 @@ export function describeLegacyKeyStep(step: LegacyKeyStep): string | undefined {
     case 'none':
       return undefined;
     case 'wait':
-      return 'An API key saved by an earlier version (one key for every gateway) is kept until gatewayChat.baseUrl names a gateway; it will become that gateway\'s key.';
+      return "An API key saved by an earlier version (one key for every gateway) is kept until gatewayChat.baseUrl names a gateway; it will become that gateway's key.";
     case 'move':
       return `The API key saved by an earlier version (one key for every gateway) is now the key of ${step.origin} only; other gateways need their own key.`;
     case 'drop':

@@ -60,7 +60,15 @@ export const WIRE_FIELD: Readonly<Record<GenerationParameterName, string>> = {
   reasoningEffort: 'reasoning_effort',
 };
 
-export const REASONING_EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'];
+export const REASONING_EFFORTS: readonly ReasoningEffort[] = [
+  'none',
+  'minimal',
+  'low',
+  'medium',
+  'high',
+  'xhigh',
+  'max',
+];
 
 /** One thing wrong with a setting: `message` is `${field} ${reason}`, e.g. "temperature must be … (got 3)". */
 export interface ParameterProblem {
@@ -101,7 +109,8 @@ export function readGenerationParameters(input: unknown): ReadParameters {
   }
   const record = input as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!(GENERATION_PARAMETER_NAMES as readonly string[]).includes(key)) problem(key, 'is not a known generation parameter');
+    if (!(GENERATION_PARAMETER_NAMES as readonly string[]).includes(key))
+      problem(key, 'is not a known generation parameter');
   }
 
   const number = (field: GenerationParameterName, min: number, max: number, range: string) => {
@@ -155,10 +164,15 @@ export function readGenerationParameters(input: unknown): ReadParameters {
     } else {
       const entries = Object.entries(logitBias as Record<string, unknown>);
       const badKey = entries.find(([token]) => !/^\d+$/.test(token));
-      const badValue = entries.find(([, bias]) => !Number.isInteger(bias) || (bias as number) < -100 || (bias as number) > 100);
+      const badValue = entries.find(
+        ([, bias]) => !Number.isInteger(bias) || (bias as number) < -100 || (bias as number) > 100,
+      );
       if (badKey) problem('logitBias', `keys must be token ids (whole numbers; got ${JSON.stringify(badKey[0])})`);
       else if (badValue) {
-        problem('logitBias', `values must be whole numbers from -100 to 100 (got ${describe(badValue[1])} for token ${badValue[0]})`);
+        problem(
+          'logitBias',
+          `values must be whole numbers from -100 to 100 (got ${describe(badValue[1])} for token ${badValue[0]})`,
+        );
       } else if (entries.length > 0) parameters.logitBias = Object.fromEntries(entries);
     }
   }

@@ -45,7 +45,8 @@ export function diffLines(original: readonly string[], replacement: readonly str
   let i = 0;
   let j = 0;
   for (const [mi, mj] of [...same, [a.length, b.length] as const]) {
-    if (mi > i || mj > j) hunks.push({ origStart: prefix + i, origEnd: prefix + mi, newStart: prefix + j, newEnd: prefix + mj });
+    if (mi > i || mj > j)
+      hunks.push({ origStart: prefix + i, origEnd: prefix + mi, newStart: prefix + j, newEnd: prefix + mj });
     i = mi + 1;
     j = mj + 1;
   }
@@ -67,7 +68,8 @@ function myersMatches(a: Int32Array, b: Int32Array): Array<readonly [number, num
     trace.push(v.slice(offset - d - 1, offset + d + 2));
     const next = v;
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -168,7 +170,11 @@ export function layoutDiff(
       }
     } else {
       hunkStarts.push(-1);
-      lines.push(...(decision === 'accepted' ? replacement.slice(hunk.newStart, hunk.newEnd) : original.slice(hunk.origStart, hunk.origEnd)));
+      lines.push(
+        ...(decision === 'accepted'
+          ? replacement.slice(hunk.newStart, hunk.newEnd)
+          : original.slice(hunk.origStart, hunk.origEnd)),
+      );
     }
     i = hunk.origEnd;
   });
@@ -193,7 +199,11 @@ export function proposalView(
     lines.push(...original.slice(i, hunk.origStart));
     const decision = decisions[index] ?? 'pending';
     hunkStarts.push(decision === 'pending' ? lines.length : -1);
-    lines.push(...(decision === 'rejected' ? original.slice(hunk.origStart, hunk.origEnd) : replacement.slice(hunk.newStart, hunk.newEnd)));
+    lines.push(
+      ...(decision === 'rejected'
+        ? original.slice(hunk.origStart, hunk.origEnd)
+        : replacement.slice(hunk.newStart, hunk.newEnd)),
+    );
     i = hunk.origEnd;
   });
   lines.push(...original.slice(i));

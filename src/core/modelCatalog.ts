@@ -57,7 +57,11 @@ export interface ModelInfo {
 }
 
 export type ModelCatalogResult =
-  | { readonly ok: true; readonly models: readonly ModelInfo[]; /** Entries skipped as malformed. */ readonly skipped: number }
+  | {
+      readonly ok: true;
+      readonly models: readonly ModelInfo[];
+      /** Entries skipped as malformed. */ readonly skipped: number;
+    }
   | {
       readonly ok: false;
       /** What went wrong (`notFound`: the gateway has no model list; `unauthorized`: it wants a key; …). */
@@ -98,7 +102,8 @@ export async function fetchModelCatalog(options: FetchModelCatalogOptions): Prom
     if (!aborted) log?.warn(`Model list from ${host} unavailable: ${redacted.message}`);
     return aborted ? { ok: false, error: redacted, aborted: true } : { ok: false, error: redacted };
   };
-  if (!URL.canParse(url)) return fail({ kind: 'badRequest', message: `The base URL is not a valid URL: ${options.baseUrl}`, host });
+  if (!URL.canParse(url))
+    return fail({ kind: 'badRequest', message: `The base URL is not a valid URL: ${options.baseUrl}`, host });
 
   const signal = options.signal;
   const controller = new AbortController();
@@ -149,8 +154,15 @@ export async function fetchModelCatalog(options: FetchModelCatalogOptions): Prom
         ...(summary.code ? { code: summary.code } : {}),
       });
     }
-    if (body.failure !== undefined) return fail({ kind: 'interrupted', message: describeNetworkError(body.failure), host });
-    if (body.truncated) return fail({ kind: 'unexpectedResponse', status: response.status, message: 'The model list was too large.', host });
+    if (body.failure !== undefined)
+      return fail({ kind: 'interrupted', message: describeNetworkError(body.failure), host });
+    if (body.truncated)
+      return fail({
+        kind: 'unexpectedResponse',
+        status: response.status,
+        message: 'The model list was too large.',
+        host,
+      });
     if (/\btext\/html\b/i.test(contentType)) {
       return fail({
         kind: 'unexpectedResponse',
@@ -163,11 +175,25 @@ export async function fetchModelCatalog(options: FetchModelCatalogOptions): Prom
     try {
       parsed = JSON.parse(body.text);
     } catch {
-      return fail({ kind: 'unexpectedResponse', status: response.status, message: 'The model list was not valid JSON.', host });
+      return fail({
+        kind: 'unexpectedResponse',
+        status: response.status,
+        message: 'The model list was not valid JSON.',
+        host,
+      });
     }
     const catalog = parseModelList(parsed);
-    if (!catalog) return fail({ kind: 'unexpectedResponse', status: response.status, message: 'The answer was not a model list.', host });
-    log?.info(`Model list from ${host}: ${catalog.models.length} models` + (catalog.skipped ? `, ${catalog.skipped} malformed entries skipped` : ''));
+    if (!catalog)
+      return fail({
+        kind: 'unexpectedResponse',
+        status: response.status,
+        message: 'The answer was not a model list.',
+        host,
+      });
+    log?.info(
+      `Model list from ${host}: ${catalog.models.length} models` +
+        (catalog.skipped ? `, ${catalog.skipped} malformed entries skipped` : ''),
+    );
     return { ok: true, models: catalog.models, skipped: catalog.skipped };
   } finally {
     watchdog.clear();
@@ -220,7 +246,8 @@ export function parseModel(entry: unknown): ModelInfo | undefined {
   if (supportedParameters) {
     model.supportedParameters = supportedParameters;
     model.supportsTools = params.has('tools');
-    model.supportsReasoning = params.has('reasoning') || params.has('include_reasoning') || params.has('reasoning_effort');
+    model.supportsReasoning =
+      params.has('reasoning') || params.has('include_reasoning') || params.has('reasoning_effort');
     model.supportsResponseFormat = params.has('response_format') || params.has('structured_outputs');
   }
   if (pricing) model.pricing = pricing;
@@ -242,13 +269,18 @@ function readPricing(value: unknown): ModelPricing | undefined {
 
 /** "0.0000025" → 2.5e-6; numbers as they are; negative ("-1": variable price), empty or unreadable → undefined. */
 function price(value: unknown): number | undefined {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(number) && number >= 0 ? number : undefined;
 }
 
 function modalitiesFromArrow(value: unknown): string[] | undefined {
   if (typeof value !== 'string' || !value.includes('->')) return undefined;
-  const input = value.split('->')[0].split('+').map((part) => part.trim()).filter(Boolean);
+  const input = value
+    .split('->')[0]
+    .split('+')
+    .map((part) => part.trim())
+    .filter(Boolean);
   return input.length > 0 ? input : undefined;
 }
 

@@ -68,12 +68,17 @@ export function modelProfileFor(
   let profile: ModelProfile = builtIn;
   if (supported && supported.length > 0) {
     const listed = new Set(supported.map((name) => name.toLowerCase()));
-    const maxTokensField =
-      listed.has('max_tokens') ? 'max_tokens' : listed.has('max_completion_tokens') ? 'max_completion_tokens' : builtIn.maxTokensField;
+    const maxTokensField = listed.has('max_tokens')
+      ? 'max_tokens'
+      : listed.has('max_completion_tokens')
+        ? 'max_completion_tokens'
+        : builtIn.maxTokensField;
     profile = {
       maxTokensField,
       supportsTemperature: listed.has('temperature'),
-      unsupportedParameters: CATALOG_NAMES.filter(([, names]) => !names.some((name) => listed.has(name))).map(([name]) => name),
+      unsupportedParameters: CATALOG_NAMES.filter(([, names]) => !names.some((name) => listed.has(name))).map(
+        ([name]) => name,
+      ),
     };
   }
   if (overrides) {
@@ -87,7 +92,10 @@ export function modelProfileFor(
  * The parameters that are set but will not be sent for this profile, so the host can say that
  * `gatewayChat.temperature` is ignored for `o3`.
  */
-export function parametersIgnoredBy(profile: ModelProfile, parameters: GenerationParameters): GenerationParameterName[] {
+export function parametersIgnoredBy(
+  profile: ModelProfile,
+  parameters: GenerationParameters,
+): GenerationParameterName[] {
   return (Object.keys(parameters) as GenerationParameterName[]).filter(
     (name) => parameters[name] !== undefined && !isParameterSupported(profile, name),
   );

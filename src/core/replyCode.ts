@@ -20,11 +20,16 @@ export function findCodeBlocks(reply: string): CodeBlock[] {
   for (const line of lines) {
     if (!open) {
       const match = FENCE.exec(line);
-      if (match && !(match[1][0] === '`' && match[2].includes('`'))) open = { fence: match[1], info: match[2].trim(), body: [] };
+      if (match && !(match[1][0] === '`' && match[2].includes('`')))
+        open = { fence: match[1], info: match[2].trim(), body: [] };
       continue;
     }
     const trimmed = line.trim();
-    if (trimmed.length >= open.fence.length && trimmed === open.fence[0].repeat(trimmed.length) && /^ {0,3}\S/.test(line)) {
+    if (
+      trimmed.length >= open.fence.length &&
+      trimmed === open.fence[0].repeat(trimmed.length) &&
+      /^ {0,3}\S/.test(line)
+    ) {
       blocks.push({ info: open.info, code: open.body.join('\n'), closed: true });
       open = undefined;
     } else {

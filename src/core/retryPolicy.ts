@@ -138,7 +138,8 @@ const RETRYABLE_NETWORK_CODES = new Set([
 ]);
 
 /** Failures that will not heal by themselves: an unknown host, certificate and TLS problems, a bad URL. */
-const PERMANENT_NETWORK_CODE = /^(ENOTFOUND|CERT_|ERR_TLS_|ERR_SSL_|ERR_INVALID_URL|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_INVALID_)/;
+const PERMANENT_NETWORK_CODE =
+  /^(ENOTFOUND|CERT_|ERR_TLS_|ERR_SSL_|ERR_INVALID_URL|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_INVALID_)/;
 
 /** The error codes in an error and its `cause` chain (Node's fetch puts `ECONNREFUSED` and friends in `cause`). */
 export function networkErrorCodes(error: unknown): string[] {

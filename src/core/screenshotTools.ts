@@ -45,7 +45,9 @@ export function screenshotCandidates(platform: ScreenshotPlatform): readonly Scr
     case 'darwin':
       return [{ name: 'screencapture', output: 'file', steps: [{ command: 'screencapture', args: ['-i', '{file}'] }] }];
     case 'win32':
-      return [{ name: 'Snipping Tool', output: 'clipboard', steps: [{ command: 'explorer', args: ['ms-screenclip:'] }] }];
+      return [
+        { name: 'Snipping Tool', output: 'clipboard', steps: [{ command: 'explorer', args: ['ms-screenclip:'] }] },
+      ];
     case 'linux':
       return LINUX_TOOLS;
     case 'other':
@@ -54,7 +56,10 @@ export function screenshotCandidates(platform: ScreenshotPlatform): readonly Scr
 }
 
 /** The first tool whose every program exists (`exists` looks a command up, e.g. on PATH). */
-export function firstAvailableTool(platform: ScreenshotPlatform, exists: (command: string) => boolean): ScreenshotTool | undefined {
+export function firstAvailableTool(
+  platform: ScreenshotPlatform,
+  exists: (command: string) => boolean,
+): ScreenshotTool | undefined {
   return screenshotCandidates(platform).find((tool) => tool.steps.every((step) => exists(step.command)));
 }
 

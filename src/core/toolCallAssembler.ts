@@ -63,7 +63,8 @@ export class ToolCallAssembler {
   }
 
   private add(item: Record<string, unknown>): ToolCallPiece | undefined {
-    const fn = typeof item.function === 'object' && item.function !== null ? (item.function as Record<string, unknown>) : {};
+    const fn =
+      typeof item.function === 'object' && item.function !== null ? (item.function as Record<string, unknown>) : {};
     const id = typeof item.id === 'string' && item.id.length > 0 ? item.id : undefined;
     const name = typeof fn.name === 'string' && fn.name.length > 0 ? fn.name : undefined;
     const args =

@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { describeLegacyKeyStep, isKeyEntry, keyEntryFor, keyOriginOf, LEGACY_KEY_ENTRY, migrateLegacyKey } from '../core/gatewayKeys';
+import {
+  describeLegacyKeyStep,
+  isKeyEntry,
+  keyEntryFor,
+  keyOriginOf,
+  LEGACY_KEY_ENTRY,
+  migrateLegacyKey,
+} from '../core/gatewayKeys';
 import { originOf, sendsKeyInClear } from '../core/keyTransport';
 import type { Redactor } from '../core/redact';
 
@@ -60,8 +67,16 @@ export class ApiKeyStore implements vscode.Disposable {
     if (mode === 'silent') return false;
     const send = vscode.l10n.t('Send Anyway');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The gateway {0} uses plain http: your API key would travel unencrypted and anyone on the network path could read it.', origin),
-      { modal: true, detail: vscode.l10n.t('Use https if the gateway offers it (setting gatewayChat.baseUrl). Your answer is remembered for this address.') },
+      vscode.l10n.t(
+        'The gateway {0} uses plain http: your API key would travel unencrypted and anyone on the network path could read it.',
+        origin,
+      ),
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'Use https if the gateway offers it (setting gatewayChat.baseUrl). Your answer is remembered for this address.',
+        ),
+      },
       send,
     );
     if (choice !== send) return false;
@@ -123,12 +138,17 @@ export class ApiKeyStore implements vscode.Disposable {
 export async function promptForApiKey(store: ApiKeyStore, baseUrl: string): Promise<string | undefined> {
   const origin = keyOriginOf(baseUrl);
   if (!origin) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Set gatewayChat.baseUrl to the address of your gateway first: each gateway has its own API key.'));
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('Set gatewayChat.baseUrl to the address of your gateway first: each gateway has its own API key.'),
+    );
     return undefined;
   }
   const value = await vscode.window.showInputBox({
     title: vscode.l10n.t('Gateway Chat: Set API Key for {0}', origin),
-    prompt: vscode.l10n.t('Paste the API key for {0}. It is sent only to this gateway and kept in VS Code\'s secret storage, never in settings.', origin),
+    prompt: vscode.l10n.t(
+      "Paste the API key for {0}. It is sent only to this gateway and kept in VS Code's secret storage, never in settings.",
+      origin,
+    ),
     placeHolder: 'sk-…',
     password: true,
     ignoreFocusOut: true,

@@ -7,7 +7,15 @@ import { Conversation, isEmptyReply, type ConversationMessage, type MessageEdit 
 import { DeltaCoalescer } from '../core/deltaCoalescer';
 import { keyOriginOf } from '../core/gatewayKeys';
 import type { GatewayError } from '../core/gatewayError';
-import { assertNever, isImageDataUrl, type HostToWebview, type MessageAction, type MessageView, type OutgoingImage, type PanelState } from '../shared/protocol';
+import {
+  assertNever,
+  isImageDataUrl,
+  type HostToWebview,
+  type MessageAction,
+  type MessageView,
+  type OutgoingImage,
+  type PanelState,
+} from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
 import { describeFinishReason, describeGatewayError, formatWait } from './errorView';
@@ -60,7 +68,8 @@ export class ChatSession implements vscode.Disposable {
       if (!id || before.messages.length > 0 || this.running) return;
       const restored = await this.history?.restore(id);
       // Unless the user started something else meanwhile.
-      if (restored && this.conversation === before && before.messages.length === 0 && !this.running) this.conversation = restored;
+      if (restored && this.conversation === before && before.messages.length === 0 && !this.running)
+        this.conversation = restored;
     })();
     return this.restoring;
   }
@@ -181,7 +190,9 @@ export class ChatSession implements vscode.Disposable {
    * Runs a change that ends in a new reply, one at a time: between the checks and the start of the stream there are
    * awaits, and a second click in that gap (a double Enter in the edit box) must not start a second reply.
    */
-  private async startingReply(start: (ready: { config: ChatConfiguration; apiKey: string }) => Promise<void>): Promise<void> {
+  private async startingReply(
+    start: (ready: { config: ChatConfiguration; apiKey: string }) => Promise<void>,
+  ): Promise<void> {
     const ready = await this.preflight();
     if (!ready) return;
     if (this.starting) {
@@ -206,7 +217,8 @@ export class ChatSession implements vscode.Disposable {
     } else {
       // The panel showed something the conversation no longer has: show it what there is.
       void this.postSnapshot();
-      if (problem === 'unknownMessage') void vscode.window.showWarningMessage(vscode.l10n.t('That message is no longer in the conversation.'));
+      if (problem === 'unknownMessage')
+        void vscode.window.showWarningMessage(vscode.l10n.t('That message is no longer in the conversation.'));
     }
     return false;
   }
@@ -242,7 +254,10 @@ export class ChatSession implements vscode.Disposable {
 
   private async askForKey(baseUrl: string): Promise<void> {
     const setKey = vscode.l10n.t('Set API Key');
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Set the API key for {0} before sending a message.', keyOriginOf(baseUrl) ?? baseUrl), setKey);
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('Set the API key for {0} before sending a message.', keyOriginOf(baseUrl) ?? baseUrl),
+      setKey,
+    );
     if (choice === setKey) await vscode.commands.executeCommand('gatewayChat.setApiKey');
   }
 
@@ -297,7 +312,9 @@ export class ChatSession implements vscode.Disposable {
     }
 
     const text = new DeltaCoalescer((delta) => this.panel.post({ type: 'delta', messageId: reply.id, text: delta }));
-    const reasoning = new DeltaCoalescer((delta) => this.panel.post({ type: 'reasoningDelta', messageId: reply.id, text: delta }));
+    const reasoning = new DeltaCoalescer((delta) =>
+      this.panel.post({ type: 'reasoningDelta', messageId: reply.id, text: delta }),
+    );
     let noticeShown = false;
     const notice = (message: string) => {
       noticeShown = message !== '';
@@ -307,12 +324,23 @@ export class ChatSession implements vscode.Disposable {
     const started = Date.now();
     let firstTokenAt: number | undefined;
     try {
-      const client = { baseUrl: config.baseUrl, apiKey, headers: config.headers, idleTimeoutMs: config.idleTimeoutMs, logger: this.log };
+      const client = {
+        baseUrl: config.baseUrl,
+        apiKey,
+        headers: config.headers,
+        idleTimeoutMs: config.idleTimeoutMs,
+        logger: this.log,
+      };
       const events = streamChatCompletion(client, request, abort.signal);
       for await (const event of events) {
         // A "retrying…" notice is over once the reply starts.
         if (noticeShown && (event.type === 'text' || event.type === 'reasoning')) notice('');
-        if (firstTokenAt === undefined && (event.type === 'text' || event.type === 'reasoning') && event.text.length > 0) firstTokenAt = Date.now();
+        if (
+          firstTokenAt === undefined &&
+          (event.type === 'text' || event.type === 'reasoning') &&
+          event.text.length > 0
+        )
+          firstTokenAt = Date.now();
         switch (event.type) {
           case 'text':
             // Only the first choice is shown: the panel asks for one (n = 1).
@@ -328,7 +356,14 @@ export class ChatSession implements vscode.Disposable {
             this.history?.saveSoon(conversation);
             break;
           case 'retrying':
-            notice(vscode.l10n.t('{0} Retrying in {1} (attempt {2})…', event.reason, formatWait(event.delayMs), event.attempt));
+            notice(
+              vscode.l10n.t(
+                '{0} Retrying in {1} (attempt {2})…',
+                event.reason,
+                formatWait(event.delayMs),
+                event.attempt,
+              ),
+            );
             break;
           case 'model':
             reply.model = event.model;
@@ -340,7 +375,8 @@ export class ChatSession implements vscode.Disposable {
             if (choiceOf(event) === 0) reply.finishReason = event.reason;
             break;
           case 'toolCalls':
-            if (event.choice === 0) reply.toolCalls = event.calls.map(({ id, type, function: call }) => ({ id, type, function: call }));
+            if (event.choice === 0)
+              reply.toolCalls = event.calls.map(({ id, type, function: call }) => ({ id, type, function: call }));
             break;
           case 'toolCallDelta':
             // Tool calls are not offered to the model yet; the assembled calls above are kept for the record.
@@ -363,9 +399,16 @@ export class ChatSession implements vscode.Disposable {
       }
     }
 
-    const status = abort.signal.aborted ? 'stopped' : error ? (error.kind === 'interrupted' ? 'interrupted' : 'error') : 'done';
+    const status = abort.signal.aborted
+      ? 'stopped'
+      : error
+        ? error.kind === 'interrupted'
+          ? 'interrupted'
+          : 'error'
+        : 'done';
     reply.status = status;
-    if (firstTokenAt !== undefined) reply.timing = { firstTokenMs: firstTokenAt - started, totalMs: Date.now() - started };
+    if (firstTokenAt !== undefined)
+      reply.timing = { firstTokenMs: firstTokenAt - started, totalMs: Date.now() - started };
     if (error && !abort.signal.aborted) reply.error = error;
     this.log.info(
       `Reply ${reply.status} in ${Date.now() - started} ms, ${reply.text.length} chars` +
@@ -430,6 +473,7 @@ function imagesFor(message: ConversationMessage): Pick<MessageView, 'images'> {
 function noticeFor(message: ConversationMessage): { notice?: string } {
   if (message.status !== 'done') return {};
   const notice =
-    describeFinishReason(message.finishReason) ?? (isEmptyReply(message) ? vscode.l10n.t('The gateway ended the reply without any text.') : undefined);
+    describeFinishReason(message.finishReason) ??
+    (isEmptyReply(message) ? vscode.l10n.t('The gateway ended the reply without any text.') : undefined);
   return notice ? { notice } : {};
 }

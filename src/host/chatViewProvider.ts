@@ -1,5 +1,13 @@
 import * as vscode from 'vscode';
-import { assertNever, isOpenableLink, type IncomingImage, type PanelAction, parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import {
+  assertNever,
+  isOpenableLink,
+  type IncomingImage,
+  type PanelAction,
+  parseWebviewMessage,
+  type HostToWebview,
+  type WebviewToHost,
+} from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
 import { CodeBlockActions } from './codeBlockActions';
@@ -94,7 +102,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       this.log.warn(`Ignored an invalid message from the chat panel: ${describe(raw)}`);
       return;
     }
-    void this.handle(message).catch((error: unknown) => this.log.error(`Handling "${message.type}" failed: ${String(error)}`));
+    void this.handle(message).catch((error: unknown) =>
+      this.log.error(`Handling "${message.type}" failed: ${String(error)}`),
+    );
   }
 
   private async handle(message: WebviewToHost): Promise<void> {
@@ -117,7 +127,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       case 'openLink':
         return this.openLink(message.href);
       case 'attach':
-        return void (await vscode.commands.executeCommand(message.source === 'file' ? ATTACH_IMAGE_COMMAND : 'gatewayChat.attachScreenshot'));
+        return void (await vscode.commands.executeCommand(
+          message.source === 'file' ? ATTACH_IMAGE_COMMAND : 'gatewayChat.attachScreenshot',
+        ));
       case 'attachUris': {
         const { uris, problems } = parseDroppedUris(message.uris);
         return attachFiles(this, uris, problems);
@@ -140,7 +152,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       case 'setApiKey':
         return void (await vscode.commands.executeCommand('gatewayChat.setApiKey'));
       case 'openSettings':
-        return void (await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:gateway-chat.gateway-chat'));
+        return void (await vscode.commands.executeCommand(
+          'workbench.action.openSettings',
+          '@ext:gateway-chat.gateway-chat',
+        ));
       case 'retry':
         return this.session.retry();
       case 'showLog':
@@ -156,7 +171,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
   private async openLink(href: string): Promise<void> {
     if (!isOpenableLink(href)) {
       this.log.warn(`Refused to open a link from a reply: ${href.slice(0, 200)}`);
-      void vscode.window.showWarningMessage(vscode.l10n.t('Gateway Chat only opens http, https and mailto links from replies.'));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Gateway Chat only opens http, https and mailto links from replies.'),
+      );
       return;
     }
     await vscode.env.openExternal(vscode.Uri.parse(href, true));

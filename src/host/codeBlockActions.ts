@@ -33,14 +33,21 @@ export class CodeBlockActions {
     const editor = this.activeEditor();
     if (!editor) return;
     const done = await editor.edit((edit) => {
-      for (const selection of editor.selections) edit.replace(selection, fitCodeToRange(code, selection.end.character === 0));
+      for (const selection of editor.selections)
+        edit.replace(selection, fitCodeToRange(code, selection.end.character === 0));
     });
-    if (!done) void vscode.window.showWarningMessage(vscode.l10n.t('The code could not be inserted: the editor did not take the edit.'));
+    if (!done)
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('The code could not be inserted: the editor did not take the edit.'),
+      );
   }
 
   private async openInNewEditor(code: string, language: string | undefined): Promise<void> {
     const known = new Set(await vscode.languages.getLanguages());
-    const document = await vscode.workspace.openTextDocument({ language: languageIdFor(language, known), content: code });
+    const document = await vscode.workspace.openTextDocument({
+      language: languageIdFor(language, known),
+      content: code,
+    });
     await vscode.window.showTextDocument(document, { preview: false });
   }
 
@@ -60,13 +67,18 @@ export class CodeBlockActions {
     const editor = this.activeEditor();
     if (!editor) return;
     const done = await editor.edit((edit) => edit.replace(editor.selection, code));
-    if (!done) void vscode.window.showWarningMessage(vscode.l10n.t('The code could not be applied: the editor did not take the edit.'));
+    if (!done)
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('The code could not be applied: the editor did not take the edit.'),
+      );
   }
 
   private activeEditor(): vscode.TextEditor | undefined {
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
     if (!editor) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open a file in an editor and put the cursor where the code should go.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Open a file in an editor and put the cursor where the code should go.'),
+      );
     }
     return editor;
   }

@@ -25,7 +25,9 @@ export function registerCommands(
       const origin = keyOriginOf(baseUrl) ?? baseUrl;
       if (await keys.clear(baseUrl)) {
         log.info(`API key for ${origin} removed from secret storage.`);
-        void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key for {0} removed. The keys of other gateways are kept.', origin));
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('Gateway Chat: API key for {0} removed. The keys of other gateways are kept.', origin),
+        );
       } else {
         void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: there was no API key for {0}.', origin));
       }

@@ -7,7 +7,12 @@ import type { ImageLimits, SendWith } from '../shared/protocol';
 export const SECTION = 'gatewayChat';
 
 /** The image limits by default: 2048 px longest side, 768 px short side for `detail: high`, 20 MB, 10 images. */
-export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxLongSide: 2048, maxShortSideHigh: 768, maxBytes: 20 * 1024 * 1024, maxCount: 10 };
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
+  maxLongSide: 2048,
+  maxShortSideHigh: 768,
+  maxBytes: 20 * 1024 * 1024,
+  maxCount: 10,
+};
 
 export interface ChatConfiguration {
   readonly baseUrl: string;
@@ -39,7 +44,8 @@ const RESERVED_HEADERS = ['authorization', 'content-type', 'content-length', 'ho
 export function readConfiguration(): ChatConfiguration {
   const config = vscode.workspace.getConfiguration(SECTION);
   const problems: string[] = [];
-  const setting = (name: string, reason: string) => problems.push(vscode.l10n.t('The setting {0}.{1} {2}', SECTION, name, reason));
+  const setting = (name: string, reason: string) =>
+    problems.push(vscode.l10n.t('The setting {0}.{1} {2}', SECTION, name, reason));
 
   const baseUrl = (config.get<string>('baseUrl') ?? '').trim();
   const baseUrlReason = baseUrlProblem(baseUrl);
@@ -64,10 +70,12 @@ export function readConfiguration(): ChatConfiguration {
   const extraBody = readExtraBody(config.get('extraBody'), setting);
   const headers = readHeaders(config.get('headers'), setting);
   const idleSeconds = config.get<number>('idleTimeoutSeconds') ?? 120;
-  if (typeof idleSeconds !== 'number' || !(idleSeconds >= 5)) setting('idleTimeoutSeconds', vscode.l10n.t('must be a number of seconds, at least 5.'));
+  if (typeof idleSeconds !== 'number' || !(idleSeconds >= 5))
+    setting('idleTimeoutSeconds', vscode.l10n.t('must be a number of seconds, at least 5.'));
   const systemPrompt = config.get<string>('systemPrompt') ?? '';
   const sendWith = config.get<string>('sendWith') ?? 'enter';
-  if (sendWith !== 'enter' && sendWith !== 'ctrlEnter') setting('sendWith', vscode.l10n.t('must be enter or ctrlEnter (got "{0}").', String(sendWith)));
+  if (sendWith !== 'enter' && sendWith !== 'ctrlEnter')
+    setting('sendWith', vscode.l10n.t('must be enter or ctrlEnter (got "{0}").', String(sendWith)));
   const imageLimits = readImageLimits(config, setting);
 
   return {
@@ -93,8 +101,17 @@ const IMAGE_SIDE_RANGE = { min: 64, max: 16_384 };
 function readImageLimits(config: vscode.WorkspaceConfiguration, report: Report): ImageLimits {
   const side = (name: string, fallback: number): number => {
     const value = config.get<unknown>(name) ?? fallback;
-    if (typeof value === 'number' && Number.isInteger(value) && value >= IMAGE_SIDE_RANGE.min && value <= IMAGE_SIDE_RANGE.max) return value;
-    report(name, vscode.l10n.t('must be a whole number of pixels from {0} to {1}.', IMAGE_SIDE_RANGE.min, IMAGE_SIDE_RANGE.max));
+    if (
+      typeof value === 'number' &&
+      Number.isInteger(value) &&
+      value >= IMAGE_SIDE_RANGE.min &&
+      value <= IMAGE_SIDE_RANGE.max
+    )
+      return value;
+    report(
+      name,
+      vscode.l10n.t('must be a whole number of pixels from {0} to {1}.', IMAGE_SIDE_RANGE.min, IMAGE_SIDE_RANGE.max),
+    );
     return fallback;
   };
   return {
@@ -126,7 +143,11 @@ function readProvider(config: vscode.WorkspaceConfiguration, report: Report): Pr
   let chosenRouting: ProviderPreferences['routing'];
   if (routing !== 'default') {
     if ((ROUTINGS as readonly string[]).includes(routing)) chosenRouting = routing as ProviderPreferences['routing'];
-    else report('routing', vscode.l10n.t('must be one of default, {0} (got "{1}").', ROUTINGS.join(', '), String(routing)));
+    else
+      report(
+        'routing',
+        vscode.l10n.t('must be one of default, {0} (got "{1}").', ROUTINGS.join(', '), String(routing)),
+      );
   }
   let models: string[] = [];
   if (!Array.isArray(fallback) || fallback.some((item) => typeof item !== 'string' || !item.trim())) {
@@ -145,7 +166,9 @@ function readModelOverride(value: unknown, model: string, report: Report): Parti
     return undefined;
   }
   // An exact key wins; otherwise the longest "prefix*" key that matches.
-  const keys = Object.keys(value).filter((key) => key === model || (key.endsWith('*') && model.startsWith(key.slice(0, -1))));
+  const keys = Object.keys(value).filter(
+    (key) => key === model || (key.endsWith('*') && model.startsWith(key.slice(0, -1))),
+  );
   keys.sort((a, b) => (a === model ? -1 : b === model ? 1 : b.length - a.length));
   const key = keys[0];
   if (key === undefined) return undefined;
@@ -156,8 +179,13 @@ function readModelOverride(value: unknown, model: string, report: Report): Parti
   }
   const override: { -readonly [K in keyof ModelProfile]?: ModelProfile[K] } = {};
   if (entry.maxTokensField !== undefined) {
-    if (entry.maxTokensField === 'max_tokens' || entry.maxTokensField === 'max_completion_tokens') override.maxTokensField = entry.maxTokensField;
-    else report('modelOverrides', vscode.l10n.t('entry "{0}": maxTokensField must be max_tokens or max_completion_tokens.', key));
+    if (entry.maxTokensField === 'max_tokens' || entry.maxTokensField === 'max_completion_tokens')
+      override.maxTokensField = entry.maxTokensField;
+    else
+      report(
+        'modelOverrides',
+        vscode.l10n.t('entry "{0}": maxTokensField must be max_tokens or max_completion_tokens.', key),
+      );
   }
   if (entry.supportsTemperature !== undefined) {
     if (typeof entry.supportsTemperature === 'boolean') override.supportsTemperature = entry.supportsTemperature;
@@ -173,7 +201,8 @@ function readExtraBody(value: unknown, report: Report): Readonly<Record<string, 
     return {};
   }
   const reserved = Object.keys(value).filter((key) => RESERVED_BODY_KEYS.includes(key));
-  if (reserved.length) report('extraBody', vscode.l10n.t('cannot set {0}: these come from the chat itself.', reserved.join(', ')));
+  if (reserved.length)
+    report('extraBody', vscode.l10n.t('cannot set {0}: these come from the chat itself.', reserved.join(', ')));
   return value;
 }
 
@@ -186,8 +215,10 @@ function readHeaders(value: unknown, report: Report): Readonly<Record<string, st
   const headers: Record<string, string> = {};
   for (const [name, headerValue] of Object.entries(value)) {
     if (!HEADER_NAME.test(name)) report('headers', vscode.l10n.t('"{0}" is not a valid header name.', name));
-    else if (RESERVED_HEADERS.includes(name.toLowerCase())) report('headers', vscode.l10n.t('cannot set {0}: the extension sets it.', name));
-    else if (typeof headerValue !== 'string' || /[\r\n]/.test(headerValue)) report('headers', vscode.l10n.t('the value of {0} must be one line of text.', name));
+    else if (RESERVED_HEADERS.includes(name.toLowerCase()))
+      report('headers', vscode.l10n.t('cannot set {0}: the extension sets it.', name));
+    else if (typeof headerValue !== 'string' || /[\r\n]/.test(headerValue))
+      report('headers', vscode.l10n.t('the value of {0} must be one line of text.', name));
     else headers[name] = headerValue;
   }
   return headers;

@@ -22,7 +22,11 @@ const SEARCH_TEXT_LENGTH = 20_000;
  * an optional first argument (default: the open one); export and import take an optional target/source `Uri` instead
  * of asking with a dialog (as VS Code's own commands do), which is also how the tests drive them.
  */
-export function registerConversationCommands(provider: ChatViewProvider, history: ConversationHistory, log: ExtensionLog): vscode.Disposable[] {
+export function registerConversationCommands(
+  provider: ChatViewProvider,
+  history: ConversationHistory,
+  log: ExtensionLog,
+): vscode.Disposable[] {
   const session = provider.session;
   const store = history.store;
 
@@ -30,7 +34,9 @@ export function registerConversationCommands(provider: ChatViewProvider, history
     if (session.current.id !== id) {
       const conversation = await history.restore(id);
       if (!conversation) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('The conversation could not be opened. See the log for details.'));
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('The conversation could not be opened. See the log for details.'),
+        );
         return false;
       }
       await session.open(conversation);
@@ -124,7 +130,10 @@ export function registerConversationCommands(provider: ChatViewProvider, history
     if (!target) {
       const markdown = { label: vscode.l10n.t('Markdown'), extension: 'md' };
       const json = { label: vscode.l10n.t('JSON (can be imported again)'), extension: 'json' };
-      const format = await vscode.window.showQuickPick([markdown, json], { title: vscode.l10n.t('Export Conversation'), placeHolder: vscode.l10n.t('Export as') });
+      const format = await vscode.window.showQuickPick([markdown, json], {
+        title: vscode.l10n.t('Export Conversation'),
+        placeHolder: vscode.l10n.t('Export as'),
+      });
       if (!format) return undefined;
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const name = `${fileNameFor(record.title)}.${format.extension}`;
@@ -137,7 +146,10 @@ export function registerConversationCommands(provider: ChatViewProvider, history
       if (!target) return undefined;
     }
     const asMarkdown = /\.(md|markdown)$/i.test(target.path);
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(asMarkdown ? recordToMarkdown(record) : serializeRecord(record)));
+    await vscode.workspace.fs.writeFile(
+      target,
+      new TextEncoder().encode(asMarkdown ? recordToMarkdown(record) : serializeRecord(record)),
+    );
     log.info(`Exported conversation ${record.id} to ${target.toString(true)}.`);
     void vscode.window.showInformationMessage(vscode.l10n.t('Conversation exported to {0}.', baseName(target)));
     return target;
@@ -174,9 +186,13 @@ export function registerConversationCommands(provider: ChatViewProvider, history
     const record: ConversationRecord = { ...parsed.record, id: newId('c'), updatedAt: new Date().toISOString() };
     await store.save(record);
     history.remember(record);
-    log.info(`Imported ${source.toString(true)} as conversation ${record.id}${parsed.skipped ? ` (${parsed.skipped} invalid messages left out)` : ''}.`);
+    log.info(
+      `Imported ${source.toString(true)} as conversation ${record.id}${parsed.skipped ? ` (${parsed.skipped} invalid messages left out)` : ''}.`,
+    );
     if (parsed.skipped > 0) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Imported "{0}"; {1} messages that were not valid were left out.', record.title, parsed.skipped));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Imported "{0}"; {1} messages that were not valid were left out.', record.title, parsed.skipped),
+      );
     }
     await session.open(conversationFromRecord(record));
     await provider.reveal();
@@ -190,7 +206,9 @@ export function registerConversationCommands(provider: ChatViewProvider, history
         return await run(...args);
       } catch (error) {
         log.error(`${name} failed: ${String(error)}`);
-        void vscode.window.showErrorMessage(vscode.l10n.t('Gateway Chat: {0}', error instanceof Error ? error.message : String(error)));
+        void vscode.window.showErrorMessage(
+          vscode.l10n.t('Gateway Chat: {0}', error instanceof Error ? error.message : String(error)),
+        );
         return undefined;
       }
     };
@@ -212,8 +230,14 @@ interface ConversationItem extends vscode.QuickPickItem {
 
 /** A searchable list of the conversations, newest first, with rename and delete buttons on each. */
 function pickConversation(records: readonly ConversationRecord[], currentId: string): Promise<Choice | undefined> {
-  const renameButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: vscode.l10n.t('Rename') };
-  const deleteButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: vscode.l10n.t('Delete') };
+  const renameButton: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('edit'),
+    tooltip: vscode.l10n.t('Rename'),
+  };
+  const deleteButton: vscode.QuickInputButton = {
+    iconPath: new vscode.ThemeIcon('trash'),
+    tooltip: vscode.l10n.t('Delete'),
+  };
   const pick = vscode.window.createQuickPick<ConversationItem>();
   pick.title = vscode.l10n.t('Conversations');
   pick.placeholder = vscode.l10n.t('Search by title or message text');
@@ -222,7 +246,11 @@ function pickConversation(records: readonly ConversationRecord[], currentId: str
   pick.items = records.map((record) => ({
     id: record.id,
     label: `${record.id === currentId ? '$(comment-discussion) ' : ''}${record.title || vscode.l10n.t('Untitled conversation')}`,
-    description: vscode.l10n.t('{0} · {1} messages', new Date(record.updatedAt).toLocaleString(), record.messages.length),
+    description: vscode.l10n.t(
+      '{0} · {1} messages',
+      new Date(record.updatedAt).toLocaleString(),
+      record.messages.length,
+    ),
     detail: searchText(record),
     buttons: [renameButton, deleteButton],
   }));
@@ -247,7 +275,10 @@ function pickConversation(records: readonly ConversationRecord[], currentId: str
 
 /** The conversation's text on one line (the picker filters on it), cut to SEARCH_TEXT_LENGTH. */
 function searchText(record: ConversationRecord): string {
-  const text = record.messages.map((message) => message.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' · ');
+  const text = record.messages
+    .map((message) => message.text.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join(' · ');
   return text.length > SEARCH_TEXT_LENGTH ? `${text.slice(0, SEARCH_TEXT_LENGTH)}…` : text;
 }
 
@@ -283,7 +314,11 @@ function assertNever(value: never): never {
 }
 
 function fileNameFor(title: string): string {
-  const name = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 60);
+  const name = title
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 60);
   return name || 'conversation';
 }
 

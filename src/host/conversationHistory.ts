@@ -40,7 +40,13 @@ export class ConversationHistory implements vscode.Disposable {
   recordOf(conversation: Conversation): ConversationRecord {
     const now = new Date().toISOString();
     const meta = this.meta.get(conversation.id);
-    return this.masked(toRecord(conversation, { ...(meta?.title ? { title: meta.title } : {}), createdAt: meta?.createdAt ?? now, updatedAt: now }));
+    return this.masked(
+      toRecord(conversation, {
+        ...(meta?.title ? { title: meta.title } : {}),
+        createdAt: meta?.createdAt ?? now,
+        updatedAt: now,
+      }),
+    );
   }
 
   /** Saves `conversation` (if it has any message) and resolves when it is on disk. Never rejects. */
@@ -54,7 +60,13 @@ export class ConversationHistory implements vscode.Disposable {
     const now = new Date().toISOString();
     const meta = this.meta.get(conversation.id) ?? { createdAt: now };
     this.meta.set(conversation.id, meta);
-    const record = this.masked(toRecord(conversation, { ...(meta.title ? { title: meta.title } : {}), createdAt: meta.createdAt, updatedAt: now }));
+    const record = this.masked(
+      toRecord(conversation, {
+        ...(meta.title ? { title: meta.title } : {}),
+        createdAt: meta.createdAt,
+        updatedAt: now,
+      }),
+    );
     try {
       await this.store.save(record);
     } catch (error) {
@@ -73,7 +85,11 @@ export class ConversationHistory implements vscode.Disposable {
     if (!record.messages.some((message) => message.error)) return record;
     return {
       ...record,
-      messages: record.messages.map((message) => (message.error ? { ...message, error: { ...message.error, message: this.redact(message.error.message) } } : message)),
+      messages: record.messages.map((message) =>
+        message.error
+          ? { ...message, error: { ...message.error, message: this.redact(message.error.message) } }
+          : message,
+      ),
     };
   }
 

@@ -164,7 +164,10 @@ export class ConversationStore {
     if (stored.size !== [...stored.keys()].filter((id) => index.has(id)).length) changed = true;
     this.index = index;
     // Not awaited: this may run inside a queued save, which would then wait for itself.
-    if (changed && index.size > 0) void this.enqueue(() => this.writeIndex()).catch((error: unknown) => this.log.warn(`Could not write the conversation index: ${String(error)}`));
+    if (changed && index.size > 0)
+      void this.enqueue(() => this.writeIndex()).catch((error: unknown) =>
+        this.log.warn(`Could not write the conversation index: ${String(error)}`),
+      );
     return index;
   }
 
@@ -172,8 +175,13 @@ export class ConversationStore {
     const stored = new Map<string, ConversationSummary>();
     if (!exists) return stored;
     try {
-      const value = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, INDEX_FILE)))) as unknown;
-      const list = isObject(value) && value.version === INDEX_VERSION && Array.isArray(value.conversations) ? value.conversations : undefined;
+      const value = JSON.parse(
+        new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.folder, INDEX_FILE))),
+      ) as unknown;
+      const list =
+        isObject(value) && value.version === INDEX_VERSION && Array.isArray(value.conversations)
+          ? value.conversations
+          : undefined;
       if (!list) throw new Error('not a version 1 index');
       for (const entry of list) {
         if (
@@ -184,12 +192,20 @@ export class ConversationStore {
           typeof entry.updatedAt === 'string' &&
           typeof entry.messageCount === 'number'
         ) {
-          stored.set(entry.id, { id: entry.id, title: entry.title, createdAt: entry.createdAt, updatedAt: entry.updatedAt, messageCount: entry.messageCount });
+          stored.set(entry.id, {
+            id: entry.id,
+            title: entry.title,
+            createdAt: entry.createdAt,
+            updatedAt: entry.updatedAt,
+            messageCount: entry.messageCount,
+          });
         }
       }
     } catch (error) {
       // The index is only a cache of the files: rebuild it from them.
-      this.log.warn(`The conversation index could not be read (${String(error)}); rebuilding it from the conversation files.`);
+      this.log.warn(
+        `The conversation index could not be read (${String(error)}); rebuilding it from the conversation files.`,
+      );
       stored.clear();
     }
     return stored;
@@ -230,7 +246,8 @@ export class ConversationStore {
       return this.moveAside(file, `its id "${parsed.record.id}" does not match its file name`);
     }
     if (!parsed.ok) return this.moveAside(file, parsed.reason);
-    if (parsed.skipped > 0) this.log.warn(`Conversation ${name}: left out ${parsed.skipped} message(s) that were not valid.`);
+    if (parsed.skipped > 0)
+      this.log.warn(`Conversation ${name}: left out ${parsed.skipped} message(s) that were not valid.`);
     return parsed.record;
   }
 
@@ -240,20 +257,29 @@ export class ConversationStore {
       await vscode.workspace.fs.rename(file, aside, { overwrite: false });
       this.log.error(`The saved conversation ${file.path} could not be read: ${reason}. It was kept as ${aside.path}.`);
     } catch (error) {
-      this.log.error(`The saved conversation ${file.path} could not be read (${reason}) nor moved aside: ${String(error)}`);
+      this.log.error(
+        `The saved conversation ${file.path} could not be read (${reason}) nor moved aside: ${String(error)}`,
+      );
     }
     return undefined;
   }
 
   private async writeIndex(): Promise<void> {
-    const conversations = [...(this.index ?? new Map<string, ConversationSummary>()).values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-    await this.writeAtomically(vscode.Uri.joinPath(this.folder, INDEX_FILE), `${JSON.stringify({ version: INDEX_VERSION, conversations }, null, 2)}\n`);
+    const conversations = [...(this.index ?? new Map<string, ConversationSummary>()).values()].sort((a, b) =>
+      b.updatedAt.localeCompare(a.updatedAt),
+    );
+    await this.writeAtomically(
+      vscode.Uri.joinPath(this.folder, INDEX_FILE),
+      `${JSON.stringify({ version: INDEX_VERSION, conversations }, null, 2)}\n`,
+    );
   }
 
   /** Writes a temporary file next to `target`, then renames it over `target`: readers see the old or the new file. */
   private async writeAtomically(target: vscode.Uri, text: string): Promise<void> {
     this.tmpCounter += 1;
-    const tmp = target.with({ path: `${target.path}.${Date.now().toString(36)}${this.tmpCounter.toString(36)}${TMP_SUFFIX}` });
+    const tmp = target.with({
+      path: `${target.path}.${Date.now().toString(36)}${this.tmpCounter.toString(36)}${TMP_SUFFIX}`,
+    });
     await vscode.workspace.fs.createDirectory(this.folder);
     await vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(text));
     try {

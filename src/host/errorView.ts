@@ -20,7 +20,11 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
         ['setApiKey', 'retry'],
       );
     case 'paymentRequired':
-      return view(vscode.l10n.t('The account has no credit left (402).'), vscode.l10n.t('Add credit at your gateway, then retry.'), ['retry']);
+      return view(
+        vscode.l10n.t('The account has no credit left (402).'),
+        vscode.l10n.t('Add credit at your gateway, then retry.'),
+        ['retry'],
+      );
     case 'forbidden':
       return view(
         vscode.l10n.t('The gateway refused the request (403).'),
@@ -58,13 +62,20 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
         ['retry', 'openSettings', 'showLog'],
       );
     case 'unexpectedResponse':
-      return view(vscode.l10n.t('Unexpected answer from {0}.', error.host), vscode.l10n.t('Check the base URL: it should end in /v1 or similar.'), ['openSettings', 'showLog']);
+      return view(
+        vscode.l10n.t('Unexpected answer from {0}.', error.host),
+        vscode.l10n.t('Check the base URL: it should end in /v1 or similar.'),
+        ['openSettings', 'showLog'],
+      );
     case 'streamError':
       return view(vscode.l10n.t('The gateway reported an error during the reply.'), '', ['retry', 'showLog']);
     case 'malformedStream':
       return view(vscode.l10n.t('The reply could not be read.'), '', ['retry', 'showLog']);
     case 'interrupted':
-      return view(vscode.l10n.t('The reply was interrupted.'), vscode.l10n.t('What arrived is kept above.'), ['retry', 'showLog']);
+      return view(vscode.l10n.t('The reply was interrupted.'), vscode.l10n.t('What arrived is kept above.'), [
+        'retry',
+        'showLog',
+      ]);
     case 'timeout':
       return error.timeoutPhase === 'idle'
         ? view(
@@ -79,8 +90,13 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
           );
     case 'redirected':
       return view(
-        vscode.l10n.t('The gateway redirected the request to {0}; it was not sent there.', error.redirectHost ?? error.host),
-        vscode.l10n.t('Your API key is only sent to the base URL you configured. If the new address is right, put it in gatewayChat.baseUrl.'),
+        vscode.l10n.t(
+          'The gateway redirected the request to {0}; it was not sent there.',
+          error.redirectHost ?? error.host,
+        ),
+        vscode.l10n.t(
+          'Your API key is only sent to the base URL you configured. If the new address is right, put it in gatewayChat.baseUrl.',
+        ),
         ['openSettings'],
       );
   }

@@ -43,7 +43,12 @@ export class ModelCatalogService {
   /** Loads the list unless it is fresh, on its way, or failed recently (a gateway without one is not asked each time). */
   private loadInBackground(baseUrl: string): void {
     const failed = this.failedAt.get(baseUrl);
-    if (this.cache.get(baseUrl) || this.loading.has(baseUrl) || (failed !== undefined && Date.now() - failed < RETRY_FAILED_AFTER_MS)) return;
+    if (
+      this.cache.get(baseUrl) ||
+      this.loading.has(baseUrl) ||
+      (failed !== undefined && Date.now() - failed < RETRY_FAILED_AFTER_MS)
+    )
+      return;
     void this.load(baseUrl);
   }
 
@@ -52,7 +57,15 @@ export class ModelCatalogService {
     if (running && !force) return running;
     const task = (async () => {
       const { headers } = readConfiguration();
-      const result = await this.cache.load({ baseUrl, apiKey: (await this.keys.maySendTo(baseUrl, 'silent')) ? await this.keys.get(baseUrl) : undefined, headers, logger: this.log }, force);
+      const result = await this.cache.load(
+        {
+          baseUrl,
+          apiKey: (await this.keys.maySendTo(baseUrl, 'silent')) ? await this.keys.get(baseUrl) : undefined,
+          headers,
+          logger: this.log,
+        },
+        force,
+      );
       if (result.ok) this.failedAt.delete(baseUrl);
       else if (!result.aborted) this.failedAt.set(baseUrl, Date.now());
       return result;
@@ -65,7 +78,10 @@ export class ModelCatalogService {
   async pickModel(): Promise<void> {
     const config = readConfiguration();
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Loading models from {0}…', hostOf(config.baseUrl)) },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Loading models from {0}…', hostOf(config.baseUrl)),
+      },
       () => this.load(config.baseUrl),
     );
     let chosen: string | undefined;
@@ -82,18 +98,24 @@ export class ModelCatalogService {
       chosen = picked === typeOther ? await this.askForId(config.model) : picked.label;
     } else {
       if (!result.ok) this.log.info(`No model list: ${result.error.message}`);
-      chosen = await this.askForId(config.model, vscode.l10n.t('The gateway did not list its models: type a model id.'));
+      chosen = await this.askForId(
+        config.model,
+        vscode.l10n.t('The gateway did not list its models: type a model id.'),
+      );
     }
-    if (chosen) await vscode.workspace.getConfiguration(SECTION).update('model', chosen, vscode.ConfigurationTarget.Global);
+    if (chosen)
+      await vscode.workspace.getConfiguration(SECTION).update('model', chosen, vscode.ConfigurationTarget.Global);
   }
 
   private askForId(current: string, prompt?: string): Thenable<string | undefined> {
-    return vscode.window.showInputBox({
-      title: vscode.l10n.t('Model id'),
-      value: current,
-      prompt: prompt ?? vscode.l10n.t('The model id as your gateway names it, for example openai/gpt-4o.'),
-      validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('The model id cannot be empty.')),
-    }).then((value) => value?.trim() || undefined);
+    return vscode.window
+      .showInputBox({
+        title: vscode.l10n.t('Model id'),
+        value: current,
+        prompt: prompt ?? vscode.l10n.t('The model id as your gateway names it, for example openai/gpt-4o.'),
+        validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('The model id cannot be empty.')),
+      })
+      .then((value) => value?.trim() || undefined);
   }
 }
 
@@ -109,7 +131,10 @@ function toQuickPickItem(model: ModelInfo, current: string): vscode.QuickPickIte
   }
   return {
     label: model.id,
-    description: [model.id === current ? vscode.l10n.t('(current)') : '', model.name && model.name !== model.id ? model.name : '']
+    description: [
+      model.id === current ? vscode.l10n.t('(current)') : '',
+      model.name && model.name !== model.id ? model.name : '',
+    ]
       .filter(Boolean)
       .join(' '),
     detail: traits.join('  ·  ') || undefined,

@@ -12,7 +12,9 @@ export function panelStrings(): PanelStrings {
     assistant: vscode.l10n.t('Assistant'),
     emptyTitle: vscode.l10n.t('Chat with your gateway'),
     emptyHint: vscode.l10n.t('Ask a question below. Earlier messages of this chat are sent as context.'),
-    noKeyMessage: vscode.l10n.t('Set the API key of your gateway to start chatting. It is kept in VS Code\'s secret storage.'),
+    noKeyMessage: vscode.l10n.t(
+      "Set the API key of your gateway to start chatting. It is kept in VS Code's secret storage.",
+    ),
     setApiKey: vscode.l10n.t('Set API Key'),
     openSettings: vscode.l10n.t('Open Settings'),
     retry: vscode.l10n.t('Retry'),
@@ -53,7 +55,9 @@ export function panelStrings(): PanelStrings {
     removeImage: vscode.l10n.t('Remove image'),
     reattachImage: vscode.l10n.t('Attach again'),
     imageSvgRefused: vscode.l10n.t('is an SVG image. SVG is never attached: export it as PNG first.'),
-    imageUnsupported: vscode.l10n.t('is not a PNG, JPEG, GIF or WebP image (checked by its content), so it cannot be attached.'),
+    imageUnsupported: vscode.l10n.t(
+      'is not a PNG, JPEG, GIF or WebP image (checked by its content), so it cannot be attached.',
+    ),
     imageUndecodable: vscode.l10n.t('could not be decoded as an image.'),
     imageTooLarge: vscode.l10n.t('is still too large after downscaling'),
     imageTooMany: vscode.l10n.t('was not attached: a message takes at most this many images'),

@@ -13,7 +13,11 @@ export interface Size {
  * The size an image is sent at: scaled down (never up) so its longest side is at most `maxLongSide` and, for
  * `detail: high`, its short side at most `maxShortSideHigh`. Aspect ratio kept; each side at least 1 px.
  */
-export function fitImage(size: Size, limits: { readonly maxLongSide: number; readonly maxShortSideHigh: number }, detail: ImageDetail): Size {
+export function fitImage(
+  size: Size,
+  limits: { readonly maxLongSide: number; readonly maxShortSideHigh: number },
+  detail: ImageDetail,
+): Size {
   const long = Math.max(size.width, size.height);
   const short = Math.min(size.width, size.height);
   let scale = Math.min(1, limits.maxLongSide / long);

@@ -182,7 +182,13 @@ export function isOpenableLink(href: string): boolean {
   return url.protocol === 'https:' || url.protocol === 'http:' || url.protocol === 'mailto:';
 }
 
-const PANEL_ACTIONS: ReadonlySet<string> = new Set<PanelAction>(['setApiKey', 'openSettings', 'retry', 'showLog', 'selectModel']);
+const PANEL_ACTIONS: ReadonlySet<string> = new Set<PanelAction>([
+  'setApiKey',
+  'openSettings',
+  'retry',
+  'showLog',
+  'selectModel',
+]);
 const MESSAGE_ACTIONS: ReadonlySet<string> = new Set<MessageAction>(['copy', 'regenerate', 'delete', 'continue']);
 const CODE_BLOCK_ACTIONS: ReadonlySet<string> = new Set<CodeBlockAction>(['copy', 'insert', 'newEditor', 'apply']);
 const IMAGE_DETAILS: ReadonlySet<string> = new Set<ImageDetail>(['auto', 'low', 'high']);
@@ -236,15 +242,20 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'newChat':
       return only() ? { type: value.type } : undefined;
     case 'send': {
-      if (!only('text', 'images') || typeof value.text !== 'string' || value.text.length > MAX_PROMPT_LENGTH) return undefined;
-      if (value.images === undefined) return value.text.trim().length > 0 ? { type: 'send', text: value.text } : undefined;
+      if (!only('text', 'images') || typeof value.text !== 'string' || value.text.length > MAX_PROMPT_LENGTH)
+        return undefined;
+      if (value.images === undefined)
+        return value.text.trim().length > 0 ? { type: 'send', text: value.text } : undefined;
       const images = parseImages(value.images);
       // A message is text, images, or both; never nothing.
       if (!images || (images.length === 0 && value.text.trim().length === 0)) return undefined;
       return images.length > 0 ? { type: 'send', text: value.text, images } : { type: 'send', text: value.text };
     }
     case 'messageAction':
-      return only('action', 'messageId') && typeof value.action === 'string' && MESSAGE_ACTIONS.has(value.action) && isId(value.messageId)
+      return only('action', 'messageId') &&
+        typeof value.action === 'string' &&
+        MESSAGE_ACTIONS.has(value.action) &&
+        isId(value.messageId)
         ? { type: 'messageAction', action: value.action as MessageAction, messageId: value.messageId }
         : undefined;
     case 'editMessage':
@@ -259,14 +270,25 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
       if (!only('action', 'code', 'language')) return undefined;
       if (typeof value.action !== 'string' || !CODE_BLOCK_ACTIONS.has(value.action)) return undefined;
       if (typeof value.code !== 'string' || value.code.length > MAX_PROMPT_LENGTH) return undefined;
-      if (value.language !== undefined && (typeof value.language !== 'string' || !LANGUAGE_ID.test(value.language))) return undefined;
+      if (value.language !== undefined && (typeof value.language !== 'string' || !LANGUAGE_ID.test(value.language)))
+        return undefined;
       const action = value.action as CodeBlockAction;
-      return value.language !== undefined ? { type: 'codeAction', action, code: value.code, language: value.language } : { type: 'codeAction', action, code: value.code };
+      return value.language !== undefined
+        ? { type: 'codeAction', action, code: value.code, language: value.language }
+        : { type: 'codeAction', action, code: value.code };
     }
     case 'attach':
-      return only('source') && (value.source === 'file' || value.source === 'screenshot') ? { type: 'attach', source: value.source } : undefined;
+      return only('source') && (value.source === 'file' || value.source === 'screenshot')
+        ? { type: 'attach', source: value.source }
+        : undefined;
     case 'attachUris': {
-      if (!only('uris') || !Array.isArray(value.uris) || value.uris.length === 0 || value.uris.length > MAX_DROPPED_URIS) return undefined;
+      if (
+        !only('uris') ||
+        !Array.isArray(value.uris) ||
+        value.uris.length === 0 ||
+        value.uris.length > MAX_DROPPED_URIS
+      )
+        return undefined;
       const uris = value.uris as unknown[];
       return uris.every((uri) => typeof uri === 'string' && uri.length > 0 && uri.length <= MAX_LINK_LENGTH)
         ? { type: 'attachUris', uris: uris as string[] }

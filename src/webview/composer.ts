@@ -71,7 +71,14 @@ export class Composer {
   private onKeyDown(event: KeyboardEvent): void {
     // keyCode 229 is what some browsers report for keys that an IME is still processing.
     if (event.isComposing || event.keyCode === 229) return;
-    if (event.key === 'ArrowUp' && !this.textarea.value && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+    if (
+      event.key === 'ArrowUp' &&
+      !this.textarea.value &&
+      !event.shiftKey &&
+      !event.altKey &&
+      !event.ctrlKey &&
+      !event.metaKey
+    ) {
       const last = this.callbacks.lastSent();
       if (!last) return;
       event.preventDefault();

@@ -2,7 +2,14 @@ import type { PanelStrings } from '../shared/panelStrings';
 import type { PanelAction, HostToWebview, MessageView, SendWith, WebviewToHost } from '../shared/protocol';
 import { el, icon } from './dom';
 import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown } from './markdown';
-import { appendReasoning, applyStatus, type MessageButton, type MessageElementContext, type RenderedMessage, renderMessage } from './messageElement';
+import {
+  appendReasoning,
+  applyStatus,
+  type MessageButton,
+  type MessageElementContext,
+  type RenderedMessage,
+  renderMessage,
+} from './messageElement';
 import type { ScrollMemory } from './vscodeApi';
 
 type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
@@ -84,7 +91,8 @@ export class ConversationView {
     container.addEventListener('click', (event) => this.onClick(event));
     container.addEventListener('scroll', () => this.onScroll(), { passive: true });
     const byUser = () => (this.userScrolledAt = performance.now());
-    for (const type of ['wheel', 'touchmove', 'keydown'] as const) container.addEventListener(type, byUser, { passive: true });
+    for (const type of ['wheel', 'touchmove', 'keydown'] as const)
+      container.addEventListener(type, byUser, { passive: true });
     container.addEventListener('pointerdown', () => ((this.pointerHeld = true), byUser()), { passive: true });
     window.addEventListener('pointerup', () => (this.pointerHeld = false), { passive: true });
     if (typeof ResizeObserver === 'function') {
@@ -93,7 +101,8 @@ export class ConversationView {
       this.sizeWatch.observe(container);
     }
     container.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && event.target instanceof Element && event.target.classList.contains(LINK_CLASS)) this.onClick(event);
+      if (event.key === 'Enter' && event.target instanceof Element && event.target.classList.contains(LINK_CLASS))
+        this.onClick(event);
     });
     this.empty = el(
       'div',
@@ -262,7 +271,10 @@ export class ConversationView {
       this.earlier.remove();
       return;
     }
-    this.earlierButton.replaceChildren(icon('fold-up'), el('span', { text: `${this.strings.showEarlier} (${this.firstShown})` }));
+    this.earlierButton.replaceChildren(
+      icon('fold-up'),
+      el('span', { text: `${this.strings.showEarlier} (${this.firstShown})` }),
+    );
     if (this.container.firstChild !== this.earlier) this.container.prepend(this.earlier);
   }
 
@@ -332,11 +344,23 @@ export class ConversationView {
     }
     const bodyElement = message.root.querySelector<HTMLElement>('.message-body');
     if (!bodyElement) return;
-    const textarea = el('textarea', { className: 'message-edit-text', attrs: { 'aria-label': this.strings.editLabel, rows: '3' } });
+    const textarea = el('textarea', {
+      className: 'message-edit-text',
+      attrs: { 'aria-label': this.strings.editLabel, rows: '3' },
+    });
     textarea.value = message.body.data;
     const send = el('button', { className: 'message-edit-send', text: this.strings.send, attrs: { type: 'submit' } });
-    const cancel = el('button', { className: 'secondary message-edit-cancel', text: this.strings.cancel, attrs: { type: 'button' } });
-    const form = el('form', { className: 'message-edit' }, textarea, el('div', { className: 'message-edit-actions' }, cancel, send));
+    const cancel = el('button', {
+      className: 'secondary message-edit-cancel',
+      text: this.strings.cancel,
+      attrs: { type: 'button' },
+    });
+    const form = el(
+      'form',
+      { className: 'message-edit' },
+      textarea,
+      el('div', { className: 'message-edit-actions' }, cancel, send),
+    );
     const close = () => {
       form.remove();
       bodyElement.hidden = false;
@@ -423,10 +447,20 @@ export class ConversationView {
     else if (movedUp && byUser) this.following = false;
     // The user nears the top of what is shown: the earlier messages come in before they get there (not while the
     // button has focus: a keyboard user on it decides with Enter).
-    if (byUser && movedUp && this.firstShown > 0 && top < this.container.clientHeight && document.activeElement !== this.earlierButton) this.showEarlier();
+    if (
+      byUser &&
+      movedUp &&
+      this.firstShown > 0 &&
+      top < this.container.clientHeight &&
+      document.activeElement !== this.earlierButton
+    )
+      this.showEarlier();
     if (!this.scrollStore) return;
     clearTimeout(this.saveTimer);
-    this.saveTimer = setTimeout(() => this.scrollStore?.save(this.following ? undefined : this.scrollMemory()), SAVE_SCROLL_MS);
+    this.saveTimer = setTimeout(
+      () => this.scrollStore?.save(this.following ? undefined : this.scrollMemory()),
+      SAVE_SCROLL_MS,
+    );
   }
 
   /** The first message whose bottom is below the top of the view, and where its top is. */

@@ -1,6 +1,13 @@
 import './chat.css';
 import { PANEL_STRING_KEYS, type PanelStrings } from '../shared/panelStrings';
-import { assertNever, parseOutgoingImage, type ImageView, type PanelAction, type HostToWebview, type PanelState } from '../shared/protocol';
+import {
+  assertNever,
+  parseOutgoingImage,
+  type ImageView,
+  type PanelAction,
+  type HostToWebview,
+  type PanelState,
+} from '../shared/protocol';
 import { base64ToBytes } from '../shared/imageSniff';
 import { AttachmentTray } from './attachments/attachmentTray';
 import { listenForImages } from './attachments/imageInput';
@@ -32,7 +39,10 @@ let lastUserText: string | undefined;
 const runAction = (action: PanelAction) => host.postMessage({ type: 'runAction', action });
 
 const banner = el('div', { className: 'banner-area' });
-const conversationElement = el('section', { className: 'conversation', attrs: { 'aria-label': strings.conversationLabel } });
+const conversationElement = el('section', {
+  className: 'conversation',
+  attrs: { 'aria-label': strings.conversationLabel },
+});
 const conversation = new ConversationView(
   conversationElement,
   strings,
@@ -47,14 +57,49 @@ const conversation = new ConversationView(
 const textarea = el('textarea', {
   attrs: { id: 'composer', rows: '1', placeholder: strings.composerPlaceholder, 'aria-label': strings.composerLabel },
 });
-const sendButton = el('button', { attrs: { id: 'send', type: 'submit', title: strings.send, 'aria-label': strings.send } }, icon('send'));
-const stopButton = el('button', { attrs: { id: 'stop', type: 'button', title: strings.stop, 'aria-label': strings.stop } }, icon('debug-stop'));
-const modelButton = el('button', { className: 'model-chip', attrs: { id: 'model', type: 'button', title: strings.selectModel } });
+const sendButton = el(
+  'button',
+  { attrs: { id: 'send', type: 'submit', title: strings.send, 'aria-label': strings.send } },
+  icon('send'),
+);
+const stopButton = el(
+  'button',
+  { attrs: { id: 'stop', type: 'button', title: strings.stop, 'aria-label': strings.stop } },
+  icon('debug-stop'),
+);
+const modelButton = el('button', {
+  className: 'model-chip',
+  attrs: { id: 'model', type: 'button', title: strings.selectModel },
+});
 modelButton.addEventListener('click', () => runAction('selectModel'));
-const form = el('form', { className: 'composer' }, textarea, el('div', { className: 'composer-actions' }, stopButton, sendButton));
-const attachButton = el('button', { className: 'icon-button', attrs: { id: 'attach-image', type: 'button', title: strings.attachImage, 'aria-label': strings.attachImage } }, icon('attach'));
+const form = el(
+  'form',
+  { className: 'composer' },
+  textarea,
+  el('div', { className: 'composer-actions' }, stopButton, sendButton),
+);
+const attachButton = el(
+  'button',
+  {
+    className: 'icon-button',
+    attrs: { id: 'attach-image', type: 'button', title: strings.attachImage, 'aria-label': strings.attachImage },
+  },
+  icon('attach'),
+);
 attachButton.addEventListener('click', () => host.postMessage({ type: 'attach', source: 'file' }));
-const screenshotButton = el('button', { className: 'icon-button', attrs: { id: 'attach-screenshot', type: 'button', title: strings.attachScreenshot, 'aria-label': strings.attachScreenshot } }, icon('device-camera'));
+const screenshotButton = el(
+  'button',
+  {
+    className: 'icon-button',
+    attrs: {
+      id: 'attach-screenshot',
+      type: 'button',
+      title: strings.attachScreenshot,
+      'aria-label': strings.attachScreenshot,
+    },
+  },
+  icon('device-camera'),
+);
 screenshotButton.addEventListener('click', () => host.postMessage({ type: 'attach', source: 'screenshot' }));
 const toolbar = el('div', { className: 'composer-toolbar' }, modelButton, attachButton, screenshotButton);
 const tray = new AttachmentTray(strings);
@@ -103,9 +148,17 @@ listenForImages(textarea, app, {
 });
 /** Attaches an image again from its data URL (a sent message's image, or one kept in webview state). */
 function attachAgain(images: readonly Pick<ImageView, 'url' | 'name' | 'detail'>[]): void {
-  void tray.add(images.map((image) => ({ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name ?? strings.image, ...(image.detail ? { detail: image.detail } : {}) })));
+  void tray.add(
+    images.map((image) => ({
+      bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)),
+      name: image.name ?? strings.image,
+      ...(image.detail ? { detail: image.detail } : {}),
+    })),
+  );
 }
-conversationElement.addEventListener(REATTACH_EVENT, (event) => attachAgain([(event as CustomEvent<ImageView>).detail]));
+conversationElement.addEventListener(REATTACH_EVENT, (event) =>
+  attachAgain([(event as CustomEvent<ImageView>).detail]),
+);
 composer.text = host.getState()?.draft ?? '';
 // The draft's images come back too (checked: webview state is only data), then every change is kept.
 const keptImages = host.getState()?.attachments;
@@ -124,15 +177,37 @@ function setStreaming(streaming: boolean): void {
 function renderBanner(current: PanelState): void {
   const items: HTMLElement[] = [];
   if (current.configProblem) {
-    const open = el('button', { className: 'secondary', text: strings.openSettings, attrs: { type: 'button', 'data-action': 'openSettings' } });
+    const open = el('button', {
+      className: 'secondary',
+      text: strings.openSettings,
+      attrs: { type: 'button', 'data-action': 'openSettings' },
+    });
     open.addEventListener('click', () => runAction('openSettings'));
-    items.push(el('div', { className: 'banner error', attrs: { id: 'config-banner', role: 'alert' } }, icon('warning'), el('p', { text: current.configProblem }), open));
+    items.push(
+      el(
+        'div',
+        { className: 'banner error', attrs: { id: 'config-banner', role: 'alert' } },
+        icon('warning'),
+        el('p', { text: current.configProblem }),
+        open,
+      ),
+    );
   }
   if (!current.hasApiKey) {
     const setKey = el('button', { text: strings.setApiKey, attrs: { type: 'button', 'data-action': 'setApiKey' } });
     setKey.addEventListener('click', () => runAction('setApiKey'));
-    const gateway = current.gateway ? [el('br'), el('span', { className: 'banner-gateway', text: current.gateway })] : [];
-    items.push(el('div', { className: 'banner', attrs: { id: 'no-key-banner' } }, icon('key'), el('p', { text: strings.noKeyMessage }, ...gateway), setKey));
+    const gateway = current.gateway
+      ? [el('br'), el('span', { className: 'banner-gateway', text: current.gateway })]
+      : [];
+    items.push(
+      el(
+        'div',
+        { className: 'banner', attrs: { id: 'no-key-banner' } },
+        icon('key'),
+        el('p', { text: strings.noKeyMessage }, ...gateway),
+        setKey,
+      ),
+    );
   }
   banner.replaceChildren(...items);
 }
@@ -146,7 +221,8 @@ function onMessage(message: HostToWebview): void {
       lastUserText = message.state.messages.filter((shown) => shown.role === 'user').at(-1)?.text;
       composer.sendWith = message.state.sendWith;
       conversation.sendWith = message.state.sendWith;
-      textarea.placeholder = message.state.sendWith === 'ctrlEnter' ? strings.composerPlaceholderCtrlEnter : strings.composerPlaceholder;
+      textarea.placeholder =
+        message.state.sendWith === 'ctrlEnter' ? strings.composerPlaceholderCtrlEnter : strings.composerPlaceholder;
       modelButton.replaceChildren(icon('symbol-class'), el('span', { text: message.state.model }));
       modelButton.setAttribute('aria-label', `${strings.selectModel}: ${message.state.model}`);
       renderBanner(message.state);
@@ -193,7 +269,12 @@ function onMessage(message: HostToWebview): void {
       return;
     case 'attachImages':
       void tray
-        .add(message.images.map((image) => ({ bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)), name: image.name })))
+        .add(
+          message.images.map((image) => ({
+            bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)),
+            name: image.name,
+          })),
+        )
         .then(() => {
           if (message.thenSend === undefined || tray.count === 0) return;
           composer.text = message.thenSend;

@@ -57,9 +57,19 @@ export function renderMessage(message: MessageView, context: MessageElementConte
     'article',
     {
       className: 'message',
-      attrs: { 'data-role': message.role, 'data-id': message.id, 'aria-label': isUser ? strings.you : strings.assistant },
+      attrs: {
+        'data-role': message.role,
+        'data-id': message.id,
+        'aria-label': isUser ? strings.you : strings.assistant,
+      },
     },
-    el('header', { className: 'message-header' }, icon(isUser ? 'account' : 'sparkle'), el('span', { text: isUser ? strings.you : strings.assistant }), toolbar(isUser, strings)),
+    el(
+      'header',
+      { className: 'message-header' },
+      icon(isUser ? 'account' : 'sparkle'),
+      el('span', { text: isUser ? strings.you : strings.assistant }),
+      toolbar(isUser, strings),
+    ),
     bodyElement,
     ...(isUser && message.images?.length ? [messageImages(message.images, strings)] : []),
     notice,
@@ -98,7 +108,8 @@ export function applyStatus(
   message.root.setAttribute('aria-busy', String(update.status === 'streaming'));
   const parts: Node[] = [];
   if (update.status === 'stopped') parts.push(el('span', { className: 'badge', text: strings.stopped }));
-  if (update.status === 'interrupted') parts.push(el('span', { className: 'badge warning', text: strings.interrupted }));
+  if (update.status === 'interrupted')
+    parts.push(el('span', { className: 'badge warning', text: strings.interrupted }));
   if (update.model) parts.push(el('span', { className: 'meta', text: update.model }));
   const tokens = usageText(update.usage, strings);
   if (tokens) parts.push(el('span', { className: 'meta', text: `${tokens} ${strings.tokens}` }));
@@ -132,7 +143,14 @@ function toolbar(isUser: boolean, strings: PanelStrings): HTMLElement {
     'div',
     { className: 'message-toolbar', attrs: { role: 'toolbar', 'aria-label': strings.messageActions } },
     ...buttons.map(([action, codicon, label]) =>
-      el('button', { className: 'message-action', attrs: { type: 'button', 'data-message-action': action, title: label, 'aria-label': label } }, icon(codicon)),
+      el(
+        'button',
+        {
+          className: 'message-action',
+          attrs: { type: 'button', 'data-message-action': action, title: label, 'aria-label': label },
+        },
+        icon(codicon),
+      ),
     ),
   );
 }
@@ -147,7 +165,11 @@ function renderError(error: ErrorView, context: MessageElementContext): HTMLElem
     selectModel: strings.selectModel,
   };
   const buttons = error.actions.map((action) => {
-    const button = el('button', { className: 'secondary', text: labels[action], attrs: { type: 'button', 'data-action': action } });
+    const button = el('button', {
+      className: 'secondary',
+      text: labels[action],
+      attrs: { type: 'button', 'data-action': action },
+    });
     button.addEventListener('click', () => context.onAction(action));
     return button;
   });
@@ -163,8 +185,11 @@ function renderError(error: ErrorView, context: MessageElementContext): HTMLElem
 function usageText(usage: UsageView | undefined, strings: PanelStrings): string {
   if (!usage) return '';
   const { promptTokens, completionTokens, totalTokens, cachedTokens, reasoningTokens } = usage;
-  if (promptTokens === undefined || completionTokens === undefined) return totalTokens !== undefined ? String(totalTokens) : '';
+  if (promptTokens === undefined || completionTokens === undefined)
+    return totalTokens !== undefined ? String(totalTokens) : '';
   const prompt = cachedTokens ? `${promptTokens} (${cachedTokens} ${strings.cached})` : String(promptTokens);
-  const completion = reasoningTokens ? `${completionTokens} (${reasoningTokens} ${strings.reasoningTokens})` : String(completionTokens);
+  const completion = reasoningTokens
+    ? `${completionTokens} (${reasoningTokens} ${strings.reasoningTokens})`
+    : String(completionTokens);
   return `${prompt} → ${completion}`;
 }

@@ -32,15 +32,31 @@ export function formatRate(rate: number): string {
 }
 
 /** The footer's timing items of a reply: time to first token, then tokens per second (`~` when estimated). */
-export function footerTiming(timing: TimingView | undefined, usage: UsageView | undefined, textLength: number, strings: PanelStrings): HTMLElement[] {
+export function footerTiming(
+  timing: TimingView | undefined,
+  usage: UsageView | undefined,
+  textLength: number,
+  strings: PanelStrings,
+): HTMLElement[] {
   const parts: HTMLElement[] = [];
   if (timing?.firstTokenMs !== undefined) {
-    parts.push(el('span', { className: 'meta timing-first-token', text: `${strings.firstToken} ${formatDuration(timing.firstTokenMs)}` }));
+    parts.push(
+      el('span', {
+        className: 'meta timing-first-token',
+        text: `${strings.firstToken} ${formatDuration(timing.firstTokenMs)}`,
+      }),
+    );
   }
   const speed = tokensPerSecond(timing, usage, textLength);
   if (speed) {
     const text = `${speed.estimated ? '~' : ''}${formatRate(speed.rate)} ${strings.tokensPerSecond}`;
-    parts.push(el('span', { className: 'meta timing-rate', text, ...(speed.estimated ? { attrs: { title: strings.estimated } } : {}) }));
+    parts.push(
+      el('span', {
+        className: 'meta timing-rate',
+        text,
+        ...(speed.estimated ? { attrs: { title: strings.estimated } } : {}),
+      }),
+    );
   }
   return parts;
 }

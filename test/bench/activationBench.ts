@@ -69,7 +69,7 @@ function sizes(file: string): string {
 export function runActivationBench(runs = 20): void {
   const bundle = path.join(REPO, 'dist', 'extension.js');
   const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chat-bench-')), 'empty.js');
-  fs.writeFileSync(empty, "exports.activate = function () {}; exports.deactivate = function () {};\n");
+  fs.writeFileSync(empty, 'exports.activate = function () {}; exports.deactivate = function () {};\n');
   const ours: Probe[] = [];
   const floor: Probe[] = [];
   for (let run = 0; run < runs; run++) {
@@ -88,11 +88,22 @@ export function runActivationBench(runs = 20): void {
   };
   console.log('\n== B-6 Activation and size ==');
   console.log(`${runs} cold Node processes each, alternating; dist/extension.js against an empty extension`);
-  console.log(table(['bundle', 'require ms', 'activate() ms', 'total ms (median)', 'total p95'], [row('ours', ours), row('empty', floor)]));
+  console.log(
+    table(
+      ['bundle', 'require ms', 'activate() ms', 'total ms (median)', 'total p95'],
+      [row('ours', ours), row('empty', floor)],
+    ),
+  );
   const total = (samples: Probe[]) => median(samples.map((sample) => sample.requireMs + sample.activateMs));
-  console.log(`ours / empty: ${fixed(total(ours) / total(floor), 2)}x; ours minus empty: ${fixed(total(ours) - total(floor), 2)} ms (goal: activate() < 50 ms)`);
+  console.log(
+    `ours / empty: ${fixed(total(ours) / total(floor), 2)}x; ours minus empty: ${fixed(total(ours) - total(floor), 2)} ms (goal: activate() < 50 ms)`,
+  );
   const touched = ours[0].touched;
-  console.log(`during activation: ${Object.entries(touched).map(([what, count]) => `${what} ${count}`).join(', ')} (goal: all 0)`);
+  console.log(
+    `during activation: ${Object.entries(touched)
+      .map(([what, count]) => `${what} ${count}`)
+      .join(', ')} (goal: all 0)`,
+  );
   for (const [name, file] of [
     ['dist/extension.js', bundle],
     ['dist/webview.js', path.join(REPO, 'dist', 'webview.js')],

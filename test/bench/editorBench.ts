@@ -21,7 +21,12 @@ export interface EditorBenchOptions {
   readonly runs: number;
 }
 
-export const DEFAULT_EDITOR_BENCH_OPTIONS: EditorBenchOptions = { lines: 2_000, deltaChars: 4, deltasPerUpdate: 20, runs: 5 };
+export const DEFAULT_EDITOR_BENCH_OPTIONS: EditorBenchOptions = {
+  lines: 2_000,
+  deltaChars: 4,
+  deltasPerUpdate: 20,
+  runs: 5,
+};
 
 export interface EditorBenchResult {
   readonly incrementalMs: number;
@@ -46,9 +51,18 @@ interface RunOutput {
   readonly document: string;
 }
 
-function fixture(options: EditorBenchOptions): { document: string; start: number; originalLines: string[]; reply: string; expected: string } {
+function fixture(options: EditorBenchOptions): {
+  document: string;
+  start: number;
+  originalLines: string[];
+  reply: string;
+  expected: string;
+} {
   const random = seededRandom(11);
-  const originalLines = Array.from({ length: options.lines }, (_, i) => `  const value${i} = compute(${i}, ${Math.floor(random() * 1000)}); // step ${i}`);
+  const originalLines = Array.from(
+    { length: options.lines },
+    (_, i) => `  const value${i} = compute(${i}, ${Math.floor(random() * 1000)}); // step ${i}`,
+  );
   const replacement = originalLines.map((line, i) => (i % 7 === 0 ? line.replace('compute', 'computeFast') : line));
   const header = 'export function big() {';
   const footer = '}';
@@ -78,7 +92,11 @@ interface EditorContender {
  * The timing loop of the editor contenders: the reply grows delta by delta, a display update every
  * `deltasPerUpdate` deltas and one after the last, then the review and the accept; each of these is a step.
  */
-function timeEditorContender(contender: EditorContender, deltas: readonly string[], options: EditorBenchOptions): RunOutput {
+function timeEditorContender(
+  contender: EditorContender,
+  deltas: readonly string[],
+  options: EditorBenchOptions,
+): RunOutput {
   let reply = '';
   let longest = 0;
   let updates = 0;
@@ -120,19 +138,34 @@ function incremental(input: ReturnType<typeof fixture>): EditorContender {
       const tail = code.length > 0 ? `\n${code}` : '';
       const currentTail = document.slice(originalEnd, input.start + length);
       let common = 0;
-      while (common < tail.length && common < currentTail.length && tail.charCodeAt(common) === currentTail.charCodeAt(common)) common++;
+      while (
+        common < tail.length &&
+        common < currentTail.length &&
+        tail.charCodeAt(common) === currentTail.charCodeAt(common)
+      )
+        common++;
       document = document.slice(0, originalEnd + common) + tail.slice(common) + document.slice(input.start + length);
       length = originalText.length + tail.length;
     },
     review(reply) {
       proposal = (extractReplyCode(reply) ?? '').split('\n');
       hunks = diffLines(input.originalLines, proposal);
-      const layout = layoutDiff(input.originalLines, proposal, hunks, hunks.map(() => 'pending'));
+      const layout = layoutDiff(
+        input.originalLines,
+        proposal,
+        hunks,
+        hunks.map(() => 'pending'),
+      );
       document = document.slice(0, input.start) + layout.lines.join('\n') + document.slice(input.start + length);
       length = layout.lines.join('\n').length;
     },
     accept() {
-      const accepted = applyDecisions(input.originalLines, proposal, hunks, hunks.map(() => 'accepted')).join('\n');
+      const accepted = applyDecisions(
+        input.originalLines,
+        proposal,
+        hunks,
+        hunks.map(() => 'accepted'),
+      ).join('\n');
       document = document.slice(0, input.start) + accepted + document.slice(input.start + length);
       return document;
     },
@@ -155,10 +188,26 @@ function diffReview(input: ReturnType<typeof fixture>): EditorContender {
     review(reply) {
       proposal = (extractReplyCode(reply) ?? '').split('\n');
       hunks = diffLines(input.originalLines, proposal);
-      shown = before + proposalView(input.originalLines, proposal, hunks, hunks.map(() => 'pending')).lines.join('\n') + after;
+      shown =
+        before +
+        proposalView(
+          input.originalLines,
+          proposal,
+          hunks,
+          hunks.map(() => 'pending'),
+        ).lines.join('\n') +
+        after;
     },
     accept() {
-      const document = before + applyDecisions(input.originalLines, proposal, hunks, hunks.map(() => 'accepted')).join('\n') + after;
+      const document =
+        before +
+        applyDecisions(
+          input.originalLines,
+          proposal,
+          hunks,
+          hunks.map(() => 'accepted'),
+        ).join('\n') +
+        after;
       if (shown !== document) throw new Error('the proposal document differs from the accepted text');
       return document;
     },
@@ -172,7 +221,10 @@ function onceAtEnd(input: ReturnType<typeof fixture>, deltas: readonly string[])
   for (const delta of deltas) reply += delta;
   const stepStart = performance.now();
   const code = extractReplyCode(reply) ?? '';
-  const document = input.document.slice(0, input.start) + code + input.document.slice(input.start + input.originalLines.join('\n').length);
+  const document =
+    input.document.slice(0, input.start) +
+    code +
+    input.document.slice(input.start + input.originalLines.join('\n').length);
   const step = performance.now() - stepStart;
   return { totalMs: performance.now() - started, longestStepMs: step, updates: 1, document };
 }
@@ -208,7 +260,9 @@ export async function runEditorBench(
   const onceAtEndMs = median(base.map((run) => run.totalMs));
   const longestStepMs = Math.max(...ours.map((run) => run.longestStepMs));
   const ratio = incrementalMs / Math.max(onceAtEndMs, 0.001);
-  print(`\nEditor: a ${options.lines}-line replacement streamed in ${deltas.length} deltas of ${options.deltaChars} chars (${ours[0].updates} display updates)`);
+  print(
+    `\nEditor: a ${options.lines}-line replacement streamed in ${deltas.length} deltas of ${options.deltaChars} chars (${ours[0].updates} display updates)`,
+  );
   print(
     table(
       ['contender', 'total (median ms)', 'longest step (ms)'],
@@ -223,10 +277,25 @@ export async function runEditorBench(
     `incremental: longest display update ${fixed(Math.max(...ours.map((run) => run.longestUpdateMs ?? 0)), 2)} ms, ` +
       `diff + layout + accept at the end ${fixed(median(ours.map((run) => run.finalMs ?? 0)), 2)} ms (median)`,
   );
-  print(`ratio incremental / once-at-end: ${fixed(ratio, 1)}×; longest blocking step ${fixed(longestStepMs, 2)} ms (goal < 50 ms: ${longestStepMs < 50 ? 'met' : 'missed'})`);
-  print(`ratio diff editor review / once-at-end: ${fixed(reviewMs / Math.max(onceAtEndMs, 0.001), 1)}×; longest blocking step ${fixed(reviewLongestStepMs, 2)} ms (goal < 50 ms: ${reviewLongestStepMs < 50 ? 'met' : 'missed'})`);
+  print(
+    `ratio incremental / once-at-end: ${fixed(ratio, 1)}×; longest blocking step ${fixed(longestStepMs, 2)} ms (goal < 50 ms: ${longestStepMs < 50 ? 'met' : 'missed'})`,
+  );
+  print(
+    `ratio diff editor review / once-at-end: ${fixed(reviewMs / Math.max(onceAtEndMs, 0.001), 1)}×; longest blocking step ${fixed(reviewLongestStepMs, 2)} ms (goal < 50 ms: ${reviewLongestStepMs < 50 ? 'met' : 'missed'})`,
+  );
   for (const problem of problems) print(`PROBLEM: ${problem}`);
   const longestUpdateMs = Math.max(...ours.map((run) => run.longestUpdateMs ?? 0));
   const finalMs = median(ours.map((run) => run.finalMs ?? 0));
-  return { incrementalMs, longestUpdateMs, finalMs, onceAtEndMs, longestStepMs, ratio, reviewMs, reviewLongestStepMs, updates: ours[0].updates, problems };
+  return {
+    incrementalMs,
+    longestUpdateMs,
+    finalMs,
+    onceAtEndMs,
+    longestStepMs,
+    ratio,
+    reviewMs,
+    reviewLongestStepMs,
+    updates: ours[0].updates,
+    problems,
+  };
 }

@@ -58,7 +58,8 @@ export async function measureAlternating<Input, Output>(
   for (let round = 0; round < rounds; round++) {
     for (const contender of contenders) {
       const measured = round >= options.warmup;
-      if (measured && slow.has(contender.name) && round - options.warmup >= (options.slowRuns ?? options.runs)) continue;
+      if (measured && slow.has(contender.name) && round - options.warmup >= (options.slowRuns ?? options.runs))
+        continue;
       collectGarbage();
       const started = performance.now();
       const output = await contender.run(input);
@@ -70,7 +71,10 @@ export async function measureAlternating<Input, Output>(
   }
   const result = new Map<string, Sample<Output>>();
   for (const contender of contenders) {
-    result.set(contender.name, { times: times.get(contender.name) ?? [], output: outputs.get(contender.name) as Output });
+    result.set(contender.name, {
+      times: times.get(contender.name) ?? [],
+      output: outputs.get(contender.name) as Output,
+    });
   }
   return result;
 }
@@ -99,11 +103,16 @@ export function iqr(values: readonly number[]): number {
  */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
   const tabular = rows.filter((row) => row.length > 1);
-  const widths = header.map((cell, column) => Math.max(cell.length, ...tabular.map((row) => (row[column] ?? '').length)));
+  const widths = header.map((cell, column) =>
+    Math.max(cell.length, ...tabular.map((row) => (row[column] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
     cells.length === 1
       ? cells[0]
-      : cells.map((cell, column) => (column < leftColumns ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd();
+      : cells
+          .map((cell, column) => (column < leftColumns ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+          .join('  ')
+          .trimEnd();
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -22,17 +22,32 @@ async function main(): Promise<void> {
   const parts = selectedParts();
   if (parts.has('sse')) {
     const sse = await runSseBench(
-      quick ? { ...DEFAULT_SSE_BENCH_OPTIONS, runs: 3, warmup: 1, sizesMiB: [1, 2], deltas: 5_000 } : DEFAULT_SSE_BENCH_OPTIONS,
+      quick
+        ? { ...DEFAULT_SSE_BENCH_OPTIONS, runs: 3, warmup: 1, sizesMiB: [1, 2], deltas: 5_000 }
+        : DEFAULT_SSE_BENCH_OPTIONS,
     );
     // Mismatched outputs are a bug, not a slow parser: fail the run. Missed goals are only reported.
     if (sse.problems.length > 0) process.exitCode = 1;
   }
   if (parts.has('render')) {
-    const render = await runRenderBench(quick ? { ...DEFAULT_RENDER_BENCH_OPTIONS, runs: 1, replyChars: 25_000, checkpoints: [10_000, 25_000], conversationReplyChars: 5_000, paintChunks: 40 } : DEFAULT_RENDER_BENCH_OPTIONS);
+    const render = await runRenderBench(
+      quick
+        ? {
+            ...DEFAULT_RENDER_BENCH_OPTIONS,
+            runs: 1,
+            replyChars: 25_000,
+            checkpoints: [10_000, 25_000],
+            conversationReplyChars: 5_000,
+            paintChunks: 40,
+          }
+        : DEFAULT_RENDER_BENCH_OPTIONS,
+    );
     if (render.problems.length > 0) process.exitCode = 1;
   }
   if (parts.has('editor')) {
-    const editor = await runEditorBench(quick ? { ...DEFAULT_EDITOR_BENCH_OPTIONS, runs: 2 } : DEFAULT_EDITOR_BENCH_OPTIONS);
+    const editor = await runEditorBench(
+      quick ? { ...DEFAULT_EDITOR_BENCH_OPTIONS, runs: 2 } : DEFAULT_EDITOR_BENCH_OPTIONS,
+    );
     if (editor.problems.length > 0) process.exitCode = 1;
   }
   if (parts.has('activation')) runActivationBench(quick ? 5 : 20);

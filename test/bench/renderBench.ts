@@ -52,7 +52,10 @@ export const DEFAULT_RENDER_BENCH_OPTIONS: RenderBenchOptions = {
 /** Every bench page: the panel's usual width, and cross-origin isolated for 5 µs timers (100 µs otherwise). */
 const BENCH_PAGE = { viewport: { width: 400, height: 800 }, crossOriginIsolated: true } as const;
 
-const WORDS = 'the a stream reply token render block parser panel host message chunk model gateway fast small view code list table'.split(' ');
+const WORDS =
+  'the a stream reply token render block parser panel host message chunk model gateway fast small view code list table'.split(
+    ' ',
+  );
 
 /** A reply like a long model answer: headings, prose with inline markup, lists, tables and 12 code blocks. */
 export function mixedReply(chars: number, codeBlocks = 12, seed = 1): string {
@@ -76,7 +79,10 @@ export function mixedReply(chars: number, codeBlocks = 12, seed = 1): string {
   };
   while (length < chars) {
     if (length >= nextCode && parts.filter((part) => part.startsWith('```')).length < codeBlocks) {
-      const lines = Array.from({ length: 40 }, (_, index) => `  const value${index} = compute(${index}, "${word()}"); // ${word()} ${word()}`);
+      const lines = Array.from(
+        { length: 40 },
+        (_, index) => `  const value${index} = compute(${index}, "${word()}"); // ${word()} ${word()}`,
+      );
       push(['```ts', 'function example() {', ...lines, '}', '```', '', ''].join('\n'));
       nextCode += codeEvery;
       continue;
@@ -84,7 +90,10 @@ export function mixedReply(chars: number, codeBlocks = 12, seed = 1): string {
     const kind = section++ % 4;
     if (kind === 0) push(`## Section ${section}\n\n`);
     if (kind === 1) push(`${Array.from({ length: 8 }, () => `- ${sentence(6)}`).join('\n')}\n\n`);
-    if (kind === 2) push(`| name | value | note |\n|---|---:|---|\n${Array.from({ length: 6 }, (_, index) => `| ${word()} | ${index} | ${sentence(3)} |`).join('\n')}\n\n`);
+    if (kind === 2)
+      push(
+        `| name | value | note |\n|---|---:|---|\n${Array.from({ length: 6 }, (_, index) => `| ${word()} | ${index} | ${sentence(3)} |`).join('\n')}\n\n`,
+      );
     push(`${Array.from({ length: 4 }, () => sentence(12)).join(' ')}\n${sentence(10)}\n\n`);
   }
   return parts.join('').slice(0, chars);
@@ -141,7 +150,10 @@ function earlierMessages(count: number): MessageView[] {
   return Array.from({ length: count }, (_, index) =>
     index % 2 === 0
       ? userMessage(`u${index}`, `Question ${index}: how does the ${WORDS[index % WORDS.length]} work?`)
-      : assistantMessage(`m${index}`, `It works **well**.\n\n- point one\n- point two\n\n\`\`\`js\nconsole.log(${index});\n\`\`\`\n\nMore text for message ${index}.`),
+      : assistantMessage(
+          `m${index}`,
+          `It works **well**.\n\n- point one\n- point two\n\n\`\`\`js\nconsole.log(${index});\n\`\`\`\n\nMore text for message ${index}.`,
+        ),
   );
 }
 
@@ -168,7 +180,13 @@ async function prepare(panel: PanelPage, naive: string, earlier: number, syncFra
  * Streams `prefix` at once, then `chunks` one every `intervalMs` with real frames, and returns each chunk's latency
  * from its dispatch to the first task after the next frame was painted.
  */
-async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readonly string[], intervalMs: number, contender: PaintContender): Promise<PaintSample[]> {
+async function streamInRealTime(
+  panel: PanelPage,
+  prefix: string,
+  chunks: readonly string[],
+  intervalMs: number,
+  contender: PaintContender,
+): Promise<PaintSample[]> {
   await addBenchReply(panel);
   // Seeded gaps of 80 % to 120 % of the interval: arrivals fall anywhere between two frames.
   const random = seededRandom(7);
@@ -184,7 +202,9 @@ async function streamInRealTime(panel: PanelPage, prefix: string, chunks: readon
         text += chunk;
         if (contender === 'no render') return;
         if (contender === 'ours') {
-          window.dispatchEvent(new MessageEvent('message', { data: { type: 'delta', messageId: 'bench', text: chunk } }));
+          window.dispatchEvent(
+            new MessageEvent('message', { data: { type: 'delta', messageId: 'bench', text: chunk } }),
+          );
           return;
         }
         const follow = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight <= 40;
@@ -256,7 +276,12 @@ async function showEverything(panel: PanelPage): Promise<number> {
   return panel.page.evaluate(async () => {
     const view = document.querySelector<HTMLElement>('.conversation');
     if (!view) throw new Error('the bench page is not ready');
-    for (let button = view.querySelector<HTMLButtonElement>('.earlier-messages button'); button; button = view.querySelector('.earlier-messages button')) button.click();
+    for (
+      let button = view.querySelector<HTMLButtonElement>('.earlier-messages button');
+      button;
+      button = view.querySelector('.earlier-messages button')
+    )
+      button.click();
     view.dispatchEvent(new WheelEvent('wheel', { deltaY: -100 }));
     view.scrollTop = 0;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -265,7 +290,12 @@ async function showEverything(panel: PanelPage): Promise<number> {
 }
 
 /** Streams `chunks` in the page and returns the duration of each update (with the layout it causes, or script only). */
-async function stream(panel: PanelPage, chunks: readonly string[], contender: 'ours' | 'naive', layout = true): Promise<Run> {
+async function stream(
+  panel: PanelPage,
+  chunks: readonly string[],
+  contender: 'ours' | 'naive',
+  layout = true,
+): Promise<Run> {
   await addBenchReply(panel);
   const updates = await panel.page.evaluate(
     ({ chunks, contender, layout }) => {
@@ -280,7 +310,9 @@ async function stream(panel: PanelPage, chunks: readonly string[], contender: 'o
         const started = performance.now();
         let scriptMs: number;
         if (contender === 'ours') {
-          window.dispatchEvent(new MessageEvent('message', { data: { type: 'delta', messageId: 'bench', text: chunk } }));
+          window.dispatchEvent(
+            new MessageEvent('message', { data: { type: 'delta', messageId: 'bench', text: chunk } }),
+          );
           scriptMs = performance.now() - started;
           // The layout the next frame does for this update.
           if (layout) void conversation.scrollHeight;
@@ -304,27 +336,37 @@ function around(run: Run, length: number): number[] {
   return run.updates.filter((update) => Math.abs(update.length - length) <= length * 0.05).map((update) => update.ms);
 }
 
-export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDER_BENCH_OPTIONS, print: (line: string) => void = console.log): Promise<{ problems: string[] }> {
+export async function runRenderBench(
+  options: RenderBenchOptions = DEFAULT_RENDER_BENCH_OPTIONS,
+  print: (line: string) => void = console.log,
+): Promise<{ problems: string[] }> {
   const problems: string[] = [];
   const reply = mixedReply(options.replyChars);
   const chunks = chunked(reply, options.chunkChars);
   const naive = await naiveBundle();
   const harness = await PanelHarness.start();
   try {
-    print(`\nRender: ${(reply.length / 1000).toFixed(0)} KB mixed reply (12 code blocks) in ${chunks.length} chunks of ${options.chunkChars} characters; headless Chromium, real bundle, production CSP, 5 µs timers; ${options.runs} alternating runs, medians`);
+    print(
+      `\nRender: ${(reply.length / 1000).toFixed(0)} KB mixed reply (12 code blocks) in ${chunks.length} chunks of ${options.chunkChars} characters; headless Chromium, real bundle, production CSP, 5 µs timers; ${options.runs} alternating runs, medians`,
+    );
     const runs: Record<'ours' | 'naive', Run[]> = { ours: [], naive: [] };
     for (let round = 0; round <= options.runs; round++) {
       for (const contender of ['ours', 'naive'] as const) {
         const panel = await harness.openPanel(BENCH_PAGE);
         try {
-          if (round === 0 && contender === 'ours' && !(await panel.page.evaluate(() => crossOriginIsolated))) problems.push('the bench page is not cross-origin isolated: timings have a 100 µs resolution');
+          if (round === 0 && contender === 'ours' && !(await panel.page.evaluate(() => crossOriginIsolated)))
+            problems.push('the bench page is not cross-origin isolated: timings have a 100 µs resolution');
           await prepare(panel, naive, 2);
           // The warm-up round streams a quarter of the reply.
           const run = await stream(panel, round === 0 ? chunks.slice(0, chunks.length / 4) : chunks, contender);
           if (round > 0) runs[contender].push(run);
           if (round === options.runs && contender === 'ours') {
-            const text = await panel.page.$eval('.message[data-id="bench"] .message-body', (element) => element.textContent ?? '');
-            if (text.length < reply.length * 0.8) problems.push(`ours rendered only ${text.length} characters of ${reply.length}`);
+            const text = await panel.page.$eval(
+              '.message[data-id="bench"] .message-body',
+              (element) => element.textContent ?? '',
+            );
+            if (text.length < reply.length * 0.8)
+              problems.push(`ours rendered only ${text.length} characters of ${reply.length}`);
           }
           // The naive HTML has inline table styles, which the CSP refuses; the panel's own rendering must be clean.
           if (contender === 'ours') await panel.assertHealthy();
@@ -334,13 +376,27 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
       }
     }
     const total = (name: 'ours' | 'naive') => median(runs[name].map((run) => run.totalMs));
-    const at = (name: 'ours' | 'naive', length: number, q: number) => median(runs[name].map((run) => quantile(around(run, length), q)));
+    const at = (name: 'ours' | 'naive', length: number, q: number) =>
+      median(runs[name].map((run) => quantile(around(run, length), q)));
     const rows: string[][] = [
-      ['total main-thread time (ms)', fixed(total('ours')), fixed(total('naive')), `${fixed(total('naive') / total('ours'))}×`],
+      [
+        'total main-thread time (ms)',
+        fixed(total('ours')),
+        fixed(total('naive')),
+        `${fixed(total('naive') / total('ours'))}×`,
+      ],
     ];
     for (const length of options.checkpoints) {
-      for (const [label, q] of [['p50', 0.5], ['p95', 0.95]] as const) {
-        rows.push([`per update at ${length / 1000} KB, ${label} (ms)`, fixed(at('ours', length, q), 2), fixed(at('naive', length, q), 2), `${fixed(at('naive', length, q) / at('ours', length, q))}×`]);
+      for (const [label, q] of [
+        ['p50', 0.5],
+        ['p95', 0.95],
+      ] as const) {
+        rows.push([
+          `per update at ${length / 1000} KB, ${label} (ms)`,
+          fixed(at('ours', length, q), 2),
+          fixed(at('naive', length, q), 2),
+          `${fixed(at('naive', length, q) / at('ours', length, q))}×`,
+        ]);
       }
     }
     print(table(['measure', 'ours', 'naive', 'naive/ours'], rows));
@@ -355,20 +411,40 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
         const panel = await harness.openPanel(BENCH_PAGE);
         try {
           await prepare(panel, naive, 2, false);
-          paint[contender].push(await streamInRealTime(panel, paintPrefix, paintChunks, options.paintIntervalMs, contender));
+          paint[contender].push(
+            await streamInRealTime(panel, paintPrefix, paintChunks, options.paintIntervalMs, contender),
+          );
         } finally {
           await panel.close();
         }
       }
     }
-    const latency = (name: PaintContender, q: number, part: keyof PaintSample = 'total') => median(paint[name].map((list) => quantile(list.map((sample) => sample[part]), q)));
+    const latency = (name: PaintContender, q: number, part: keyof PaintSample = 'total') =>
+      median(
+        paint[name].map((list) =>
+          quantile(
+            list.map((sample) => sample[part]),
+            q,
+          ),
+        ),
+      );
     print(
       `\nRender: chunk to paint, one ${options.chunkChars}-character chunk every ${options.paintIntervalMs * 0.8}–${options.paintIntervalMs * 1.2} ms (~100 tokens/s) at the end of the ${(reply.length / 1000).toFixed(0)} KB reply, ${paintChunks.length} chunks, real frames; "no render" is the wait for the next frame alone`,
     );
     const paintRows: string[][] = [];
-    for (const [part, name] of [['total', 'chunk to paint'], ['inFrame', 'in-frame (from the next frame)']] as const) {
-      for (const [label, q] of [['p50', 0.5], ['p95', 0.95]] as const) {
-        paintRows.push([`${name} ${label} (ms)`, ...paintContenders.map((contender) => fixed(latency(contender, q, part), 2)), `${fixed(latency('naive', q, part) / latency('ours', q, part))}×`]);
+    for (const [part, name] of [
+      ['total', 'chunk to paint'],
+      ['inFrame', 'in-frame (from the next frame)'],
+    ] as const) {
+      for (const [label, q] of [
+        ['p50', 0.5],
+        ['p95', 0.95],
+      ] as const) {
+        paintRows.push([
+          `${name} ${label} (ms)`,
+          ...paintContenders.map((contender) => fixed(latency(contender, q, part), 2)),
+          `${fixed(latency('naive', q, part) / latency('ours', q, part))}×`,
+        ]);
       }
     }
     print(table(['measure', ...paintContenders, 'naive/ours'], paintRows));
@@ -413,15 +489,40 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
           }
           const text = reply.slice(0, options.conversationReplyChars);
           const tail = chunked(text, options.chunkChars).slice(-Math.min(options.paintChunks, 60));
-          paintBySize.get(label)?.push(await streamInRealTime(live, text.slice(0, text.length - tail.join('').length), tail, options.paintIntervalMs, 'ours'));
+          paintBySize
+            .get(label)
+            ?.push(
+              await streamInRealTime(
+                live,
+                text.slice(0, text.length - tail.join('').length),
+                tail,
+                options.paintIntervalMs,
+                'ours',
+              ),
+            );
         } finally {
           await live.close();
         }
       }
     }
     const perUpdate = (label: string, q: number, script = false) =>
-      median((bySize.get(label) ?? []).map((run) => quantile(run.updates.map((update) => (script ? update.scriptMs : update.ms)), q)));
-    const paintAt = (label: string, q: number, part: keyof PaintSample = 'total') => median((paintBySize.get(label) ?? []).map((list) => quantile(list.map((sample) => sample[part]), q)));
+      median(
+        (bySize.get(label) ?? []).map((run) =>
+          quantile(
+            run.updates.map((update) => (script ? update.scriptMs : update.ms)),
+            q,
+          ),
+        ),
+      );
+    const paintAt = (label: string, q: number, part: keyof PaintSample = 'total') =>
+      median(
+        (paintBySize.get(label) ?? []).map((list) =>
+          quantile(
+            list.map((sample) => sample[part]),
+            q,
+          ),
+        ),
+      );
     const openAt = (size: number) => median(openBySize.get(size) ?? []);
     const [smallCase, largeCase, everythingCase] = cases.map(({ label }) => label);
     print(
@@ -449,15 +550,23 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
         ],
       ),
     );
-    print(`  open the conversation (snapshot to painted), median: ${small} messages ${fixed(openAt(small), 1)} ms, ${large} messages ${fixed(openAt(large), 1)} ms (${fixed(openAt(large) / openAt(small), 2)}×)`);
+    print(
+      `  open the conversation (snapshot to painted), median: ${small} messages ${fixed(openAt(small), 1)} ms, ${large} messages ${fixed(openAt(large), 1)} ms (${fixed(openAt(large) / openAt(small), 2)}×)`,
+    );
     const last = options.checkpoints[options.checkpoints.length - 1];
     const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
     print('\nRender goals (reported, not asserted):');
-    print(`  ≥10× less total main-thread time than naive at ${last / 1000} KB: ${fixed(total('naive') / total('ours'))}× ${verdict(total('naive') / total('ours') >= 10)}`);
+    print(
+      `  ≥10× less total main-thread time than naive at ${last / 1000} KB: ${fixed(total('naive') / total('ours'))}× ${verdict(total('naive') / total('ours') >= 10)}`,
+    );
     const p95s = options.checkpoints.map((length) => at('ours', length, 0.95));
     const p50s = options.checkpoints.map((length) => at('ours', length, 0.5));
-    print(`  p95 per update (with layout) < 4 ms at ${last / 1000} KB: ${fixed(p95s[p95s.length - 1], 2)} ms ${verdict(p95s[p95s.length - 1] < 4)}`);
-    print(`    by length ${options.checkpoints.map((length) => `${length / 1000} KB`).join(' / ')}: p50 ${p50s.map((value) => fixed(value, 2)).join(' / ')} ms, p95 ${p95s.map((value) => fixed(value, 2)).join(' / ')} ms`);
+    print(
+      `  p95 per update (with layout) < 4 ms at ${last / 1000} KB: ${fixed(p95s[p95s.length - 1], 2)} ms ${verdict(p95s[p95s.length - 1] < 4)}`,
+    );
+    print(
+      `    by length ${options.checkpoints.map((length) => `${length / 1000} KB`).join(' / ')}: p50 ${p50s.map((value) => fixed(value, 2)).join(' / ')} ms, p95 ${p95s.map((value) => fixed(value, 2)).join(' / ')} ms`,
+    );
     const inFrame = latency('ours', 0.95, 'inFrame');
     print(
       `  chunk-to-paint p95 within one frame (16.7 ms) of the first frame after the chunk: ${fixed(inFrame, 2)} ms ${verdict(inFrame <= 16.7)} (naive ${fixed(latency('naive', 0.95, 'inFrame'), 2)} ms)`,
@@ -468,7 +577,9 @@ export async function runRenderBench(options: RenderBenchOptions = DEFAULT_RENDE
     const ratio = perUpdate(largeCase, 0.5) / perUpdate(smallCase, 0.5);
     const scriptRatio = perUpdate(largeCase, 0.5, true) / perUpdate(smallCase, 0.5, true);
     const paintRatio = paintAt(largeCase, 0.95) / paintAt(smallCase, 0.95);
-    print(`  ${large}/${small}-message per-update ratio ≤ 1.2: with layout ${fixed(ratio, 2)} ${verdict(ratio <= 1.2)}; script only ${fixed(scriptRatio, 2)} ${verdict(scriptRatio <= 1.2)}; chunk-to-paint p95 ${fixed(paintRatio, 2)}`);
+    print(
+      `  ${large}/${small}-message per-update ratio ≤ 1.2: with layout ${fixed(ratio, 2)} ${verdict(ratio <= 1.2)}; script only ${fixed(scriptRatio, 2)} ${verdict(scriptRatio <= 1.2)}; chunk-to-paint p95 ${fixed(paintRatio, 2)}`,
+    );
     print(
       `    with all ${large} brought into the page (the user scrolled up through them): per-update ratio ${fixed(perUpdate(everythingCase, 0.5) / perUpdate(smallCase, 0.5), 2)}; opening ${large} vs ${small} messages ${fixed(openAt(large) / openAt(small), 2)}×`,
     );

@@ -74,7 +74,32 @@ const encoder = new TextEncoder();
 // ---------------------------------------------------------------------------------------------------------------
 // Fixtures
 
-const PIECES = ['the', ' ', 'a', 'and', ', ', '.', '\n', 'stream', 'ing', ' token', 'é', 'ü', '日本', '語', '👋', '"q"', '\\', '{', '}', '`', '-', '1', '42', 'ok'];
+const PIECES = [
+  'the',
+  ' ',
+  'a',
+  'and',
+  ', ',
+  '.',
+  '\n',
+  'stream',
+  'ing',
+  ' token',
+  'é',
+  'ü',
+  '日本',
+  '語',
+  '👋',
+  '"q"',
+  '\\',
+  '{',
+  '}',
+  '`',
+  '-',
+  '1',
+  '42',
+  'ok',
+];
 
 function chunkJson(id: string, delta: Record<string, unknown>, finishReason: string | null): string {
   return JSON.stringify({
@@ -160,7 +185,10 @@ function readableOf(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
 }
 
 function sseResponse(chunks: readonly Uint8Array[]): Response {
-  return new Response(readableOf(chunks), { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8' } });
+  return new Response(readableOf(chunks), {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+  });
 }
 
 function textOf(events: readonly ChatEvent[], into: { text: string }): void {
@@ -196,8 +224,13 @@ const oursClient: Contender<Input, Output> = {
   name: 'ours+client',
   async run({ chunks }) {
     const out = { text: '' };
-    const options = { baseUrl: 'http://bench.invalid/v1', apiKey: 'sk-bench-0000000000', fetch: async () => sseResponse(chunks) };
-    for await (const event of streamChatCompletion(options, BENCH_REQUEST, new AbortController().signal)) textOf([event], out);
+    const options = {
+      baseUrl: 'http://bench.invalid/v1',
+      apiKey: 'sk-bench-0000000000',
+      fetch: async () => sseResponse(chunks),
+    };
+    for await (const event of streamChatCompletion(options, BENCH_REQUEST, new AbortController().signal))
+      textOf([event], out);
     return out;
   },
 };
@@ -324,13 +357,23 @@ interface GoalLine {
   readonly text: string;
 }
 
-function checkEquivalence(label: string, expected: string, samples: Map<string, { output: Output }>, problems: string[]): string {
-  const mismatched = [...samples].filter(([, sample]) => sample.output && sample.output.text !== expected).map(([name]) => name);
+function checkEquivalence(
+  label: string,
+  expected: string,
+  samples: Map<string, { output: Output }>,
+  problems: string[],
+): string {
+  const mismatched = [...samples]
+    .filter(([, sample]) => sample.output && sample.output.text !== expected)
+    .map(([name]) => name);
   if (mismatched.length > 0) problems.push(`${label}: output differs for ${mismatched.join(', ')}`);
   return mismatched.length === 0 ? 'same text from every parser' : `DIFFERENT text from ${mismatched.join(', ')}`;
 }
 
-export async function runSseBench(options: SseBenchOptions = DEFAULT_SSE_BENCH_OPTIONS, print: (line: string) => void = console.log): Promise<{ goals: GoalLine[]; problems: string[] }> {
+export async function runSseBench(
+  options: SseBenchOptions = DEFAULT_SSE_BENCH_OPTIONS,
+  print: (line: string) => void = console.log,
+): Promise<{ goals: GoalLine[]; problems: string[] }> {
   const goals: GoalLine[] = [];
   const problems: string[] = [];
   print('== B-1 SSE parsing: throughput and scaling ==');
@@ -338,13 +381,17 @@ export async function runSseBench(options: SseBenchOptions = DEFAULT_SSE_BENCH_O
     `node ${process.version}, openai ${openaiVersion()} (Stream.fromSSEResponse), eventsource-parser ${eventsourceParserVersion()}; ` +
       `${options.warmup} warm-up + ${options.runs} measured runs per case, contenders alternating in one process`,
   );
-  print(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${loadAverage()} (medians are noisy when it is high)`);
+  print(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${loadAverage()} (medians are noisy when it is high)`,
+  );
 
   // (a) small deltas
   const small = smallDeltaStream(options.deltas);
   const mib = small.bytes.length / (1024 * 1024);
   print('');
-  print(`(a) ${options.deltas.toLocaleString('en-US')} small deltas: ${small.events.toLocaleString('en-US')} events, ${fixed(mib, 2)} MiB`);
+  print(
+    `(a) ${options.deltas.toLocaleString('en-US')} small deltas: ${small.events.toLocaleString('en-US')} events, ${fixed(mib, 2)} MiB`,
+  );
   const deliveries: [string, Uint8Array[]][] = [
     ['64 B', chunksOf(small.bytes, 64)],
     ['1460 B', chunksOf(small.bytes, 1460)],
@@ -353,7 +400,11 @@ export async function runSseBench(options: SseBenchOptions = DEFAULT_SSE_BENCH_O
   ];
   const rows: string[][] = [];
   for (const [label, chunks] of deliveries) {
-    const samples = await measureAlternating(CONTENDERS, { chunks, payloads: small.payloads }, { warmup: options.warmup, runs: options.runs });
+    const samples = await measureAlternating(
+      CONTENDERS,
+      { chunks, payloads: small.payloads },
+      { warmup: options.warmup, runs: options.runs },
+    );
     const equivalence = checkEquivalence(`(a) ${label}`, small.text, samples, problems);
     const medians = new Map([...samples].map(([name, sample]) => [name, median(sample.times)]));
     const floorMs = medians.get(floor.name) ?? NaN;
@@ -386,7 +437,9 @@ export async function runSseBench(options: SseBenchOptions = DEFAULT_SSE_BENCH_O
         `(ours+client ${fixed(clientMs / floorMs, 2)}x; ours vs the SSE+JSON floor ${fixed(oursMs / (medians.get(framingFloor.name) ?? NaN), 2)}x)`,
     });
   }
-  print(table(['delivery', 'parser', 'median ms', 'IQR ms', 'min ms', 'MiB/s', 'k events/s', 'x ours', 'x floor'], rows, 2));
+  print(
+    table(['delivery', 'parser', 'median ms', 'IQR ms', 'min ms', 'MiB/s', 'k events/s', 'x ours', 'x floor'], rows, 2),
+  );
 
   // (b) one large line
   print('');
@@ -400,12 +453,16 @@ export async function runSseBench(options: SseBenchOptions = DEFAULT_SSE_BENCH_O
     const chunks = chunksOf(fixture.bytes, 1460);
     const active = CONTENDERS.filter((contender) => !skipped.has(contender.name));
     const started = performance.now();
-    const samples = await measureAlternating(active, { chunks, payloads: fixture.payloads }, {
-      warmup: 1,
-      runs: options.runs,
-      slowMs: options.slowMs,
-      slowRuns: options.slowRuns,
-    });
+    const samples = await measureAlternating(
+      active,
+      { chunks, payloads: fixture.payloads },
+      {
+        warmup: 1,
+        runs: options.runs,
+        slowMs: options.slowMs,
+        slowRuns: options.slowRuns,
+      },
+    );
     const equivalence = checkEquivalence(`(b) ${size} MiB`, fixture.text, samples, problems);
     const floorMs = median(samples.get(floor.name)?.times ?? []);
     const oursMs = median(samples.get(ours.name)?.times ?? []);
@@ -440,13 +497,21 @@ export async function runSseBench(options: SseBenchOptions = DEFAULT_SSE_BENCH_O
     largeRows.push([`  -> ${equivalence}; case took ${fixed((performance.now() - started) / 1000, 1)} s`]);
   }
   print(
-    table(['size', 'parser', 'median ms', 'IQR ms', 'min ms', 'runs', 'MiB/s', 'x per doubling', 'x ours', 'x floor'], largeRows, 2),
+    table(
+      ['size', 'parser', 'median ms', 'IQR ms', 'min ms', 'runs', 'MiB/s', 'x per doubling', 'x ours', 'x floor'],
+      largeRows,
+      2,
+    ),
   );
   const skippedNote = [...skipped].filter((name) => (ratios.get(name)?.length ?? 0) < options.sizesMiB.length - 1);
   if (skippedNote.length > 0) {
-    print(`  skipped at larger sizes once a median exceeded ${fixed(options.skipAboveMs / 1000, 0)} s: ${skippedNote.join(', ')}`);
+    print(
+      `  skipped at larger sizes once a median exceeded ${fixed(options.skipAboveMs / 1000, 0)} s: ${skippedNote.join(', ')}`,
+    );
   }
-  print(`  runs < ${options.runs}: a contender whose warm-up took over ${fixed(options.slowMs / 1000, 0)} s is measured ${options.slowRuns} times`);
+  print(
+    `  runs < ${options.runs}: a contender whose warm-up took over ${fixed(options.slowMs / 1000, 0)} s is measured ${options.slowRuns} times`,
+  );
   for (const [name, values] of ratios) {
     // The geometric mean of the per-doubling ratios is (last / first) ^ (1 / doublings): the overall growth per
     // doubling, less sensitive to one noisy size than any single ratio.
@@ -454,12 +519,19 @@ export async function runSseBench(options: SseBenchOptions = DEFAULT_SSE_BENCH_O
     const listed = values.map((value) => fixed(value, 2)).join(', ');
     print(`  ${name.padEnd(15)} time ratio per doubling: ${listed} (overall ${fixed(overall, 2)} per doubling)`);
     if (name === ours.name || name === oursClient.name) {
-      goals.push({ ok: overall <= 2.3, text: `(b) ${name}: time ratio per doubling near 2 (overall ≤ 2.3): ${fixed(overall, 2)} (${listed})` });
+      goals.push({
+        ok: overall <= 2.3,
+        text: `(b) ${name}: time ratio per doubling near 2 (overall ≤ 2.3): ${fixed(overall, 2)} (${listed})`,
+      });
     }
   }
   const lastSize = options.sizesMiB[options.sizesMiB.length - 1];
-  const lastRow = largeRows.filter((row) => row.length > 1 && row[0].startsWith(`${lastSize} MiB`) && row[1] === ours.name)[0];
-  const framingRow = largeRows.filter((row) => row.length > 1 && row[0].startsWith(`${lastSize} MiB`) && row[1] === framingFloor.name)[0];
+  const lastRow = largeRows.filter(
+    (row) => row.length > 1 && row[0].startsWith(`${lastSize} MiB`) && row[1] === ours.name,
+  )[0];
+  const framingRow = largeRows.filter(
+    (row) => row.length > 1 && row[0].startsWith(`${lastSize} MiB`) && row[1] === framingFloor.name,
+  )[0];
   if (lastRow) {
     goals.push({
       ok: Number(lastRow[9]) <= 1.5,

@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { assistantMessage, snapshot, usePanelHarness, userMessage, type PanelPage } from '../support/panelPage';
 
 const message = (panel: PanelPage, id: string) => panel.page.locator(`.message[data-id="${id}"]`);
-const actionButton = (panel: PanelPage, id: string, action: string) => message(panel, id).locator(`[data-message-action="${action}"]`);
+const actionButton = (panel: PanelPage, id: string, action: string) =>
+  message(panel, id).locator(`[data-message-action="${action}"]`);
 
 /** A finished two-turn conversation: u1 → a1, u2 → a2. */
 async function twoTurns(panel: PanelPage): Promise<void> {
@@ -25,11 +26,17 @@ async function recordAnnouncements(panel: PanelPage): Promise<void> {
     const region = document.querySelector('[aria-live="polite"]');
     const said: string[] = [];
     (window as unknown as { __said: string[] }).__said = said;
-    if (region) new MutationObserver(() => said.push(region.textContent ?? '')).observe(region, { childList: true, characterData: true, subtree: true });
+    if (region)
+      new MutationObserver(() => said.push(region.textContent ?? '')).observe(region, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
   });
 }
 
-const announcements = (panel: PanelPage) => panel.page.evaluate(() => (window as unknown as { __said: string[] }).__said.filter((text) => text !== ''));
+const announcements = (panel: PanelPage) =>
+  panel.page.evaluate(() => (window as unknown as { __said: string[] }).__said.filter((text) => text !== ''));
 
 describe('panel in Chromium: message and code-block actions', () => {
   const harness = usePanelHarness();
@@ -40,7 +47,13 @@ describe('panel in Chromium: message and code-block actions', () => {
       const labels = (id: string) =>
         message(panel, id)
           .locator('.message-toolbar button')
-          .evaluateAll((buttons) => buttons.map((button) => [button.getAttribute('data-message-action'), button.getAttribute('aria-label'), button.getAttribute('title')]));
+          .evaluateAll((buttons) =>
+            buttons.map((button) => [
+              button.getAttribute('data-message-action'),
+              button.getAttribute('aria-label'),
+              button.getAttribute('title'),
+            ]),
+          );
       assert.deepEqual(await labels('u1'), [
         ['copy', 'Copy', 'Copy'],
         ['edit', 'Edit and resend', 'Edit and resend'],
@@ -65,7 +78,12 @@ describe('panel in Chromium: message and code-block actions', () => {
       await actionButton(panel, 'u2', 'delete').click();
       // Keyboard only: focus the copy button of u1, Tab to the next toolbar button (edit), then Tab to delete; Enter.
       await actionButton(panel, 'u1', 'copy').focus();
-      assert.equal(await message(panel, 'u1').locator('.message-toolbar').evaluate((toolbar) => getComputedStyle(toolbar).opacity), '1');
+      assert.equal(
+        await message(panel, 'u1')
+          .locator('.message-toolbar')
+          .evaluate((toolbar) => getComputedStyle(toolbar).opacity),
+        '1',
+      );
       await panel.page.keyboard.press('Tab');
       await panel.page.keyboard.press('Tab');
       await panel.page.keyboard.press('Enter');
@@ -107,7 +125,12 @@ describe('panel in Chromium: message and code-block actions', () => {
         { type: 'editMessage', messageId: 'u1', text: 'Edited with Enter\nline 2' },
       ]);
       // The host's snapshot shows the result: the edited question, the later turns gone.
-      await panel.send(snapshot({ messages: [userMessage('u1', 'Edited question'), assistantMessage('a3', '', 'streaming')], streaming: true }));
+      await panel.send(
+        snapshot({
+          messages: [userMessage('u1', 'Edited question'), assistantMessage('a3', '', 'streaming')],
+          streaming: true,
+        }),
+      );
       assert.equal(await message(panel, 'u1').locator('textarea').count(), 0);
       assert.equal(await message(panel, 'u1').locator('.message-body').textContent(), 'Edited question');
       assert.equal(await message(panel, 'u2').count(), 0);
@@ -154,7 +177,9 @@ describe('panel in Chromium: message and code-block actions', () => {
       assert.equal(await continueButton.innerText(), 'Continue');
       const before = (await panel.posted()).length;
       await continueButton.click();
-      assert.deepEqual(await panel.postedSince(before), [{ type: 'messageAction', action: 'continue', messageId: 'a1' }]);
+      assert.deepEqual(await panel.postedSince(before), [
+        { type: 'messageAction', action: 'continue', messageId: 'a1' },
+      ]);
 
       // A streamed reply that ends with `length` gets it too; a stopped one does not.
       await panel.send(
@@ -174,7 +199,10 @@ describe('panel in Chromium: message and code-block actions', () => {
         snapshot({
           messages: [
             userMessage('u1', 'Q'),
-            assistantMessage('a1', 'Restored answer', 'done', { usage: { promptTokens: 10, completionTokens: 50 }, timing: { firstTokenMs: 420, totalMs: 2420 } }),
+            assistantMessage('a1', 'Restored answer', 'done', {
+              usage: { promptTokens: 10, completionTokens: 50 },
+              timing: { firstTokenMs: 420, totalMs: 2420 },
+            }),
           ],
         }),
         { type: 'messageAdded', message: assistantMessage('a2', '', 'streaming') },
@@ -185,20 +213,32 @@ describe('panel in Chromium: message and code-block actions', () => {
       assert.deepEqual(await footer('a1'), ['10 → 50 tokens', 'First token 420 ms', '25 tokens/s']);
       // 400 characters ≈ 100 tokens over 10 s of streaming.
       assert.deepEqual(await footer('a2'), ['First token 1.5 s', '~10 tokens/s']);
-      assert.equal(await message(panel, 'a2').locator('.timing-rate').getAttribute('title'), 'Estimated from the length of the text');
+      assert.equal(
+        await message(panel, 'a2').locator('.timing-rate').getAttribute('title'),
+        'Estimated from the length of the text',
+      );
     }));
 
   it('announces a streamed reply in sentence-sized pieces through the polite live region, the rest at the end', () =>
     harness.withPanel({}, async (panel) => {
-      await panel.send(snapshot({ messages: [userMessage('u1', 'Q')] }), { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') });
+      await panel.send(snapshot({ messages: [userMessage('u1', 'Q')] }), {
+        type: 'messageAdded',
+        message: assistantMessage('a1', '', 'streaming'),
+      });
       await recordAnnouncements(panel);
       const text = 'The **capital** is Paris. It has 2.1 million people! Wh';
       const deltas = [];
-      for (let at = 0; at < text.length; at += 4) deltas.push({ type: 'delta' as const, messageId: 'a1', text: text.slice(at, at + 4) });
+      for (let at = 0; at < text.length; at += 4)
+        deltas.push({ type: 'delta' as const, messageId: 'a1', text: text.slice(at, at + 4) });
       await panel.send(...deltas);
       await panel.send({ type: 'delta', messageId: 'a1', text: 'y?\nBecause' });
       assert.deepEqual(await announcements(panel), ['The capital is Paris.', 'It has 2.1 million people!', 'Why?']);
       await panel.send({ type: 'turnEnded', messageId: 'a1', status: 'done' });
-      assert.deepEqual(await announcements(panel), ['The capital is Paris.', 'It has 2.1 million people!', 'Why?', 'Because']);
+      assert.deepEqual(await announcements(panel), [
+        'The capital is Paris.',
+        'It has 2.1 million people!',
+        'Why?',
+        'Because',
+      ]);
     }));
 });

@@ -27,7 +27,10 @@ describe('panel in Chromium: composer', () => {
     harness.withPanel({}, async (panel) => {
       assert.deepEqual(await panel.posted(), [{ type: 'ready' }]);
       assert.equal(await panel.page.evaluate(() => document.activeElement?.id), 'composer');
-      assert.equal(await panel.page.getAttribute('textarea#composer', 'placeholder'), 'Ask anything (Enter to send, Shift+Enter for a new line)');
+      assert.equal(
+        await panel.page.getAttribute('textarea#composer', 'placeholder'),
+        'Ask anything (Enter to send, Shift+Enter for a new line)',
+      );
       assert.equal(await panel.page.getAttribute('textarea#composer', 'aria-label'), 'Message');
       assert.equal(await panel.page.isVisible('button#send'), true);
       assert.equal(await panel.page.isHidden('button#stop'), true);
@@ -50,7 +53,11 @@ describe('panel in Chromium: composer', () => {
       await panel.page.locator('textarea#composer').pressSequentially('my question');
       await panel.page.keyboard.press('Enter');
       const after = await panel.postedSince(1);
-      assert.equal(after.some((message) => message.type === 'send'), false, JSON.stringify(after));
+      assert.equal(
+        after.some((message) => message.type === 'send'),
+        false,
+        JSON.stringify(after),
+      );
       assert.deepEqual(after, [
         { type: 'runAction', action: 'setApiKey' },
         { type: 'runAction', action: 'setApiKey' },
@@ -187,7 +194,11 @@ describe('panel in Chromium: composer', () => {
     harness.withPanel({}, async (panel) => {
       await panel.send(
         snapshot({
-          messages: [userMessage('u1', 'first question'), assistantMessage('a1', 'answer'), userMessage('u2', 'second question')],
+          messages: [
+            userMessage('u1', 'first question'),
+            assistantMessage('a1', 'answer'),
+            userMessage('u2', 'second question'),
+          ],
         }),
       );
       const box = panel.page.locator('textarea#composer');
@@ -195,7 +206,11 @@ describe('panel in Chromium: composer', () => {
       await panel.page.keyboard.press('ArrowUp');
       assert.equal(await composerValue(panel), 'second question');
       await panel.page.keyboard.press('ArrowUp');
-      assert.equal(await composerValue(panel), 'second question', 'Up in a box with text moves the cursor, nothing else');
+      assert.equal(
+        await composerValue(panel),
+        'second question',
+        'Up in a box with text moves the cursor, nothing else',
+      );
       await box.fill('');
       await panel.send({ type: 'messageAdded', message: userMessage('u3', 'a newer one') });
       await box.focus();

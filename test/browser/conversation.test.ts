@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import type { ErrorView } from '../../src/shared/protocol';
 import { assistantMessage, snapshot, usePanelHarness, userMessage, type PanelPage } from '../support/panelPage';
 
-const assistantBody = (panel: PanelPage, id: string) => panel.page.locator(`.message[data-role="assistant"][data-id="${id}"] .message-body`);
+const assistantBody = (panel: PanelPage, id: string) =>
+  panel.page.locator(`.message[data-role="assistant"][data-id="${id}"] .message-body`);
 
 /** The text of a reply once the panel has rendered what it received (replies are rendered once per frame). */
 async function bodyText(panel: PanelPage, id: string): Promise<string | null> {
@@ -57,14 +58,20 @@ describe('panel in Chromium: conversation', () => {
       // While a reply streams, Enter keeps the next question in the box instead of sending it.
       await panel.page.locator('textarea#composer').pressSequentially('next question');
       await panel.page.keyboard.press('Enter');
-      assert.equal((await panel.posted()).some((message) => message.type === 'send'), false);
+      assert.equal(
+        (await panel.posted()).some((message) => message.type === 'send'),
+        false,
+      );
       assert.equal(await panel.page.inputValue('textarea#composer'), 'next question');
     }));
 
   it('Stop asks the host to stop; a stopped turn keeps its text, shows a badge and brings Send back', () =>
     harness.withPanel({}, async (panel) => {
       await startTurn(panel);
-      await panel.send({ type: 'delta', messageId: 'a1', text: 'Partial ' }, { type: 'delta', messageId: 'a1', text: 'answer' });
+      await panel.send(
+        { type: 'delta', messageId: 'a1', text: 'Partial ' },
+        { type: 'delta', messageId: 'a1', text: 'answer' },
+      );
       await panel.page.click('button#stop');
       assert.deepEqual(await panel.postedSince(1), [{ type: 'stop' }]);
 
@@ -98,7 +105,11 @@ describe('panel in Chromium: conversation', () => {
         },
       );
       const footer = panel.page.locator('.message[data-id="a1"] .message-footer');
-      assert.deepEqual(await footer.locator('.meta').allInnerTexts(), ['openai/gpt-4o-2024-08-06', '12 → 3 tokens', 'Finish reason: length']);
+      assert.deepEqual(await footer.locator('.meta').allInnerTexts(), [
+        'openai/gpt-4o-2024-08-06',
+        '12 → 3 tokens',
+        'Finish reason: length',
+      ]);
       assert.equal(await footer.locator('.badge').count(), 0);
       assert.equal(await panel.page.getAttribute('.message[data-id="a1"]', 'data-status'), 'done');
       assert.equal(await panel.page.isVisible('button#send'), true);
@@ -163,7 +174,13 @@ describe('panel in Chromium: conversation', () => {
             userMessage('m5', 'Once more'),
             assistantMessage('m6', 'It was', 'interrupted'),
             userMessage('m7', 'Again'),
-            assistantMessage('m8', '', 'error', { error: { title: 'Could not reach the gateway', detail: 'ECONNREFUSED', actions: ['openSettings', 'showLog'] } }),
+            assistantMessage('m8', '', 'error', {
+              error: {
+                title: 'Could not reach the gateway',
+                detail: 'ECONNREFUSED',
+                actions: ['openSettings', 'showLog'],
+              },
+            }),
           ],
         }),
       );
@@ -177,8 +194,14 @@ describe('panel in Chromium: conversation', () => {
         { role: 'user', status: 'done', text: 'Again', badges: [] },
         { role: 'assistant', status: 'error', text: '', badges: [] },
       ]);
-      assert.equal(await panel.page.locator('.message[data-id="m2"] .message-footer .meta').innerText(), 'openai/gpt-4o');
-      assert.deepEqual(await panel.page.locator('.message[data-id="m8"] .message-error button').allInnerTexts(), ['Open Settings', 'Show Log']);
+      assert.equal(
+        await panel.page.locator('.message[data-id="m2"] .message-footer .meta').innerText(),
+        'openai/gpt-4o',
+      );
+      assert.deepEqual(await panel.page.locator('.message[data-id="m8"] .message-error button').allInnerTexts(), [
+        'Open Settings',
+        'Show Log',
+      ]);
       await panel.page.click('.message[data-id="m8"] button[data-action="showLog"]');
       assert.deepEqual((await panel.posted()).at(-1), { type: 'runAction', action: 'showLog' });
       assert.equal(await panel.page.locator('.empty-state').count(), 0);
@@ -222,7 +245,10 @@ describe('panel in Chromium: conversation', () => {
       const reasoning = panel.page.locator('.message[data-id="a1"] details.reasoning');
       assert.equal(await reasoning.count(), 1);
       assert.equal(await reasoning.getAttribute('open'), null, 'reasoning starts collapsed');
-      assert.equal(await reasoning.locator('.reasoning-body').textContent(), 'Rayleigh scattering favours short wavelengths.');
+      assert.equal(
+        await reasoning.locator('.reasoning-body').textContent(),
+        'Rayleigh scattering favours short wavelengths.',
+      );
       assert.equal(await bodyText(panel, 'a1'), 'Because blue light scatters more.');
       await reasoning.locator('summary').click();
       assert.equal(await reasoning.locator('.reasoning-body').isVisible(), true);
@@ -237,7 +263,10 @@ describe('panel in Chromium: conversation', () => {
       await panel.send({ type: 'notice', messageId: 'a1', text: 'HTTP 503. Retrying in 2 s (attempt 1)…' });
       const notice = panel.page.locator('.message[data-id="a1"] .message-notice');
       assert.equal(await notice.textContent(), 'HTTP 503. Retrying in 2 s (attempt 1)…');
-      await panel.send({ type: 'notice', messageId: 'a1', text: '' }, { type: 'delta', messageId: 'a1', text: 'Hello' });
+      await panel.send(
+        { type: 'notice', messageId: 'a1', text: '' },
+        { type: 'delta', messageId: 'a1', text: 'Hello' },
+      );
       assert.equal(await notice.isVisible(), false);
       await panel.send({
         type: 'turnEnded',

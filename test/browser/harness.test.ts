@@ -12,7 +12,11 @@ describe('panel browser harness', () => {
     for (const match of source.matchAll(/(\w+):\s*vscode\.l10n\.t\(\s*'((?:[^'\\]|\\.)*)'\s*\)/g)) {
       fromHost[match[1]] = match[2].replace(/\\(.)/g, '$1');
     }
-    assert.deepEqual(Object.keys(fromHost).sort(), [...PANEL_STRING_KEYS].sort(), 'could not read every string of the host');
+    assert.deepEqual(
+      Object.keys(fromHost).sort(),
+      [...PANEL_STRING_KEYS].sort(),
+      'could not read every string of the host',
+    );
     assert.deepEqual({ ...ENGLISH_STRINGS }, fromHost);
   });
 });

@@ -22,7 +22,12 @@ describe('panel in Chromium: syntax highlighting', function () {
     harness.withPanel({ theme: THEME }, async (panel) => {
       const code = 'const greeting: string = "hello";\nfunction greet() { return greeting; }';
       await panel.send(snapshot({ messages: [assistantMessage('a1', 'No code here.')] }));
-      assert.equal(await panel.page.evaluate(() => (window as unknown as { gatewayChatHighlighter?: unknown }).gatewayChatHighlighter === undefined), true);
+      assert.equal(
+        await panel.page.evaluate(
+          () => (window as unknown as { gatewayChatHighlighter?: unknown }).gatewayChatHighlighter === undefined,
+        ),
+        true,
+      );
       await panel.send(snapshot({ messages: [assistantMessage('a1', `Here:\n\n${fence('ts', code)}Done.`)] }));
       await waitHighlighted(panel, '.message[data-id="a1"]');
       const result = await panel.page.$eval('.message[data-id="a1"] pre > code', (element) => {
@@ -36,7 +41,13 @@ describe('panel in Chromium: syntax highlighting', function () {
           stringColour: string ? getComputedStyle(string).color : '',
         };
       });
-      assert.deepEqual(result, { text: `${code}\n`, keyword: 'const', keywordColour: 'rgb(11, 22, 33)', string: '"hello"', stringColour: 'rgb(44, 55, 66)' });
+      assert.deepEqual(result, {
+        text: `${code}\n`,
+        keyword: 'const',
+        keywordColour: 'rgb(11, 22, 33)',
+        string: '"hello"',
+        stringColour: 'rgb(44, 55, 66)',
+      });
       await panel.assertHealthy();
     }));
 
@@ -58,9 +69,15 @@ describe('panel in Chromium: syntax highlighting', function () {
   it('leaves a block over 50 KB plain, and highlights settled blocks of a streaming reply but not its open tail', () =>
     harness.withPanel({}, async (panel) => {
       const huge = Array.from({ length: 2500 }, (_, index) => `const value${index} = ${index};`).join('\n');
-      await panel.send(snapshot({ messages: [assistantMessage('big', `${fence('js', huge)}${fence('js', 'let small = 1;')}`)] }));
-      await panel.page.waitForFunction(() => document.querySelectorAll('.message[data-id="big"] pre > code[data-highlighted]').length === 1);
-      const plain = await panel.page.$$eval('.message[data-id="big"] pre > code', (elements) => elements.map((element) => element.childElementCount));
+      await panel.send(
+        snapshot({ messages: [assistantMessage('big', `${fence('js', huge)}${fence('js', 'let small = 1;')}`)] }),
+      );
+      await panel.page.waitForFunction(
+        () => document.querySelectorAll('.message[data-id="big"] pre > code[data-highlighted]').length === 1,
+      );
+      const plain = await panel.page.$$eval('.message[data-id="big"] pre > code', (elements) =>
+        elements.map((element) => element.childElementCount),
+      );
       assert.equal(plain[0], 0);
       assert.ok(plain[1] > 0);
 
@@ -68,10 +85,17 @@ describe('panel in Chromium: syntax highlighting', function () {
       const settled = `${fence('ts', 'const first = 1;')}Some text.\n\nMore text.\n\n`;
       await panel.send({ type: 'delta', messageId: 's', text: `${settled}\`\`\`ts\nconst open = 2;\n` });
       await waitHighlighted(panel, '.message[data-id="s"]');
-      const whileStreaming = await panel.page.$$eval('.message[data-id="s"] pre > code', (elements) => elements.map((element) => element.hasAttribute('data-highlighted')));
+      const whileStreaming = await panel.page.$$eval('.message[data-id="s"] pre > code', (elements) =>
+        elements.map((element) => element.hasAttribute('data-highlighted')),
+      );
       assert.deepEqual(whileStreaming, [true, false]);
-      await panel.send({ type: 'delta', messageId: 's', text: '```\n' }, { type: 'turnEnded', messageId: 's', status: 'done' });
-      await panel.page.waitForFunction(() => document.querySelectorAll('.message[data-id="s"] pre > code[data-highlighted]').length === 2);
+      await panel.send(
+        { type: 'delta', messageId: 's', text: '```\n' },
+        { type: 'turnEnded', messageId: 's', status: 'done' },
+      );
+      await panel.page.waitForFunction(
+        () => document.querySelectorAll('.message[data-id="s"] pre > code[data-highlighted]').length === 2,
+      );
       await panel.assertHealthy();
     }));
 });

@@ -48,7 +48,10 @@ const chips = (panel: PanelPage) => panel.page.locator('.attachment-chip');
 const problems = (panel: PanelPage) => panel.page.locator('.attachment-problem');
 
 async function sendPosted(panel: PanelPage, since: number): Promise<Extract<WebviewToHost, { type: 'send' }>> {
-  await panel.page.waitForFunction((count) => window.__posted.slice(count).some((message) => (message as { type?: string }).type === 'send'), since);
+  await panel.page.waitForFunction(
+    (count) => window.__posted.slice(count).some((message) => (message as { type?: string }).type === 'send'),
+    since,
+  );
   const sent = (await panel.postedSince(since)).find((message) => message.type === 'send');
   assert.ok(sent && sent.type === 'send');
   return sent;
@@ -67,7 +70,9 @@ describe('panel in Chromium: images', () => {
   it('a pasted PNG becomes a chip with its thumbnail, size, detail choice and token estimate', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
-      await deliver(panel, 'paste', [{ name: 'dialog.png', type: 'image/png', canvas: { width: 640, height: 480, mime: 'image/png' } }]);
+      await deliver(panel, 'paste', [
+        { name: 'dialog.png', type: 'image/png', canvas: { width: 640, height: 480, mime: 'image/png' } },
+      ]);
       await chips(panel).first().waitFor();
       const chip = chips(panel).first();
       assert.equal(await chip.locator('.attachment-size').innerText(), '640×480');
@@ -77,7 +82,9 @@ describe('panel in Chromium: images', () => {
       // 640×480 is 2×1 tiles of 512 px: 85 + 2 × 170.
       assert.equal(await chip.locator('.attachment-tokens').innerText(), '≈425 tokens');
       await chip.locator('select').selectOption('low');
-      await panel.page.waitForFunction(() => document.querySelector('.attachment-tokens')?.textContent === '≈85 tokens');
+      await panel.page.waitForFunction(
+        () => document.querySelector('.attachment-tokens')?.textContent === '≈85 tokens',
+      );
       await chip.locator('button.attachment-remove').click();
       assert.equal(await chips(panel).count(), 0);
       await panel.assertHealthy();
@@ -86,7 +93,9 @@ describe('panel in Chromium: images', () => {
   it('downscales a 4000×3000 image to 2048×1536 and sends it as PNG with the text', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
-      await deliver(panel, 'drop', [{ name: 'big.png', type: 'image/png', canvas: { width: 4000, height: 3000, mime: 'image/png' } }]);
+      await deliver(panel, 'drop', [
+        { name: 'big.png', type: 'image/png', canvas: { width: 4000, height: 3000, mime: 'image/png' } },
+      ]);
       await chips(panel).first().waitFor({ timeout: 20_000 });
       assert.equal(await chips(panel).first().locator('.attachment-size').innerText(), '2048×1536');
       const before = (await panel.posted()).length;
@@ -97,12 +106,20 @@ describe('panel in Chromium: images', () => {
       const images = sent.images ?? [];
       assert.equal(images.length, 1);
       const image: OutgoingImage = images[0];
-      assert.deepEqual({ detail: image.detail, width: image.width, height: image.height, name: image.name }, { detail: 'auto', width: 2048, height: 1536, name: 'big.png' });
+      assert.deepEqual(
+        { detail: image.detail, width: image.width, height: image.height, name: image.name },
+        { detail: 'auto', width: 2048, height: 1536, name: 'big.png' },
+      );
       assert.deepEqual(pngSize(image.url), { width: 2048, height: 1536 }, 'the bytes sent were not downscaled');
       // Until the host accepts the message, the text and the image stay.
       assert.equal(await panel.page.inputValue('textarea#composer'), 'What is in this picture?');
       assert.equal(await chips(panel).count(), 1);
-      await panel.send({ type: 'messageAdded', message: userMessage('u-1', 'What is in this picture?', { images: [{ url: image.url, width: 2048, height: 1536, name: 'big.png' }] }) });
+      await panel.send({
+        type: 'messageAdded',
+        message: userMessage('u-1', 'What is in this picture?', {
+          images: [{ url: image.url, width: 2048, height: 1536, name: 'big.png' }],
+        }),
+      });
       assert.equal(await panel.page.inputValue('textarea#composer'), '');
       assert.equal(await chips(panel).count(), 0);
       await panel.assertHealthy();
@@ -112,7 +129,11 @@ describe('panel in Chromium: images', () => {
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
       await deliver(panel, 'paste', [
-        { name: 'logo.svg', type: 'image/svg+xml', text: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>' },
+        {
+          name: 'logo.svg',
+          type: 'image/svg+xml',
+          text: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+        },
         { name: 'notes.png', type: 'image/png', text: 'These are my notes, not a picture.' },
       ]);
       await problems(panel).nth(1).waitFor();
@@ -131,7 +152,9 @@ describe('panel in Chromium: images', () => {
   it('sends images without text, and the paperclip and screenshot buttons ask the host', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
-      await deliver(panel, 'paste', [{ name: 'photo.jpg', type: 'image/jpeg', canvas: { width: 300, height: 200, mime: 'image/jpeg' } }]);
+      await deliver(panel, 'paste', [
+        { name: 'photo.jpg', type: 'image/jpeg', canvas: { width: 300, height: 200, mime: 'image/jpeg' } },
+      ]);
       await chips(panel).first().waitFor();
       const before = (await panel.posted()).length;
       await panel.page.locator('textarea#composer').press('Enter');
@@ -148,7 +171,7 @@ describe('panel in Chromium: images', () => {
       await panel.assertHealthy();
     }));
 
-  it('attaches images the host read, and shows a sent message\'s thumbnails with a button to attach them again', () =>
+  it("attaches images the host read, and shows a sent message's thumbnails with a button to attach them again", () =>
     harness.withPanel({}, async (panel) => {
       const png = await panel.page.evaluate(async () => {
         const canvas = new OffscreenCanvas(120, 80);
@@ -156,7 +179,15 @@ describe('panel in Chromium: images', () => {
         const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
         return `data:image/png;base64,${btoa(String.fromCharCode(...bytes))}`;
       });
-      await panel.send(snapshot({ messages: [userMessage('u-1', 'Look', { images: [{ url: png, width: 120, height: 80, name: 'earlier.png', detail: 'low' }] })] }));
+      await panel.send(
+        snapshot({
+          messages: [
+            userMessage('u-1', 'Look', {
+              images: [{ url: png, width: 120, height: 80, name: 'earlier.png', detail: 'low' }],
+            }),
+          ],
+        }),
+      );
       const thumbnail = panel.page.locator('.message[data-role="user"] .message-image img');
       assert.equal(await thumbnail.getAttribute('src'), png);
       assert.equal(await thumbnail.getAttribute('alt'), 'earlier.png 120×80');
@@ -170,7 +201,7 @@ describe('panel in Chromium: images', () => {
       await panel.assertHealthy();
     }));
 
-  it('keeps the draft\'s images in webview state, so a recreated panel (a reload) shows the same chips, detail included', async () => {
+  it("keeps the draft's images in webview state, so a recreated panel (a reload) shows the same chips, detail included", async () => {
     type Kept = { attachments?: OutgoingImage[] };
     let memory: Kept | undefined;
     await harness.withPanel({}, async (panel) => {
@@ -184,10 +215,13 @@ describe('panel in Chromium: images', () => {
       await panel.page.waitForFunction(() => (window.__state as Kept | undefined)?.attachments?.[1]?.detail === 'low');
       memory = (await panel.state()) as Kept;
     });
-    assert.deepEqual(memory?.attachments?.map(({ name, width, height, detail }) => ({ name, width, height, detail })), [
-      { name: 'first.png', width: 640, height: 480, detail: 'auto' },
-      { name: 'second.png', width: 200, height: 100, detail: 'low' },
-    ]);
+    assert.deepEqual(
+      memory?.attachments?.map(({ name, width, height, detail }) => ({ name, width, height, detail })),
+      [
+        { name: 'first.png', width: 640, height: 480, detail: 'auto' },
+        { name: 'second.png', width: 200, height: 100, detail: 'low' },
+      ],
+    );
 
     await harness.withPanel({ state: memory }, async (panel) => {
       await panel.send(snapshot());

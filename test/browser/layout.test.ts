@@ -2,7 +2,15 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assistantMessage, DARK_THEME, REPO_ROOT, snapshot, usePanelHarness, userMessage, type PanelPage } from '../support/panelPage';
+import {
+  assistantMessage,
+  DARK_THEME,
+  REPO_ROOT,
+  snapshot,
+  usePanelHarness,
+  userMessage,
+  type PanelPage,
+} from '../support/panelPage';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
@@ -23,7 +31,10 @@ function box(panel: PanelPage, selector: string): Promise<Box> {
 }
 
 const inside = (inner: Box, outer: Box) =>
-  inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5 && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;
+  inner.left >= outer.left - 0.5 &&
+  inner.right <= outer.right + 0.5 &&
+  inner.top >= outer.top - 0.5 &&
+  inner.bottom <= outer.bottom + 0.5;
 
 async function assertSoundLayout(panel: PanelPage): Promise<void> {
   const viewport = panel.page.viewportSize();
@@ -31,7 +42,10 @@ async function assertSoundLayout(panel: PanelPage): Promise<void> {
   const composer = await box(panel, 'form.composer');
   const conversation = await box(panel, '.conversation');
   // The composer sits at the bottom, the conversation above it, and the page itself never scrolls.
-  assert.ok(viewport.height - composer.bottom >= 0 && viewport.height - composer.bottom <= 16, `composer bottom ${composer.bottom} of ${viewport.height}`);
+  assert.ok(
+    viewport.height - composer.bottom >= 0 && viewport.height - composer.bottom <= 16,
+    `composer bottom ${composer.bottom} of ${viewport.height}`,
+  );
   assert.ok(conversation.bottom <= composer.top + 0.5, 'the conversation overlaps the composer');
   const page = await panel.page.evaluate(() => ({
     scrollWidth: document.documentElement.scrollWidth,
@@ -46,8 +60,14 @@ async function assertSoundLayout(panel: PanelPage): Promise<void> {
   assert.ok(inside(button, composer), `button ${JSON.stringify(button)} outside composer ${JSON.stringify(composer)}`);
   assert.ok(button.width >= 20 && button.height >= 20, `button is ${button.width}×${button.height}`);
   // Every message fits the width of the conversation.
-  const widths = await panel.page.$$eval('.message, .message-body, .message-error', (elements) => elements.map((element) => element.scrollWidth - element.clientWidth));
-  assert.deepEqual(widths.filter((overflow) => overflow > 0), [], 'a message overflows horizontally');
+  const widths = await panel.page.$$eval('.message, .message-body, .message-error', (elements) =>
+    elements.map((element) => element.scrollWidth - element.clientWidth),
+  );
+  assert.deepEqual(
+    widths.filter((overflow) => overflow > 0),
+    [],
+    'a message overflows horizontally',
+  );
 }
 
 describe('panel in Chromium: layout', () => {
@@ -57,7 +77,8 @@ describe('panel in Chromium: layout', () => {
 
   it('lays out a representative conversation sensibly in a dark sidebar (screenshot: test-results/screenshots/panel-browser.png)', () =>
     harness.withPanel({ theme: DARK_THEME, viewport: { width: 380, height: 720 } }, async (panel) => {
-      const longLine = 'https://gateway.example.test/v1/chat/completions?' + 'averyveryverylongunbrokenparameter'.repeat(4);
+      const longLine =
+        'https://gateway.example.test/v1/chat/completions?' + 'averyveryverylongunbrokenparameter'.repeat(4);
       await panel.send(
         snapshot({
           messages: [
@@ -72,7 +93,11 @@ describe('panel in Chromium: layout', () => {
             assistantMessage('m4', 'That URL points at the chat completions endpoint of', 'stopped'),
             userMessage('m5', 'Try again'),
             assistantMessage('m6', '', 'error', {
-              error: { title: 'The gateway refused the API key', detail: 'HTTP 401 Unauthorized from gateway.example.test.', actions: ['setApiKey', 'retry'] },
+              error: {
+                title: 'The gateway refused the API key',
+                detail: 'HTTP 401 Unauthorized from gateway.example.test.',
+                actions: ['setApiKey', 'retry'],
+              },
             }),
             userMessage('m7', 'Write a haiku about streams'),
           ],
@@ -103,7 +128,9 @@ describe('panel in Chromium: layout', () => {
 
   it('keeps the banners and an empty conversation in place on a narrow panel (screenshot: panel-browser-empty.png)', () =>
     harness.withPanel({ theme: DARK_THEME, viewport: { width: 260, height: 520 } }, async (panel) => {
-      await panel.send(snapshot({ hasApiKey: false, configProblem: 'The base URL "ftp://x" must start with http:// or https://.' }));
+      await panel.send(
+        snapshot({ hasApiKey: false, configProblem: 'The base URL "ftp://x" must start with http:// or https://.' }),
+      );
       await assertSoundLayout(panel);
       const banner = await box(panel, '#no-key-banner');
       const setKey = await box(panel, '#no-key-banner button');

@@ -5,7 +5,9 @@ import { frames, longConversation, scrollState } from './scrolling.test';
 
 /** The ids of the messages in the page, in order. */
 function shownIds(panel: PanelPage): Promise<string[]> {
-  return panel.page.$$eval('.conversation > .message', (elements) => elements.map((element) => (element as HTMLElement).dataset.id ?? ''));
+  return panel.page.$$eval('.conversation > .message', (elements) =>
+    elements.map((element) => (element as HTMLElement).dataset.id ?? ''),
+  );
 }
 
 function earlierButton(panel: PanelPage): Promise<string | undefined> {
@@ -51,7 +53,10 @@ describe('panel in Chromium: long conversations', function () {
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
       await open(panel);
       const shown = await shownIds(panel);
-      assert.deepEqual(shown, messages.slice(960).map((message) => message.id));
+      assert.deepEqual(
+        shown,
+        messages.slice(960).map((message) => message.id),
+      );
       assert.equal(await earlierButton(panel), 'Show earlier messages (960)');
       assert.equal((await scrollState(panel)).atBottom, true);
       await panel.assertHealthy();
@@ -76,7 +81,10 @@ describe('panel in Chromium: long conversations', function () {
       const top = await offsetOf(panel, id(960));
       const { top: scrollTop } = await scrollState(panel);
       assert.ok(scrollTop > 1000, `the view jumped to the top of the earlier messages (scrollTop ${scrollTop})`);
-      assert.ok(top > -800 && top < 480, `message ${id(960)} moved away from where the user was reading (${top} px from the top)`);
+      assert.ok(
+        top > -800 && top < 480,
+        `message ${id(960)} moved away from where the user was reading (${top} px from the top)`,
+      );
 
       // All the way up: every message can be reached.
       await wheelUpUntilShown(panel, id(0));
@@ -94,8 +102,14 @@ describe('panel in Chromium: long conversations', function () {
       await panel.page.click('.earlier-messages button');
       await frames(panel);
       assert.equal((await shownIds(panel))[0], id(920));
-      assert.equal(await panel.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id), id(920));
-      assert.ok(Math.abs((await offsetOf(panel, id(960))) - before) <= 2, 'the message the user saw stayed where it was');
+      assert.equal(
+        await panel.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id),
+        id(920),
+      );
+      assert.ok(
+        Math.abs((await offsetOf(panel, id(960))) - before) <= 2,
+        'the message the user saw stayed where it was',
+      );
       // By keyboard: Tab to the button and Enter.
       await panel.page.focus('.earlier-messages button');
       await panel.page.keyboard.press('Enter');
@@ -127,7 +141,10 @@ describe('panel in Chromium: long conversations', function () {
       assert.equal(shown.length, 41, 'the page holds the latest batch again');
       assert.deepEqual(shown.slice(-2), ['q', 'r']);
       assert.equal(await earlierButton(panel), 'Show earlier messages (961)');
-      assert.equal(await panel.page.$eval('.message[data-id="r"] .message-body', (body) => body.textContent), 'The answer, streamed at the end.');
+      assert.equal(
+        await panel.page.$eval('.message[data-id="r"] .message-body', (body) => body.textContent),
+        'The answer, streamed at the end.',
+      );
       assert.equal((await scrollState(panel)).atBottom, true);
       await panel.assertHealthy();
     }));
@@ -136,7 +153,10 @@ describe('panel in Chromium: long conversations', function () {
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
       await open(panel);
       await wheelUpUntilShown(panel, id(900));
-      await panel.page.evaluate((target) => document.querySelector(`.message[data-id="${target}"]`)?.scrollIntoView(), id(901));
+      await panel.page.evaluate(
+        (target) => document.querySelector(`.message[data-id="${target}"]`)?.scrollIntoView(),
+        id(901),
+      );
       await panel.page.mouse.wheel(0, -10);
       await frames(panel);
       const before = await offsetOf(panel, id(901));
@@ -145,7 +165,10 @@ describe('panel in Chromium: long conversations', function () {
       await frames(panel);
       await frames(panel);
       assert.ok((await shownIds(panel)).includes(id(900)), 'the messages the user had brought in are still there');
-      assert.ok(Math.abs((await offsetOf(panel, id(901))) - before) <= 24, 'the view stayed on the message the user was reading');
+      assert.ok(
+        Math.abs((await offsetOf(panel, id(901))) - before) <= 24,
+        'the view stayed on the message the user was reading',
+      );
       assert.equal((await scrollState(panel)).atBottom, false);
 
       // Another conversation opens at its bottom with its latest messages.
@@ -158,12 +181,15 @@ describe('panel in Chromium: long conversations', function () {
     }));
 
   it('restores a stored scroll position on a message older than the latest 40', () =>
-    harness.withPanel({ viewport: { width: 360, height: 480 }, state: { scroll: { messageId: id(500), offset: 0 } } }, async (panel) => {
-      await open(panel);
-      await frames(panel);
-      const shown = await shownIds(panel);
-      assert.equal(shown[0], id(500), 'the stored message and the ones after it are in the page');
-      assert.ok(Math.abs(await offsetOf(panel, id(500))) <= 24, 'the stored message is at the top of the view');
-      await panel.assertHealthy();
-    }));
+    harness.withPanel(
+      { viewport: { width: 360, height: 480 }, state: { scroll: { messageId: id(500), offset: 0 } } },
+      async (panel) => {
+        await open(panel);
+        await frames(panel);
+        const shown = await shownIds(panel);
+        assert.equal(shown[0], id(500), 'the stored message and the ones after it are in the page');
+        assert.ok(Math.abs(await offsetOf(panel, id(500))) <= 24, 'the stored message is at the top of the view');
+        await panel.assertHealthy();
+      },
+    ));
 });

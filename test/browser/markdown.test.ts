@@ -1,7 +1,14 @@
 // Replies rendered as markdown: the right elements, clickable web links that go through the host, and nothing that
 // runs, loads or navigates, whatever the model writes.
 import { strict as assert } from 'node:assert';
-import { assistantMessage, snapshot, startCountingServer, usePanelHarness, type LocalServer, type PanelPage } from '../support/panelPage';
+import {
+  assistantMessage,
+  snapshot,
+  startCountingServer,
+  usePanelHarness,
+  type LocalServer,
+  type PanelPage,
+} from '../support/panelPage';
 
 declare global {
   interface Window {
@@ -16,7 +23,8 @@ const body = (panel: PanelPage, id = 'a1') => panel.page.locator(`.message[data-
 async function streamReply(panel: PanelPage, text: string, id = 'a1', size = 7): Promise<void> {
   await panel.send({ type: 'messageAdded', message: assistantMessage(id, '', 'streaming') });
   const deltas = [];
-  for (let at = 0; at < text.length; at += size) deltas.push({ type: 'delta' as const, messageId: id, text: text.slice(at, at + size) });
+  for (let at = 0; at < text.length; at += size)
+    deltas.push({ type: 'delta' as const, messageId: id, text: text.slice(at, at + size) });
   for (let at = 0; at < deltas.length; at += 50) await panel.send(...deltas.slice(at, at + 50));
   await panel.send({ type: 'turnEnded', messageId: id, status: 'done' });
 }
@@ -77,7 +85,10 @@ describe('panel in Chromium: markdown replies', function () {
   it('posts exactly {type: openLink, href} for a click on a web or mail link, and the page does not navigate', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
-      await streamReply(panel, `See [the site](https://example.com/a?b=1) or [mail us](mailto:team@example.com), or ${attacker.origin}/bare.`);
+      await streamReply(
+        panel,
+        `See [the site](https://example.com/a?b=1) or [mail us](mailto:team@example.com), or ${attacker.origin}/bare.`,
+      );
       const before = (await panel.posted()).length;
       const url = panel.page.url();
       await body(panel).getByText('the site').click();
@@ -97,7 +108,9 @@ describe('panel in Chromium: markdown replies', function () {
       // The keyboard works too.
       await body(panel).getByText('the site').focus();
       await panel.page.keyboard.press('Enter');
-      assert.deepEqual((await panel.postedSince(before)).slice(3), [{ type: 'openLink', href: 'https://example.com/a?b=1' }]);
+      assert.deepEqual((await panel.postedSince(before)).slice(3), [
+        { type: 'openLink', href: 'https://example.com/a?b=1' },
+      ]);
     }));
 
   it('does not make links of other schemes clickable: a click posts nothing', () =>
@@ -120,7 +133,11 @@ describe('panel in Chromium: markdown replies', function () {
       assert.equal(await body(panel).locator('a, .md-link, [href]').count(), 0);
       const before = (await panel.posted()).length;
       for (const label of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) {
-        await body(panel).locator('p').filter({ hasText: new RegExp(`^\\[?${label}\\]?`) }).first().click();
+        await body(panel)
+          .locator('p')
+          .filter({ hasText: new RegExp(`^\\[?${label}\\]?`) })
+          .first()
+          .click();
       }
       await body(panel).locator('p').last().click();
       await settle(200);
@@ -153,10 +170,22 @@ describe('panel in Chromium: markdown replies', function () {
       await panel.send(snapshot({ messages: [assistantMessage('a2', reply)] }));
       await settle(600);
       assert.deepEqual(attacker.requests, []);
-      assert.equal(await panel.page.locator('.conversation img, .conversation video, .conversation picture, .conversation link, .conversation meta').count(), 0);
-      const placeholders = await body(panel, 'a2').locator('.md-image').evaluateAll((elements) =>
-        elements.map((element) => [element.querySelector('.md-image-alt')?.textContent, element.querySelector('.md-image-url')?.textContent]),
+      assert.equal(
+        await panel.page
+          .locator(
+            '.conversation img, .conversation video, .conversation picture, .conversation link, .conversation meta',
+          )
+          .count(),
+        0,
       );
+      const placeholders = await body(panel, 'a2')
+        .locator('.md-image')
+        .evaluateAll((elements) =>
+          elements.map((element) => [
+            element.querySelector('.md-image-alt')?.textContent,
+            element.querySelector('.md-image-url')?.textContent,
+          ]),
+        );
       assert.deepEqual(placeholders, [
         ['secret chart', `${origin}/p.png?d=SECRET`],
         ['ref image', `${origin}/echoleak.png?d=SECRET2`],
@@ -184,20 +213,38 @@ describe('panel in Chromium: markdown replies', function () {
       await settle();
       assert.equal(await panel.page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(await body(panel).locator('p').allTextContents(), payloads);
-      const tags = await body(panel).evaluate((element) => Array.from(element.querySelectorAll('*'), (child) => child.tagName));
+      const tags = await body(panel).evaluate((element) =>
+        Array.from(element.querySelectorAll('*'), (child) => child.tagName),
+      );
       assert.deepEqual([...new Set(tags)], ['P']);
     }));
 
   it('keeps a code fence info string from injecting attributes, and copies the raw code', () =>
     harness.withPanel({}, async (panel) => {
       const code = 'const a = "<b>&amp;</b>";\n  indented();\n';
-      const reply = ['```js" onmouseover="window.__pwned=1', code + '```', '', '```c++ extra', 'int x;', '```', '', '```{.evil}', 'y', '```'].join('\n');
+      const reply = [
+        '```js" onmouseover="window.__pwned=1',
+        code + '```',
+        '',
+        '```c++ extra',
+        'int x;',
+        '```',
+        '',
+        '```{.evil}',
+        'y',
+        '```',
+      ].join('\n');
       await panel.send(snapshot());
       await streamReply(panel, reply);
-      const codes = await body(panel).locator('pre > code').evaluateAll((elements) =>
-        // `data-highlighted` is the panel's own mark once a block is coloured (in idle time, so maybe not yet).
-        elements.map((element) => ({ attributes: element.getAttributeNames().filter((name) => name !== 'data-highlighted'), className: element.className })),
-      );
+      const codes = await body(panel)
+        .locator('pre > code')
+        .evaluateAll((elements) =>
+          // `data-highlighted` is the panel's own mark once a block is coloured (in idle time, so maybe not yet).
+          elements.map((element) => ({
+            attributes: element.getAttributeNames().filter((name) => name !== 'data-highlighted'),
+            className: element.className,
+          })),
+        );
       assert.deepEqual(codes, [
         { attributes: [], className: '' },
         { attributes: ['class'], className: 'language-c++' },
@@ -213,15 +260,26 @@ describe('panel in Chromium: markdown replies', function () {
 
   it('renders bidi overrides and zero-width characters as text without breaking the layout', () =>
     harness.withPanel({}, async (panel) => {
-      const reply = 'Invoice for \u202Egnp.exe\u202C and zero\u200Bwidth\u200D joiners \u{E0041}\u{E0042} tags.\n\n- item \u202E reversed\n- next';
+      const reply =
+        'Invoice for \u202Egnp.exe\u202C and zero\u200Bwidth\u200D joiners \u{E0041}\u{E0042} tags.\n\n- item \u202E reversed\n- next';
       await panel.send(snapshot());
       await streamReply(panel, reply);
       await panel.send({ type: 'messageAdded', message: assistantMessage('a2', 'after', 'done') });
-      assert.equal(await body(panel).locator('p').textContent(), 'Invoice for \u202Egnp.exe\u202C and zero\u200Bwidth\u200D joiners \u{E0041}\u{E0042} tags.');
-      const overflow = await panel.page.$$eval('.message, .message-body', (elements) => elements.map((element) => element.scrollWidth - element.clientWidth));
-      assert.ok(overflow.every((value) => value <= 1), JSON.stringify(overflow));
+      assert.equal(
+        await body(panel).locator('p').textContent(),
+        'Invoice for \u202Egnp.exe\u202C and zero\u200Bwidth\u200D joiners \u{E0041}\u{E0042} tags.',
+      );
+      const overflow = await panel.page.$$eval('.message, .message-body', (elements) =>
+        elements.map((element) => element.scrollWidth - element.clientWidth),
+      );
+      assert.ok(
+        overflow.every((value) => value <= 1),
+        JSON.stringify(overflow),
+      );
       // The next message is still in order, below the reply.
-      const order = await panel.page.$$eval('.message', (elements) => elements.map((element) => element.getAttribute('data-id')));
+      const order = await panel.page.$$eval('.message', (elements) =>
+        elements.map((element) => element.getAttribute('data-id')),
+      );
       assert.deepEqual(order, ['a1', 'a2']);
     }));
 
@@ -229,7 +287,13 @@ describe('panel in Chromium: markdown replies', function () {
     this.timeout(180_000);
     await harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
-      const cases = ['>'.repeat(10_000) + ' deep', '['.repeat(100_000), 'x'.repeat(1_000_000), '*a**'.repeat(20_000), '- '.repeat(5_000) + 'deep list'];
+      const cases = [
+        '>'.repeat(10_000) + ' deep',
+        '['.repeat(100_000),
+        'x'.repeat(1_000_000),
+        '*a**'.repeat(20_000),
+        '- '.repeat(5_000) + 'deep list',
+      ];
       for (const [index, text] of cases.entries()) {
         // As a snapshot, and streamed in large chunks.
         await panel.send({ type: 'messageAdded', message: assistantMessage(`s${index}`, text, 'done') });

@@ -66,7 +66,8 @@ export async function injectMarkdown(panel: PanelPage): Promise<void> {
     },
     { code, nonce: panel.nonce },
   );
-  if (!(await panel.page.evaluate(() => window.__markdown !== undefined))) throw new Error('the markdown bundle did not load');
+  if (!(await panel.page.evaluate(() => window.__markdown !== undefined)))
+    throw new Error('the markdown bundle did not load');
 }
 
 export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'markdown');

@@ -16,7 +16,7 @@ const corpus = fs
 function chunks(text: string, seed: number): string[] {
   const random = seededRandom(seed);
   const list: string[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const size = 1 + Math.floor(random() * 20);
     list.push(text.slice(at, at + size));
     at += size;
@@ -70,7 +70,9 @@ describe('panel in Chromium: incremental markdown equals a one-shot render', fun
       await panel.send(snapshot(), { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') });
       const pieces = chunks(text, 42);
       for (let at = 0; at < pieces.length; at += 25) {
-        await panel.send(...pieces.slice(at, at + 25).map((piece) => ({ type: 'delta' as const, messageId: 'a1', text: piece })));
+        await panel.send(
+          ...pieces.slice(at, at + 25).map((piece) => ({ type: 'delta' as const, messageId: 'a1', text: piece })),
+        );
       }
       await panel.send({ type: 'turnEnded', messageId: 'a1', status: 'done' });
       // Settled code blocks get coloured spans later (in idle time): wait for them, then compare with the spans taken

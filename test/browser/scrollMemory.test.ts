@@ -28,20 +28,23 @@ describe('panel in Chromium: scroll position across reloads', function () {
   it('stores where the user scrolled and a recreated panel opens at the same message', async () => {
     let memory: Memory | undefined;
     let before: { id: string; offset: number } | undefined;
-    await harness.withPanel({ viewport: { width: 360, height: 480 }, state: { draft: 'half-typed' } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
-      await panel.page.mouse.move(180, 200);
-      await panel.page.mouse.wheel(0, -1500);
-      await panel.page.waitForFunction(() => {
-        const box = document.querySelector('.conversation');
-        return box !== null && box.scrollHeight - box.scrollTop - box.clientHeight > 1000;
-      });
-      await panel.page.waitForFunction(() => (window.__state as Memory | undefined)?.scroll !== undefined);
-      await frames(panel);
-      memory = (await panel.state()) as Memory;
-      before = await topMessage(panel);
-    });
+    await harness.withPanel(
+      { viewport: { width: 360, height: 480 }, state: { draft: 'half-typed' } },
+      async (panel) => {
+        await panel.send(snapshot({ messages }));
+        await frames(panel);
+        await panel.page.mouse.move(180, 200);
+        await panel.page.mouse.wheel(0, -1500);
+        await panel.page.waitForFunction(() => {
+          const box = document.querySelector('.conversation');
+          return box !== null && box.scrollHeight - box.scrollTop - box.clientHeight > 1000;
+        });
+        await panel.page.waitForFunction(() => (window.__state as Memory | undefined)?.scroll !== undefined);
+        await frames(panel);
+        memory = (await panel.state()) as Memory;
+        before = await topMessage(panel);
+      },
+    );
     assert.ok(memory?.scroll && before);
     assert.equal(memory.draft, 'half-typed', 'the draft is kept beside the position');
     assert.equal(memory.scroll.messageId, before.id);
@@ -52,17 +55,26 @@ describe('panel in Chromium: scroll position across reloads', function () {
       const after = await topMessage(panel);
       assert.equal(after?.id, before?.id);
       // Same message at the top, to within about a line (settled messages far away are sized lazily).
-      assert.ok(Math.abs((after?.offset ?? 0) - (before?.offset ?? 0)) <= 24, `${JSON.stringify(after)} vs ${JSON.stringify(before)}, stored ${JSON.stringify(memory?.scroll)}`);
+      assert.ok(
+        Math.abs((after?.offset ?? 0) - (before?.offset ?? 0)) <= 24,
+        `${JSON.stringify(after)} vs ${JSON.stringify(before)}, stored ${JSON.stringify(memory?.scroll)}`,
+      );
       assert.equal((await scrollState(panel)).atBottom, false);
-      assert.equal(await panel.page.$eval('textarea#composer', (element) => (element as HTMLTextAreaElement).value), 'half-typed');
+      assert.equal(
+        await panel.page.$eval('textarea#composer', (element) => (element as HTMLTextAreaElement).value),
+        'half-typed',
+      );
       await panel.assertHealthy();
     });
   });
 
   it('opens at the bottom when the stored message is not in the conversation, and forgets the position at the bottom', () =>
-    harness.withPanel({ viewport: { width: 360, height: 480 }, state: { draft: '', scroll: { messageId: 'gone', offset: 0 } } }, async (panel) => {
-      await panel.send(snapshot({ messages }));
-      await frames(panel);
-      assert.equal((await scrollState(panel)).atBottom, true);
-    }));
+    harness.withPanel(
+      { viewport: { width: 360, height: 480 }, state: { draft: '', scroll: { messageId: 'gone', offset: 0 } } },
+      async (panel) => {
+        await panel.send(snapshot({ messages }));
+        await frames(panel);
+        assert.equal((await scrollState(panel)).atBottom, true);
+      },
+    ));
 });

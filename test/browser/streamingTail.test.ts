@@ -30,20 +30,34 @@ describe('panel in Chromium: the streaming tail', function () {
 
   it('keeps a selection in the open part of a reply while more text streams into the code block after it', () =>
     harness.withPanel({}, async (panel) => {
-      await startReply(panel, 'Here is the **function** you asked for:\n\n```ts\nfunction add(a: number, b: number) {\n');
+      await startReply(
+        panel,
+        'Here is the **function** you asked for:\n\n```ts\nfunction add(a: number, b: number) {\n',
+      );
       const selected = await selectText(panel, '.message[data-id="a1"] .message-body > p');
       assert.equal(selected, 'Here is the function you asked for:');
       for (const line of ['  const sum = a + b;\n', '  return sum;\n', '}\n']) {
         await panel.send({ type: 'delta', messageId: 'a1', text: line });
         await frames(panel);
       }
-      assert.equal(await panel.page.evaluate(() => window.getSelection()?.toString()), selected, 'the selection was lost by an update');
+      assert.equal(
+        await panel.page.evaluate(() => window.getSelection()?.toString()),
+        selected,
+        'the selection was lost by an update',
+      );
       assert.equal(
         await panel.page.$eval('.message[data-id="a1"] pre code', (code) => code.textContent),
         'function add(a: number, b: number) {\n  const sum = a + b;\n  return sum;\n}\n',
       );
-      await panel.send({ type: 'delta', messageId: 'a1', text: '```\n\nDone.' }, { type: 'turnEnded', messageId: 'a1', status: 'done' });
-      assert.equal(await panel.page.evaluate(() => window.getSelection()?.toString()), selected, 'the selection was lost when the reply ended');
+      await panel.send(
+        { type: 'delta', messageId: 'a1', text: '```\n\nDone.' },
+        { type: 'turnEnded', messageId: 'a1', status: 'done' },
+      );
+      assert.equal(
+        await panel.page.evaluate(() => window.getSelection()?.toString()),
+        selected,
+        'the selection was lost when the reply ended',
+      );
       await panel.assertHealthy();
     }));
 
@@ -55,10 +69,17 @@ describe('panel in Chromium: the streaming tail', function () {
         await panel.send({ type: 'delta', messageId: 'a1', text: part });
         await frames(panel);
       }
-      assert.equal(await panel.page.evaluate(() => document.activeElement?.getAttribute('data-code-action')), 'copy', 'the focused button was replaced');
+      assert.equal(
+        await panel.page.evaluate(() => document.activeElement?.getAttribute('data-code-action')),
+        'copy',
+        'the focused button was replaced',
+      );
       await panel.page.keyboard.press('Enter');
       const posted = await panel.posted();
-      assert.deepEqual(posted.filter((message) => message.type === 'codeAction'), [{ type: 'codeAction', action: 'copy', code: 'print("hi")\n', language: 'py' }]);
+      assert.deepEqual(
+        posted.filter((message) => message.type === 'codeAction'),
+        [{ type: 'codeAction', action: 'copy', code: 'print("hi")\n', language: 'py' }],
+      );
       await panel.assertHealthy();
     }));
 });

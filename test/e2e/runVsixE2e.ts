@@ -133,8 +133,18 @@ async function main(): Promise<Results> {
       const output = installVsix(install, vsix, userDataDir, extensionsDir);
       if (VERBOSE) print(output);
       const listed = runCodeServerCli(install, userDataDir, extensionsDir, '--list-extensions', '--show-versions');
-      assert.match(listed, new RegExp(`${EXTENSION_ID.replace('.', '\\.')}@`), `code-server does not list ${EXTENSION_ID}: ${listed}`);
-      note(`installed: ${listed.trim().split('\n').filter((line) => line.includes(EXTENSION_ID)).join(', ')}`);
+      assert.match(
+        listed,
+        new RegExp(`${EXTENSION_ID.replace('.', '\\.')}@`),
+        `code-server does not list ${EXTENSION_ID}: ${listed}`,
+      );
+      note(
+        `installed: ${listed
+          .trim()
+          .split('\n')
+          .filter((line) => line.includes(EXTENSION_ID))
+          .join(', ')}`,
+      );
     });
 
     await step('code-server starts with the extension and user settings pointing at a local gateway', async () => {
@@ -158,7 +168,10 @@ async function main(): Promise<Results> {
       await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
       await driver.waitForWorkbench(90_000);
       // What a user sees first: the extension's icon in the activity bar.
-      await page.locator('.activitybar a[aria-label^="Gateway Chat"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await page
+        .locator('.activitybar a[aria-label^="Gateway Chat"]')
+        .first()
+        .waitFor({ state: 'visible', timeout: 30_000 });
     });
 
     await step('F1 → "Gateway Chat: Set API Key" → type the key → Enter', async () => {
@@ -170,12 +183,15 @@ async function main(): Promise<Results> {
       await d.waitForQuickInputClosed();
     });
 
-    await step('clicking "Gateway Chat" in the activity bar opens the panel, with no "set API key" banner', async () => {
-      const d = driver as WorkbenchDriver;
-      await d.openChatView();
-      await d.waitFor('textarea#composer', 'visible');
-      await d.waitFor('#no-key-banner', 'hidden');
-    });
+    await step(
+      'clicking "Gateway Chat" in the activity bar opens the panel, with no "set API key" banner',
+      async () => {
+        const d = driver as WorkbenchDriver;
+        await d.openChatView();
+        await d.waitFor('textarea#composer', 'visible');
+        await d.waitFor('#no-key-banner', 'hidden');
+      },
+    );
 
     await step('a question typed in the panel and sent with Enter gets the streamed reply', async () => {
       const d = driver as WorkbenchDriver;
@@ -230,7 +246,10 @@ async function main(): Promise<Results> {
         await new Promise((resolve) => setTimeout(resolve, 1500)); // log channels flush asynchronously
         const logs = path.join(userDataDir, 'logs');
         const files = listFiles(logs);
-        assert.ok(files.some((file) => file.includes(EXTENSION_ID)), `no log of ${EXTENSION_ID} under ${logs}: ${files.join(', ')}`);
+        assert.ok(
+          files.some((file) => file.includes(EXTENSION_ID)),
+          `no log of ${EXTENSION_ID} under ${logs}: ${files.join(', ')}`,
+        );
         assert.deepEqual(filesContaining(logs, API_KEY), [], 'the key appears in these log files');
         // And nowhere else in the profile on disk (the browser keeps SecretStorage, not the server).
         assert.deepEqual(filesContaining(userDataDir, API_KEY), [], 'the key appears in these profile files');

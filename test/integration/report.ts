@@ -8,7 +8,15 @@ export type ReportEvent =
   | { type: 'start'; total: number; vscodeVersion: string; uiKind: string; route: string }
   | { type: 'suite'; title: string; depth: number }
   | { type: 'pass'; title: string; fullTitle: string; depth: number; durationMs: number }
-  | { type: 'fail'; title: string; fullTitle: string; depth: number; durationMs?: number; message: string; stack?: string }
+  | {
+      type: 'fail';
+      title: string;
+      fullTitle: string;
+      depth: number;
+      durationMs?: number;
+      message: string;
+      stack?: string;
+    }
   | { type: 'pending'; title: string; fullTitle: string; depth: number; reason?: string }
   | { type: 'log'; text: string }
   | { type: 'end'; passed: number; failed: number; pending: number; durationMs: number };
@@ -63,13 +71,18 @@ function indent(depth: number): string {
 export function formatEvent(event: ReportEvent): string[] {
   switch (event.type) {
     case 'start':
-      return [`Integration suite: ${event.total} tests in VS Code ${event.vscodeVersion} (${event.uiKind}, ${event.route})`];
+      return [
+        `Integration suite: ${event.total} tests in VS Code ${event.vscodeVersion} (${event.uiKind}, ${event.route})`,
+      ];
     case 'suite':
       return ['', `${indent(event.depth)}${event.title}`];
     case 'pass':
       return [`${indent(event.depth)}  ✓ ${event.title} (${event.durationMs} ms)`];
     case 'fail':
-      return [`${indent(event.depth)}  ✗ ${event.title}${event.durationMs !== undefined ? ` (${event.durationMs} ms)` : ''}`, ...event.message.split('\n').map((line) => `${indent(event.depth)}      ${line}`)];
+      return [
+        `${indent(event.depth)}  ✗ ${event.title}${event.durationMs !== undefined ? ` (${event.durationMs} ms)` : ''}`,
+        ...event.message.split('\n').map((line) => `${indent(event.depth)}      ${line}`),
+      ];
     case 'pending':
       return [`${indent(event.depth)}  - ${event.title} (skipped${event.reason ? `: ${event.reason}` : ''})`];
     case 'log':
@@ -85,7 +98,10 @@ export function formatFailures(tally: Tally): string[] {
   const lines = ['', 'Failures:'];
   tally.failures.forEach((failure, index) => {
     lines.push('', `  ${index + 1}) ${failure.fullTitle}`);
-    const detail = failure.stack && failure.stack.includes(failure.message) ? failure.stack : `${failure.message}\n${failure.stack ?? ''}`;
+    const detail =
+      failure.stack && failure.stack.includes(failure.message)
+        ? failure.stack
+        : `${failure.message}\n${failure.stack ?? ''}`;
     for (const line of detail.trim().split('\n').slice(0, 25)) lines.push(`     ${line}`);
   });
   return lines;

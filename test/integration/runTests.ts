@@ -35,7 +35,8 @@ const KEEP_DIRS = /^(1|true|yes)$/i.test(process.env.GATEWAY_CHAT_KEEP_DIRS ?? '
  * After the suite, reload the window and run the checks of what a reload keeps (they drive the panel, so they need the
  * UI bridge; with a grep they run only when it names them).
  */
-const RELOAD_PHASE = !BRIDGE_OFF && (!process.env.GATEWAY_CHAT_TEST_GREP || /reload/i.test(process.env.GATEWAY_CHAT_TEST_GREP));
+const RELOAD_PHASE =
+  !BRIDGE_OFF && (!process.env.GATEWAY_CHAT_TEST_GREP || /reload/i.test(process.env.GATEWAY_CHAT_TEST_GREP));
 const OVERALL_TIMEOUT_MS = Number(process.env.GATEWAY_CHAT_INTEGRATION_TIMEOUT_MS) || 10 * 60 * 1000;
 const EXTENSION_ID = 'gateway-chat.gateway-chat';
 
@@ -106,7 +107,8 @@ async function startBridge(): Promise<Bridge> {
   const server = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (req.method !== 'POST' || !url.pathname.startsWith(`/${token}/`)) return reply(res, 404, { ok: false, error: 'not found' });
+      if (req.method !== 'POST' || !url.pathname.startsWith(`/${token}/`))
+        return reply(res, 404, { ok: false, error: 'not found' });
       const route = url.pathname.slice(token.length + 2);
       let body: unknown;
       try {
@@ -118,13 +120,15 @@ async function startBridge(): Promise<Bridge> {
         if (state.muted) return reply(res, 200, { ok: true });
         const event = body as ReportEvent;
         tallyEvent(tally, event);
-        if (event.type !== 'log') state.lastEvent = `${event.type}${'fullTitle' in event ? `: ${event.fullTitle}` : ''}`;
+        if (event.type !== 'log')
+          state.lastEvent = `${event.type}${'fullTitle' in event ? `: ${event.fullTitle}` : ''}`;
         for (const line of formatEvent(event)) print(line);
         return reply(res, 200, { ok: true });
       }
       if (route === 'ui') {
         const { action, args } = body as { action: string; args?: unknown[] };
-        if (!(BRIDGE_ACTIONS as readonly string[]).includes(action)) return reply(res, 400, { ok: false, error: `unknown UI action ${action}` });
+        if (!(BRIDGE_ACTIONS as readonly string[]).includes(action))
+          return reply(res, 400, { ok: false, error: `unknown UI action ${action}` });
         if (!driver) return reply(res, 503, { ok: false, error: 'the workbench page is not ready' });
         const current = driver;
         // One UI action at a time, in arrival order.
@@ -132,7 +136,10 @@ async function startBridge(): Promise<Bridge> {
           if (VERBOSE) note(`ui ${action}(${(args ?? []).map((a) => JSON.stringify(a)).join(', ')})`);
           const method = (current as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[action];
           // JSON turns an omitted optional argument into null: give the driver its default back.
-          return method.apply(current, (args ?? []).map((arg) => (arg === null ? undefined : arg)));
+          return method.apply(
+            current,
+            (args ?? []).map((arg) => (arg === null ? undefined : arg)),
+          );
         });
         uiChain = run.catch(() => undefined);
         try {
@@ -196,7 +203,8 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
     if (server) await server.stop({ keepDirs: KEEP_DIRS });
     await bridge.close();
     if (!KEEP_DIRS) fs.rmSync(workspace, { recursive: true, force: true });
-    else if (server) note(`kept user data dir ${server.userDataDir}, extensions dir ${server.extensionsDir}, workspace ${workspace}`);
+    else if (server)
+      note(`kept user data dir ${server.userDataDir}, extensions dir ${server.extensionsDir}, workspace ${workspace}`);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     note(`received ${signal}: stopping VS Code and the browser`);
@@ -232,10 +240,12 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
   }, OVERALL_TIMEOUT_MS + 60_000).unref();
   try {
     const serverStart = Date.now();
-    server = await bounded(VsCodeServer.start({
-      install,
-      onOutput: VERBOSE ? (line) => print(`[server] ${line}`) : undefined,
-    }));
+    server = await bounded(
+      VsCodeServer.start({
+        install,
+        onOutput: VERBOSE ? (line) => print(`[server] ${line}`) : undefined,
+      }),
+    );
     note(`VS Code server listening on ${server.url} (pid ${server.pid}, started in ${Date.now() - serverStart} ms)`);
 
     browser = await bounded(launchChromium());
@@ -259,7 +269,13 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
           print(line);
           const summary = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/.exec(line.trim());
           if (summary) {
-            Object.assign(bridge.tally, { passed: +summary[1], failed: +summary[2], pending: +(summary[3] ?? 0), started: true, ended: true });
+            Object.assign(bridge.tally, {
+              passed: +summary[1],
+              failed: +summary[2],
+              pending: +(summary[3] ?? 0),
+              started: true,
+              ended: true,
+            });
           }
         }
       });
@@ -294,7 +310,9 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
       const check = setInterval(() => {
         if (server && !isAlive(server.pid)) {
           clearInterval(check);
-          reject(new Error(`the VS Code server (pid ${server.pid}) exited during the run:\n${server.log.slice(-3000)}`));
+          reject(
+            new Error(`the VS Code server (pid ${server.pid}) exited during the run:\n${server.log.slice(-3000)}`),
+          );
         }
       }, 1000);
       check.unref();
@@ -341,11 +359,18 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
 function finish(tally: Tally, automationExit: number | undefined, failure: string | undefined): number {
   if (failure) {
     // The run itself failed (timeout, server died, ...): that counts as a failure in the summary line too.
-    tallyEvent(tally, { type: 'fail', title: 'integration run', fullTitle: 'integration run', depth: 0, message: failure.split('\n')[0] });
+    tallyEvent(tally, {
+      type: 'fail',
+      title: 'integration run',
+      fullTitle: 'integration run',
+      depth: 0,
+      message: failure.split('\n')[0],
+    });
   }
   for (const line of formatFailures(tally)) print(line);
   print('');
-  if (!tally.started && !failure) print('The suite never reported a start: did it load? (run with GATEWAY_CHAT_TEST_VERBOSE=1)');
+  if (!tally.started && !failure)
+    print('The suite never reported a start: did it load? (run with GATEWAY_CHAT_TEST_VERBOSE=1)');
   if (tally.started && !tally.ended && !failure) print('The suite never reported its end.');
   note(`done (VS Code exit code ${automationExit ?? 'none'})`);
   print(summaryLine(tally));
@@ -386,7 +411,14 @@ async function runElectron(repo: string, suiteIndex: string): Promise<number> {
       extensionDevelopmentPath: repo,
       extensionTestsPath: suiteIndex,
       extensionTestsEnv: suiteEnvironment(userDataDir),
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${userDataDir}`, '--log', `${EXTENSION_ID}:trace`],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        `--user-data-dir=${userDataDir}`,
+        '--log',
+        `${EXTENSION_ID}:trace`,
+      ],
     });
     return 0;
   } catch (error) {

@@ -39,7 +39,14 @@ export class WorkbenchDriver {
     await item.waitFor({ state: 'visible', timeout: timeoutMs });
     const checked = /\bchecked\b/.test((await item.getAttribute('class')) ?? '');
     const frame = checked ? await this.findChatFrame() : undefined;
-    if (!checked || !frame || !(await frame.locator(COMPOSER).isVisible().catch(() => false))) {
+    if (
+      !checked ||
+      !frame ||
+      !(await frame
+        .locator(COMPOSER)
+        .isVisible()
+        .catch(() => false))
+    ) {
       if (checked) {
         // Open but the panel is not visible (e.g. sidebar hidden): close and re-open.
         await item.locator('a').first().click();
@@ -70,7 +77,9 @@ export class WorkbenchDriver {
       const frame = await this.findChatFrame();
       if (frame) return frame;
       if (Date.now() > deadline) {
-        throw new Error(`no chat webview frame (with ${COMPOSER}) appeared within ${timeoutMs} ms; is the Gateway Chat view open?`);
+        throw new Error(
+          `no chat webview frame (with ${COMPOSER}) appeared within ${timeoutMs} ms; is the Gateway Chat view open?`,
+        );
       }
       await sleep(150);
     }
@@ -141,7 +150,11 @@ export class WorkbenchDriver {
     let last = '';
     for (;;) {
       try {
-        const texts = await (await this.chatFrame(Math.max(1000, deadline - Date.now()))).locator(selector).allInnerTexts();
+        const texts = await (
+          await this.chatFrame(Math.max(1000, deadline - Date.now()))
+        )
+          .locator(selector)
+          .allInnerTexts();
         const hit = texts.find((text) => text.includes(substring));
         if (hit !== undefined) return hit;
         last = texts.join(' | ');
@@ -163,12 +176,17 @@ export class WorkbenchDriver {
     for (;;) {
       const frame = await this.chatFrame(Math.max(1000, deadline - Date.now()));
       try {
-        await frame.locator(selector).first().waitFor({ state, timeout: Math.min(2000, Math.max(100, deadline - Date.now())) });
+        await frame
+          .locator(selector)
+          .first()
+          .waitFor({ state, timeout: Math.min(2000, Math.max(100, deadline - Date.now())) });
         return;
       } catch (error) {
         // The webview can be replaced while we wait; retry on the new frame until the deadline.
         if (Date.now() > deadline) {
-          throw new Error(`timed out after ${timeoutMs} ms waiting for ${selector} to be ${state}: ${(error as Error).message.split('\n')[0]}`);
+          throw new Error(
+            `timed out after ${timeoutMs} ms waiting for ${selector} to be ${state}: ${(error as Error).message.split('\n')[0]}`,
+          );
         }
       }
     }
@@ -185,7 +203,8 @@ export class WorkbenchDriver {
       } catch {
         // retry
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${n} × ${selector} (have ${last})`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${n} × ${selector} (have ${last})`);
       await sleep(100);
     }
   }
@@ -197,7 +216,12 @@ export class WorkbenchDriver {
     const parent = frame.parentFrame();
     if (parent && parent !== this.page.mainFrame()) parts.push(await parent.content());
     // Also the textarea's live value, which the serialized DOM does not include.
-    parts.push(await frame.locator(COMPOSER).inputValue().catch(() => ''));
+    parts.push(
+      await frame
+        .locator(COMPOSER)
+        .inputValue()
+        .catch(() => ''),
+    );
     return parts.join('\n');
   }
 
@@ -223,7 +247,11 @@ export class WorkbenchDriver {
   }
 
   async quickInputVisible(): Promise<boolean> {
-    return this.page.locator(QUICK_INPUT_BOX).first().isVisible().catch(() => false);
+    return this.page
+      .locator(QUICK_INPUT_BOX)
+      .first()
+      .isVisible()
+      .catch(() => false);
   }
 
   /** Waits until the quick input widget shows `substring` (e.g. a validation message). */
@@ -234,7 +262,9 @@ export class WorkbenchDriver {
       last = await this.quickInputText().catch(() => '');
       if (last.includes(substring)) return last;
       if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for the input box to show ${JSON.stringify(substring)}; it shows ${JSON.stringify(last)}`);
+        throw new Error(
+          `timed out waiting for the input box to show ${JSON.stringify(substring)}; it shows ${JSON.stringify(last)}`,
+        );
       }
       await sleep(100);
     }
@@ -273,7 +303,9 @@ export class WorkbenchDriver {
       }
       await this.page.keyboard.press('Escape');
       if (Date.now() > deadline) {
-        throw new Error(`the command palette has no entry ${JSON.stringify(title)} (highlighted: ${JSON.stringify(label)})`);
+        throw new Error(
+          `the command palette has no entry ${JSON.stringify(title)} (highlighted: ${JSON.stringify(label)})`,
+        );
       }
       await sleep(500);
     }
@@ -281,7 +313,9 @@ export class WorkbenchDriver {
 
   /** Texts of the notification toasts now visible, and of the notification center's list when it is open. */
   async notifications(): Promise<string[]> {
-    return this.page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item').allInnerTexts();
+    return this.page
+      .locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')
+      .allInnerTexts();
   }
 
   /** Drags the sash on the side bar's right edge so the side bar is `width` px wide (for screenshots). */

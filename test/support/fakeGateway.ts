@@ -279,7 +279,10 @@ export class FakeGateway {
     const scripted = this.pathQueues.get(route)?.shift();
     if (scripted) return scripted;
     if (method === 'POST' && route === CHAT_PATH) {
-      return this.queue.shift() ?? errorReply(500, 'FakeGateway: no scripted reply for this request', { type: 'server_error' });
+      return (
+        this.queue.shift() ??
+        errorReply(500, 'FakeGateway: no scripted reply for this request', { type: 'server_error' })
+      );
     }
     if (method === 'GET' && route === MODELS_PATH) return modelListReply(DEFAULT_MODEL_LIST);
     return errorReply(404, `Unknown request URL: ${method} ${pathname}. Please check the URL for typos.`, {
@@ -465,7 +468,12 @@ export function jsonCompletionReply(text: string, options: { model?: string } = 
       completion_tokens: 7,
       total_tokens: 19,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     },
     system_fingerprint: 'fp_fake',
   };
@@ -487,7 +495,10 @@ const DEFAULT_MODEL_LIST = [
  * A `GET /models` answer: `{object:"list", data}` with the given entries as they are (plain OpenAI entries, OpenRouter
  * metadata, or deliberately malformed ones).
  */
-export function modelListReply(data: readonly unknown[], options: { headers?: Record<string, string> } = {}): ScriptedReply {
+export function modelListReply(
+  data: readonly unknown[],
+  options: { headers?: Record<string, string> } = {},
+): ScriptedReply {
   return {
     status: 200,
     headers: { 'content-type': 'application/json', ...options.headers },

@@ -142,7 +142,10 @@ export interface PanelOptions {
 }
 
 /** Headers that make a page cross-origin isolated (its subresources must allow it: see `serveDist`). */
-const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 
 export interface PanelPage {
   readonly page: Page;
@@ -230,7 +233,12 @@ const CONTENT_TYPES: Record<string, string> = {
 function serveDist(request: http.IncomingMessage, response: http.ServerResponse): void {
   const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
   const file = path.resolve(DIST, '.' + pathname.replace(/^\/dist(?=\/)/, ''));
-  if (!pathname.startsWith('/dist/') || !file.startsWith(DIST + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+  if (
+    !pathname.startsWith('/dist/') ||
+    !file.startsWith(DIST + path.sep) ||
+    !fs.existsSync(file) ||
+    !fs.statSync(file).isFile()
+  ) {
     response.writeHead(404, { 'access-control-allow-origin': '*' }).end();
     return;
   }
@@ -319,7 +327,9 @@ export class PanelHarness {
             return;
           }
           const isolation = page.crossOriginIsolated ? ISOLATION_HEADERS : {};
-          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...isolation }).end(page.html);
+          response
+            .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...isolation })
+            .end(page.html);
         }),
       );
       servers.push(await startServer(serveDist));
@@ -335,7 +345,10 @@ export class PanelHarness {
     const nonce = randomBytes(24).toString('hex');
     const id = `/panel/${randomBytes(8).toString('hex')}.html`;
     const assetOrigin = this.assetServer.origin;
-    this.pages.set(id, { html: testPanelHtml(assetOrigin, nonce, options), crossOriginIsolated: options.crossOriginIsolated ?? false });
+    this.pages.set(id, {
+      html: testPanelHtml(assetOrigin, nonce, options),
+      crossOriginIsolated: options.crossOriginIsolated ?? false,
+    });
     const page = await this.browser.newPage({ viewport: options.viewport ?? { width: 400, height: 640 } });
     const pageErrors: string[] = [];
     const failedRequests: string[] = [];
@@ -396,7 +409,8 @@ export class PanelHarness {
     try {
       // The bundle is a parser-blocking script: by the load event it has run.
       await page.goto(`${this.pageServer.origin}${id}`, { waitUntil: 'load' });
-      if (!(await page.evaluate(() => document.querySelector('textarea#composer') !== null))) throw new Error('the bundle built no composer');
+      if (!(await page.evaluate(() => document.querySelector('textarea#composer') !== null)))
+        throw new Error('the bundle built no composer');
     } catch (error) {
       await panel.close();
       throw new Error(`The panel did not load: ${String(error)}\n${pageErrors.join('\n')}`);
@@ -443,7 +457,8 @@ export function usePanelHarness(): Pick<PanelHarness, 'withPanel' | 'openPanel'>
     harness = undefined;
   });
   const current = () => {
-    if (!harness) throw new Error('The panel harness is not running (use it inside tests of the suite that registered it)');
+    if (!harness)
+      throw new Error('The panel harness is not running (use it inside tests of the suite that registered it)');
     return harness;
   };
   return {
@@ -476,6 +491,11 @@ export function userMessage(id: string, text: string, extra: Partial<MessageView
   return { id, role: 'user', text, status: 'done', ...extra };
 }
 
-export function assistantMessage(id: string, text: string, status: TurnStatus = 'done', extra: Partial<MessageView> = {}): MessageView {
+export function assistantMessage(
+  id: string,
+  text: string,
+  status: TurnStatus = 'done',
+  extra: Partial<MessageView> = {},
+): MessageView {
   return { id, role: 'assistant', text, status, ...extra };
 }

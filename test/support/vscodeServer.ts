@@ -248,7 +248,8 @@ export class VsCodeServer {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`VS Code server printed no "Web UI available" within ${timeoutMs} ms:\n${server.output}`)),
+        () =>
+          reject(new Error(`VS Code server printed no "Web UI available" within ${timeoutMs} ms:\n${server.output}`)),
         timeoutMs,
       );
     });
@@ -350,7 +351,12 @@ function codeServerProfileArgs(userDataDir: string, extensionsDir: string): stri
 }
 
 /** Runs code-server's own command line (as a user would) against a profile; throws when it fails. */
-export function runCodeServerCli(install: ServerInstall, userDataDir: string, extensionsDir: string, ...args: string[]): string {
+export function runCodeServerCli(
+  install: ServerInstall,
+  userDataDir: string,
+  extensionsDir: string,
+  ...args: string[]
+): string {
   const result = spawnSync(
     install.node,
     [install.codeServerEntry, ...codeServerProfileArgs(userDataDir, extensionsDir), ...args],

@@ -35,7 +35,9 @@ function cacheRoot() {
 function nodePackageName() {
   const arch = { x64: 'x64', arm64: 'arm64' }[process.arch];
   if (process.platform !== 'linux' || !arch) {
-    throw new Error(`no Node ${NODE_MAJOR} package for ${process.platform}-${process.arch}: only linux-x64/arm64 are set up`);
+    throw new Error(
+      `no Node ${NODE_MAJOR} package for ${process.platform}-${process.arch}: only linux-x64/arm64 are set up`,
+    );
   }
   return `node-linux-${arch}`;
 }
@@ -119,7 +121,8 @@ function run(command, args, options) {
   log(`$ ${[command, ...args].join(' ')}${options.cwd ? `   (in ${options.cwd})` : ''}`);
   const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
 /** Runs `install(stagingDir)`, then verifies, writes the marker and renames the staging dir into `dir`. */
@@ -222,7 +225,8 @@ function checkBuildTools() {
   const missing = [];
   const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
   for (const tool of ['python3', 'make', 'g++']) if (!has(tool)) missing.push(tool);
-  if (!fs.existsSync('/usr/include/gssapi/gssapi.h') && !has('krb5-config')) missing.push('Kerberos headers (libkrb5-dev)');
+  if (!fs.existsSync('/usr/include/gssapi/gssapi.h') && !has('krb5-config'))
+    missing.push('Kerberos headers (libkrb5-dev)');
   if (missing.length) {
     throw new Error(
       `cannot build code-server's native modules: missing ${missing.join(', ')}. ` +

@@ -3,7 +3,16 @@ import { chatCompletionsUrl, streamChatCompletion, type ChatClientOptions } from
 import { buildChatRequest } from '../../src/core/chatRequest';
 import type { ChatEvent } from '../../src/core/chatTypes';
 import type { GatewayErrorKind } from '../../src/core/gatewayError';
-import { API_KEY, collect, errorOf, request, retriesOf, unusedPort, useLocalGateway, withTimeout } from './clientHelpers';
+import {
+  API_KEY,
+  collect,
+  errorOf,
+  request,
+  retriesOf,
+  unusedPort,
+  useLocalGateway,
+  withTimeout,
+} from './clientHelpers';
 import {
   errorReply,
   FakeGateway,
@@ -71,7 +80,12 @@ describe('streamChatCompletion against a fake gateway', () => {
     [402, 'paymentRequired', 'Insufficient credits. Add more using https://openrouter.ai/credits', undefined],
     [403, 'forbidden', 'Country, region, or territory not supported', 'unsupported_country_region_territory'],
     [404, 'notFound', 'The model `gpt-5-turbo` does not exist or you do not have access to it.', 'model_not_found'],
-    [429, 'rateLimited', 'Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM).', 'rate_limit_exceeded'],
+    [
+      429,
+      'rateLimited',
+      'Rate limit reached for gpt-4o in organization org-x on tokens per min (TPM).',
+      'rate_limit_exceeded',
+    ],
     [500, 'serverError', 'The server had an error while processing your request. Sorry about that!', undefined],
   ];
   for (const [status, kind, message, code] of statusCases) {
@@ -290,7 +304,7 @@ describe('streamChatCompletion against a fake gateway', () => {
       it(`${name}: the client yields what the decoder yields for the same bytes`, async () => {
         const bytes = readSseFixture(name);
         const steps: ReplyStep[] = [];
-        for (let start = 0, size = 7; start < bytes.length; start += size, size = (size * 3) % 97 + 5) {
+        for (let start = 0, size = 7; start < bytes.length; start += size, size = ((size * 3) % 97) + 5) {
           steps.push({ kind: 'write', data: bytes.subarray(start, start + size) });
         }
         const reply: ScriptedReply = { headers: { 'content-type': 'text/event-stream; charset=utf-8' }, steps };

@@ -38,7 +38,9 @@ describe('streamChatCompletion: retries before the first byte', () => {
   it('waits retry-after-ms on a 429, says so, then streams the reply', async () => {
     gateway.enqueue(rateLimited({ 'retry-after-ms': '1500', 'retry-after': '30' }), sseReply(['Hello', ' again']));
     const events = await collect(options);
-    assert.deepEqual(retriesOf(events), [{ type: 'retrying', attempt: 1, delayMs: 1500, reason: 'HTTP 429: Rate limit reached for requests.' }]);
+    assert.deepEqual(retriesOf(events), [
+      { type: 'retrying', attempt: 1, delayMs: 1500, reason: 'HTTP 429: Rate limit reached for requests.' },
+    ]);
     assert.equal(events[0].type, 'retrying', 'the retry is announced before anything else');
     assert.deepEqual(clock.sleeps, [1500]);
     const summary = summarize(events);
@@ -75,7 +77,10 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(error.retryAfterMs, 3_600_000);
     assert.deepEqual(clock.sleeps, []);
     assert.equal(gateway.requests.length, 1);
-    assert.ok(logger.lines.some((line) => /asked to wait 3600 s/.test(line)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((line) => /asked to wait 3600 s/.test(line)),
+      logger.lines.join('\n'),
+    );
   });
 
   it('retries a 503 once and streams the reply: exactly two requests', async () => {
@@ -190,7 +195,10 @@ describe('streamChatCompletion: retries before the first byte', () => {
 
   it('never replays a reply that began: a dropped stream is reported, with the partial text', async () => {
     const full = sseReply(['One', ' two', ' three']);
-    gateway.enqueue({ ...full, steps: [...full.steps.slice(0, 3), { kind: 'wait', ms: 20 }, { kind: 'destroy' }] }, sseReply(['replayed']));
+    gateway.enqueue(
+      { ...full, steps: [...full.steps.slice(0, 3), { kind: 'wait', ms: 20 }, { kind: 'destroy' }] },
+      sseReply(['replayed']),
+    );
     const events = await collect(options);
     assert.equal(retriesOf(events).length, 0);
     assert.equal(summarize(events).text, 'One two');
@@ -210,7 +218,10 @@ describe('streamChatCompletion: retries before the first byte', () => {
 
   it('does not retry an HTML page with status 200', async () => {
     gateway.enqueue(
-      { headers: { 'content-type': 'text/html' }, steps: [{ kind: 'write', data: '<html><body>Log in to the Wi-Fi</body></html>' }] },
+      {
+        headers: { 'content-type': 'text/html' },
+        steps: [{ kind: 'write', data: '<html><body>Log in to the Wi-Fi</body></html>' }],
+      },
       sseReply(['never']),
     );
     const events = await collect(options);
@@ -295,7 +306,8 @@ describe('streamChatCompletion: timeouts', () => {
   it('keep-alive comments every 50 ms keep a slow stream alive beyond the idle timeout', async () => {
     const reply = sseReply(['slow', ' but', ' alive']);
     const keepAlive: ReplyStep[] = [];
-    for (let i = 0; i < 10; i++) keepAlive.push({ kind: 'wait', ms: 50 }, { kind: 'write', data: ': OPENROUTER PROCESSING\n\n' });
+    for (let i = 0; i < 10; i++)
+      keepAlive.push({ kind: 'wait', ms: 50 }, { kind: 'write', data: ': OPENROUTER PROCESSING\n\n' });
     // role chunk, 500 ms of comments only, then the reply
     gateway.enqueue({ ...reply, steps: [reply.steps[0], ...keepAlive, ...reply.steps.slice(1)] });
     const events = await collect({ ...options, idleTimeoutMs: 200 });
@@ -308,7 +320,11 @@ describe('streamChatCompletion: timeouts', () => {
   it('a slow consumer is not an idle connection: time spent handling events does not count', async () => {
     gateway.enqueue(sseReply(['one', ' two', ' three']));
     const events: ChatEvent[] = [];
-    for await (const event of streamChatCompletion({ ...options, idleTimeoutMs: 40 }, request(), new AbortController().signal)) {
+    for await (const event of streamChatCompletion(
+      { ...options, idleTimeoutMs: 40 },
+      request(),
+      new AbortController().signal,
+    )) {
       events.push(event);
       if (event.type === 'text') await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -318,7 +334,11 @@ describe('streamChatCompletion: timeouts', () => {
   });
 
   it('a stalled error body does not hang the client', async () => {
-    gateway.enqueue({ status: 502, headers: { 'content-type': 'text/plain' }, steps: [{ kind: 'write', data: 'Bad gat' }, { kind: 'hold' }] });
+    gateway.enqueue({
+      status: 502,
+      headers: { 'content-type': 'text/plain' },
+      steps: [{ kind: 'write', data: 'Bad gat' }, { kind: 'hold' }],
+    });
     const events = await collect({ ...options, idleTimeoutMs: 80, maxRetries: 0 });
     const error = errorOf(events);
     assert.equal(error.kind, 'serverError');
@@ -327,7 +347,11 @@ describe('streamChatCompletion: timeouts', () => {
 
   it('reads at most 64 KiB of an error body (and does not wait for the rest)', async () => {
     const big = 'x'.repeat(100 * 1024);
-    gateway.enqueue({ status: 400, headers: { 'content-type': 'text/plain' }, steps: [{ kind: 'write', data: big }, { kind: 'hold' }] });
+    gateway.enqueue({
+      status: 400,
+      headers: { 'content-type': 'text/plain' },
+      steps: [{ kind: 'write', data: big }, { kind: 'hold' }],
+    });
     const events = await collect(options); // default idle timeout (120 s): only the size limit can end this read
     const error = errorOf(events);
     assert.equal(error.kind, 'badRequest');
@@ -360,8 +384,14 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     assert.equal(received.headers['http-referer'], 'https://example.test');
     assert.equal(received.headers.authorization, `Bearer ${API_KEY}`);
     assert.match(received.headers['content-type'] ?? '', /^application\/json/);
-    assert.ok(logger.lines.some((line) => /Ignoring the extra header "authorization"/.test(line)), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((line) => /Ignoring the extra header "Content-Type"/.test(line)), logger.lines.join('\n'));
+    assert.ok(
+      logger.lines.some((line) => /Ignoring the extra header "authorization"/.test(line)),
+      logger.lines.join('\n'),
+    );
+    assert.ok(
+      logger.lines.some((line) => /Ignoring the extra header "Content-Type"/.test(line)),
+      logger.lines.join('\n'),
+    );
     const all = logger.lines.join('\n');
     assert.ok(!all.includes('sk-stolen-0123456789abcdef'));
     assert.ok(!all.includes('text/plain-override-value'));
@@ -390,7 +420,8 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
   });
 
   it('follows at most 5 same-origin redirects', async () => {
-    for (let i = 0; i < 7; i++) gateway.enqueue({ status: 308, headers: { location: `${gateway.baseUrl}/chat/completions` }, steps: [] });
+    for (let i = 0; i < 7; i++)
+      gateway.enqueue({ status: 308, headers: { location: `${gateway.baseUrl}/chat/completions` }, steps: [] });
     const events = await collect(options);
     const error = errorOf(events);
     assert.equal(error.kind, 'redirected');
@@ -401,7 +432,11 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
   it('refuses a redirect to another port of the same host (another origin): the key is never sent there', async () => {
     const other = await FakeGateway.start();
     try {
-      gateway.enqueue({ status: 302, headers: { location: `http://127.0.0.1:${other.port}/v1/chat/completions` }, steps: [] });
+      gateway.enqueue({
+        status: 302,
+        headers: { location: `http://127.0.0.1:${other.port}/v1/chat/completions` },
+        steps: [],
+      });
       other.enqueue(sseReply(['stolen']));
       const events = await collect(options);
       assert.equal(other.requests.length, 0);
@@ -417,7 +452,11 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     const logger = recordingLogger();
     const echo = `Incorrect API key provided: ${API_KEY}. Header api-key was ${headerSecret}; Authorization: Bearer ${API_KEY}`;
     gateway.enqueue(errorReply(503, echo), errorReply(401, echo));
-    const events = await collect({ ...options, logger, headers: { 'X-Api-Key': headerSecret, 'X-Custom-Token': `Bearer ${headerSecret}` } });
+    const events = await collect({
+      ...options,
+      logger,
+      headers: { 'X-Api-Key': headerSecret, 'X-Custom-Token': `Bearer ${headerSecret}` },
+    });
     const received = await gateway.nextRequest();
     assert.equal(received.headers['x-api-key'], headerSecret, 'the header itself is sent as it is');
     const error = errorOf(events);
@@ -440,7 +479,9 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     assert.equal(errorOf(events).kind, 'streamError');
     assert.ok(!JSON.stringify(events).includes(API_KEY));
     const failingFetch: typeof fetch = async () => {
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect with ${API_KEY} refused`), { code: 'ECONNREFUSED' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error(`connect with ${API_KEY} refused`), { code: 'ECONNREFUSED' }),
+      });
     };
     const failed = await collect({ ...options, logger, fetch: failingFetch, maxRetries: 0 });
     assert.equal(errorOf(failed).kind, 'network');

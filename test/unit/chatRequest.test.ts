@@ -48,7 +48,11 @@ describe('buildChatRequest', () => {
   it('leaves out empty messages (a reply that failed before its first word)', () => {
     const body = buildChatRequest({
       model: 'm',
-      messages: [{ role: 'user', content: 'First' }, { role: 'assistant', content: '' }, { role: 'user', content: 'Again' }],
+      messages: [
+        { role: 'user', content: 'First' },
+        { role: 'assistant', content: '' },
+        { role: 'user', content: 'Again' },
+      ],
     });
     assert.deepEqual(body.messages, [
       { role: 'user', content: 'First' },
@@ -57,7 +61,10 @@ describe('buildChatRequest', () => {
   });
 
   it('never sends optional fields as null or undefined', () => {
-    const json = JSON.parse(JSON.stringify(buildChatRequest({ model: 'm', messages: turns }))) as Record<string, unknown>;
+    const json = JSON.parse(JSON.stringify(buildChatRequest({ model: 'm', messages: turns }))) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual(Object.keys(json).sort(), ['messages', 'model', 'stream', 'stream_options']);
     assert.ok(!JSON.stringify(json).includes('null'));
   });
@@ -131,7 +138,12 @@ const weather: ToolDefinition = {
   function: {
     name: 'get_weather',
     description: 'Current weather for a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    },
     strict: true,
   },
 };
@@ -165,13 +177,24 @@ const CONVERSATIONS: Record<string, ChatMessage[]> = {
       content: [
         { type: 'text', text: 'What is in these?' },
         { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
-        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', detail: 'low' } },
+        {
+          type: 'image_url',
+          image_url: {
+            url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+            detail: 'low',
+          },
+        },
       ],
     },
   ],
   'tool loop with reasoning': [
     { role: 'user', content: 'Weather in Tokyo and Zürich?' },
-    { role: 'assistant', content: null, reasoning_content: 'Two cities: two calls.', tool_calls: [toolCall('call_1', 'Tokyo'), toolCall('call_2', 'Zürich')] },
+    {
+      role: 'assistant',
+      content: null,
+      reasoning_content: 'Two cities: two calls.',
+      tool_calls: [toolCall('call_1', 'Tokyo'), toolCall('call_2', 'Zürich')],
+    },
     { role: 'tool', tool_call_id: 'call_1', content: '{"temp":21}' },
     { role: 'tool', tool_call_id: 'call_2', content: '{"temp":12}' },
     { role: 'assistant', content: 'Tokyo 21 °C, Zürich 12 °C.', reasoning_content: 'Report both.' },
@@ -183,33 +206,68 @@ const CONVERSATIONS: Record<string, ChatMessage[]> = {
     { role: 'assistant', content: '' },
     { role: 'tool', tool_call_id: 'orphan', content: 'nobody asked' },
     { role: 'assistant', content: 'Let me check.', tool_calls: [toolCall('call_unanswered', 'Oslo')] },
-    { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'Again' }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: '' },
+        { type: 'text', text: 'Again' },
+      ],
+    },
   ],
 };
 
 const MODELS: Record<string, Pick<ChatRequestOptions, 'model' | 'modelProfile' | 'modelRoutingConfig'>> = {
   'gpt-4o': { model: 'openai/gpt-4o' },
   'o3 (built-in reasoning rule)': { model: 'openai/o3' },
-  'auto with routing config': { model: 'auto', modelRoutingConfig: { models: ['openai/gpt-4o', 'anthropic/claude-sonnet-4.5'], preference: 'quality' } },
-  'sendReasoningBack': { model: 'deepseek/deepseek-chat', modelProfile: { maxTokensField: 'max_tokens', supportsTemperature: true, sendReasoningBack: true } },
+  'auto with routing config': {
+    model: 'auto',
+    modelRoutingConfig: { models: ['openai/gpt-4o', 'anthropic/claude-sonnet-4.5'], preference: 'quality' },
+  },
+  sendReasoningBack: {
+    model: 'deepseek/deepseek-chat',
+    modelProfile: { maxTokensField: 'max_tokens', supportsTemperature: true, sendReasoningBack: true },
+  },
   'catalog profile': {
     model: 'vendor/thinker',
-    modelProfile: modelProfileFor('vendor/thinker', { supportedParameters: ['max_completion_tokens', 'tools', 'seed', 'reasoning'] }),
+    modelProfile: modelProfileFor('vendor/thinker', {
+      supportedParameters: ['max_completion_tokens', 'tools', 'seed', 'reasoning'],
+    }),
   },
 };
 
 const PARAMETER_SETS: Record<string, GenerationParameters | undefined> = {
   none: undefined,
   full: FULL_PARAMETERS,
-  'lower bounds': { temperature: 0, topP: 0, n: 1, maxTokens: 1, presencePenalty: -2, frequencyPenalty: -2, seed: -1, stop: 'STOP', reasoningEffort: 'minimal' },
-  'upper bounds': { temperature: 2, topP: 1, n: 128, presencePenalty: 2, frequencyPenalty: 2, logitBias: { '0': 100 }, reasoningEffort: 'xhigh' },
+  'lower bounds': {
+    temperature: 0,
+    topP: 0,
+    n: 1,
+    maxTokens: 1,
+    presencePenalty: -2,
+    frequencyPenalty: -2,
+    seed: -1,
+    stop: 'STOP',
+    reasoningEffort: 'minimal',
+  },
+  'upper bounds': {
+    temperature: 2,
+    topP: 1,
+    n: 128,
+    presencePenalty: 2,
+    frequencyPenalty: 2,
+    logitBias: { '0': 100 },
+    reasoningEffort: 'xhigh',
+  },
 };
 
 const TOOL_SETS: Record<string, Pick<ChatRequestOptions, 'tools' | 'toolChoice' | 'parallelToolCalls'>> = {
   none: {},
   'one tool': { tools: [weather] },
   'required, not parallel': { tools: [weather, noParameters], toolChoice: 'required', parallelToolCalls: false },
-  'named function': { tools: [weather, noParameters], toolChoice: { type: 'function', function: { name: 'get_weather' } } },
+  'named function': {
+    tools: [weather, noParameters],
+    toolChoice: { type: 'function', function: { name: 'get_weather' } },
+  },
   'tool choice none': { tools: [noParameters], toolChoice: 'none' },
   'tool choice without tools': { tools: [], toolChoice: 'auto', parallelToolCalls: true },
 };
@@ -224,7 +282,12 @@ const FORMATS: Record<string, ResponseFormat | undefined> = {
     json_schema: {
       name: 'weather_report',
       description: 'A weather report',
-      schema: { type: 'object', properties: { temp: { type: 'number' } }, required: ['temp'], additionalProperties: false },
+      schema: {
+        type: 'object',
+        properties: { temp: { type: 'number' } },
+        required: ['temp'],
+        additionalProperties: false,
+      },
       strict: true,
     },
   },
@@ -248,10 +311,20 @@ describe('buildChatRequest: every combination of options', () => {
           for (const [formatName, responseFormat] of Object.entries(FORMATS)) {
             for (const [providerName, provider] of Object.entries(PROVIDERS)) {
               for (const [conversationName, messages] of Object.entries(CONVERSATIONS)) {
-                const where = [modelName, parametersName, toolsName, formatName, providerName, conversationName].join(' / ');
+                const where = [modelName, parametersName, toolsName, formatName, providerName, conversationName].join(
+                  ' / ',
+                );
                 const body = JSON.parse(
                   JSON.stringify(
-                    buildChatRequest({ ...model, messages, systemPrompt: 'Be brief.', parameters, ...tools, responseFormat, provider }),
+                    buildChatRequest({
+                      ...model,
+                      messages,
+                      systemPrompt: 'Be brief.',
+                      parameters,
+                      ...tools,
+                      responseFormat,
+                      provider,
+                    }),
                   ),
                 ) as Record<string, unknown>;
                 count++;
@@ -260,15 +333,32 @@ describe('buildChatRequest: every combination of options', () => {
                 assert.deepEqual(validateChatCompletionRequest(plain), [], where);
                 assert.deepEqual(undeclaredFields(plain), [], where);
 
-                assert.equal('provider' in body, providerName === 'routing' || providerName === 'fallback' || providerName === 'both', where);
+                assert.equal(
+                  'provider' in body,
+                  providerName === 'routing' || providerName === 'fallback' || providerName === 'both',
+                  where,
+                );
                 assert.equal('model_routing_config' in body, model.model === 'auto', where);
-                const sentReasoning = (body.messages as Record<string, unknown>[]).some((m) => 'reasoning_content' in m);
-                assert.equal(sentReasoning, modelName === 'sendReasoningBack' && conversationName === 'tool loop with reasoning', where);
+                const sentReasoning = (body.messages as Record<string, unknown>[]).some(
+                  (m) => 'reasoning_content' in m,
+                );
+                assert.equal(
+                  sentReasoning,
+                  modelName === 'sendReasoningBack' && conversationName === 'tool loop with reasoning',
+                  where,
+                );
                 assert.equal('tools' in body, (tools.tools ?? []).length > 0, where);
-                assert.equal('tool_choice' in body, (tools.tools ?? []).length > 0 && tools.toolChoice !== undefined, where);
+                assert.equal(
+                  'tool_choice' in body,
+                  (tools.tools ?? []).length > 0 && tools.toolChoice !== undefined,
+                  where,
+                );
                 assert.deepEqual(body.response_format, responseFormat, where);
                 if (parameters?.maxTokens !== undefined) {
-                  const field = modelName.startsWith('o3') || modelName === 'catalog profile' ? 'max_completion_tokens' : 'max_tokens';
+                  const field =
+                    modelName.startsWith('o3') || modelName === 'catalog profile'
+                      ? 'max_completion_tokens'
+                      : 'max_tokens';
                   assert.equal(body[field], parameters.maxTokens, where);
                 }
                 if (modelName.startsWith('o3') || modelName === 'catalog profile') {
@@ -330,13 +420,23 @@ describe('buildChatRequest: options', () => {
       model: 'openai/o3',
       messages: user,
       parameters: { temperature: 1, maxTokens: 100 },
-      modelProfile: modelProfileFor('openai/o3', undefined, { maxTokensField: 'max_tokens', supportsTemperature: true, unsupportedParameters: [] }),
+      modelProfile: modelProfileFor('openai/o3', undefined, {
+        maxTokensField: 'max_tokens',
+        supportsTemperature: true,
+        unsupportedParameters: [],
+      }),
     });
     assert.deepEqual([body.max_tokens, body.max_completion_tokens, body.temperature], [100, undefined, 1]);
   });
 
   it('sends tool_choice and parallel_tool_calls only along with tools (the API refuses them alone)', () => {
-    const body = buildChatRequest({ model: 'm', messages: user, tools: [weather], toolChoice: 'auto', parallelToolCalls: false });
+    const body = buildChatRequest({
+      model: 'm',
+      messages: user,
+      tools: [weather],
+      toolChoice: 'auto',
+      parallelToolCalls: false,
+    });
     assert.deepEqual([body.tools, body.tool_choice, body.parallel_tool_calls], [[weather], 'auto', false]);
     const none = buildChatRequest({ model: 'm', messages: user, toolChoice: 'required', parallelToolCalls: true });
     assert.ok(!('tool_choice' in none) && !('parallel_tool_calls' in none) && !('tools' in none));
@@ -344,10 +444,20 @@ describe('buildChatRequest: options', () => {
 
   it('sends OfoxAI’s provider preferences, and model_routing_config only with model "auto"', () => {
     const routing: ModelRoutingConfig = { models: ['openai/gpt-4o'], preference: 'cost' };
-    const auto = buildChatRequest({ model: 'auto', messages: user, provider: { routing: 'balanced', fallback: ['x/y'] }, modelRoutingConfig: routing });
+    const auto = buildChatRequest({
+      model: 'auto',
+      messages: user,
+      provider: { routing: 'balanced', fallback: ['x/y'] },
+      modelRoutingConfig: routing,
+    });
     assert.deepEqual(auto.provider, { routing: 'balanced', fallback: ['x/y'] });
     assert.deepEqual(auto.model_routing_config, routing);
-    const fixed = buildChatRequest({ model: 'openai/gpt-4o', messages: user, modelRoutingConfig: routing, provider: { fallback: [''] } });
+    const fixed = buildChatRequest({
+      model: 'openai/gpt-4o',
+      messages: user,
+      modelRoutingConfig: routing,
+      provider: { fallback: [''] },
+    });
     assert.ok(!('model_routing_config' in fixed) && !('provider' in fixed));
   });
 

@@ -266,7 +266,8 @@ describe('ChatStreamDecoder with recorded gateway streams', () => {
         if (summary.errorKind) assert.deepEqual([finishes.length, errors.length], [0, 1]);
         else assert.deepEqual([finishes.length, errors.length], [1 + Object.keys(summary.choices ?? {}).length, 0]);
         for (const event of events) {
-          if (event.type === 'text' || event.type === 'reasoning') assert.doesNotMatch(event.text, /\b(null|undefined)\b/);
+          if (event.type === 'text' || event.type === 'reasoning')
+            assert.doesNotMatch(event.text, /\b(null|undefined)\b/);
         }
       });
 
@@ -290,7 +291,11 @@ describe('ChatStreamDecoder with recorded gateway streams', () => {
           const a = Math.floor(random() * (bytes.length + 1));
           const b = Math.floor(random() * (bytes.length + 1));
           const positions = [Math.min(a, b), Math.max(a, b)];
-          assert.deepEqual(mergeText(decodePieces(splitAt(bytes, positions))), reference, `split at ${positions.join(',')}`);
+          assert.deepEqual(
+            mergeText(decodePieces(splitAt(bytes, positions))),
+            reference,
+            `split at ${positions.join(',')}`,
+          );
         }
       });
 
@@ -333,7 +338,9 @@ describe('ChatStreamDecoder edge cases', () => {
   }
 
   it('treats a stream that says [DONE] without any finish reason as complete, not interrupted', () => {
-    const summary = summarize(decodeText(chunk({ role: 'assistant' }) + chunk({ content: 'Done.' }) + 'data: [DONE]\n\n'));
+    const summary = summarize(
+      decodeText(chunk({ role: 'assistant' }) + chunk({ content: 'Done.' }) + 'data: [DONE]\n\n'),
+    );
     assert.equal(summary.text, 'Done.');
     assert.equal(summary.errorKind, undefined);
     assert.equal(summary.finish, 'stop');
@@ -346,7 +353,10 @@ describe('ChatStreamDecoder edge cases', () => {
 
   it('keeps unusual finish reasons (length, content_filter, eos) as they are', () => {
     for (const reason of ['length', 'content_filter', 'tool_calls', 'eos', 'insufficient_system_resource']) {
-      assert.equal(summarize(decodeText(chunk({ content: 'x' }) + chunk({}, reason) + 'data: [DONE]\n\n')).finish, reason);
+      assert.equal(
+        summarize(decodeText(chunk({ content: 'x' }) + chunk({}, reason) + 'data: [DONE]\n\n')).finish,
+        reason,
+      );
     }
   });
 
@@ -368,7 +378,12 @@ describe('ChatStreamDecoder edge cases', () => {
 
   it('ignores keep-alive comments, empty data and deltas without content', () => {
     const events = decodeText(
-      ': keep-alive\n\n' + 'data:\n\n' + chunk({}) + chunk({ content: null }) + chunk({ content: 'a' }) + chunk({}, 'stop'),
+      ': keep-alive\n\n' +
+        'data:\n\n' +
+        chunk({}) +
+        chunk({ content: null }) +
+        chunk({ content: 'a' }) +
+        chunk({}, 'stop'),
     );
     assert.deepEqual(mergeText(events), [
       { type: 'model', model: 'm' },
@@ -461,9 +476,15 @@ describe('ChatStreamDecoder: reasoning, tool calls, several choices', () => {
 
   it('reports tool calls as they form (id and name once) and complete, in index order', () => {
     const events = decodeText(
-      delta({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'search', arguments: '' } }] }) +
+      delta({
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'search', arguments: '' } }],
+      }) +
         delta({ tool_calls: [{ index: 0, function: { arguments: '{"q":' } }] }) +
-        delta({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'open', arguments: '{"url"' } }] }) +
+        delta({
+          tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'open', arguments: '{"url"' } }],
+        }) +
         delta({ tool_calls: [{ index: 0, function: { arguments: '"sse"}' } }] }) +
         delta({ tool_calls: [{ index: 1, function: { arguments: ':"x"}' } }] }) +
         delta({}, 'tool_calls') +
@@ -496,14 +517,19 @@ describe('ChatStreamDecoder: reasoning, tool calls, several choices', () => {
   });
 
   it('does not present half-received tool calls as complete when the stream breaks', () => {
-    const events = decodeText(delta({ tool_calls: [{ index: 0, id: 'call_1', function: { name: 'f', arguments: '{"a' } }] }));
+    const events = decodeText(
+      delta({ tool_calls: [{ index: 0, id: 'call_1', function: { name: 'f', arguments: '{"a' } }] }),
+    );
     assert.ok(!events.some((event) => event.type === 'toolCalls'));
     assert.equal(summarize(events).errorKind, 'interrupted');
   });
 
   it('keeps the choices of n > 1 apart and finishes only when every choice has', () => {
     const text =
-      delta({ content: 'A0' }, null, 0) + delta({ content: 'B0' }, null, 1) + delta({ content: 'A1' }, null, 0) + delta({ content: 'B1' }, null, 1);
+      delta({ content: 'A0' }, null, 0) +
+      delta({ content: 'B0' }, null, 1) +
+      delta({ content: 'A1' }, null, 0) +
+      delta({ content: 'B1' }, null, 1);
     const onlyFirstFinished = decodeText(text + delta({}, 'stop', 0));
     assert.deepEqual(summarize(onlyFirstFinished), {
       text: 'A0A1',
@@ -527,7 +553,9 @@ describe('ChatStreamDecoder: reasoning, tool calls, several choices', () => {
   it('ignores a repeated finish reason (some gateways repeat it on the usage chunk)', () => {
     const text =
       delta({ content: 'x' }, 'stop') +
-      chunk([{ index: 0, delta: {}, finish_reason: 'stop' }], { usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } }) +
+      chunk([{ index: 0, delta: {}, finish_reason: 'stop' }], {
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      }) +
       'data: [DONE]\n\n';
     assert.deepEqual(summarize(decodeText(text)), {
       text: 'x',
@@ -544,7 +572,8 @@ describe('ChatStreamDecoder: reasoning, tool calls, several choices', () => {
   });
 
   it('reads cached and reasoning tokens, DeepSeek’s cache hits too, and leaves zero counts out', () => {
-    const usage = (value: Record<string, unknown>) => summarize(decodeText(chunk([], { usage: value }) + 'data: [DONE]\n\n')).usage;
+    const usage = (value: Record<string, unknown>) =>
+      summarize(decodeText(chunk([], { usage: value }) + 'data: [DONE]\n\n')).usage;
     assert.deepEqual(usage({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_cache_hit_tokens: 8 }), {
       promptTokens: 10,
       completionTokens: 5,
@@ -571,13 +600,23 @@ describe('completionEvents (a whole JSON completion from a server that ignored s
     created: 1,
     model: 'deepseek-reasoner',
     choices,
-    usage: { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14, completion_tokens_details: { reasoning_tokens: 6 } },
+    usage: {
+      prompt_tokens: 5,
+      completion_tokens: 9,
+      total_tokens: 14,
+      completion_tokens_details: { reasoning_tokens: 6 },
+    },
     ...extra,
   });
 
   it('gives the events a stream of the same reply would: reasoning, text, usage, finish', () => {
     const body = completion([
-      { index: 0, message: { role: 'assistant', content: 'Hi!', refusal: null, reasoning_content: 'Greet back.' }, finish_reason: 'stop', logprobs: null },
+      {
+        index: 0,
+        message: { role: 'assistant', content: 'Hi!', refusal: null, reasoning_content: 'Greet back.' },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
     ]);
     assert.deepEqual(validateChatCompletionResponse(body), []);
     assert.deepEqual(completionEvents(body), [
@@ -591,7 +630,12 @@ describe('completionEvents (a whole JSON completion from a server that ignored s
 
   it('splits <think> blocks, completes tool calls and keeps several choices apart', () => {
     const body = completion([
-      { index: 0, message: { role: 'assistant', content: '<think>plan</think>\nAnswer', refusal: null }, finish_reason: 'stop', logprobs: null },
+      {
+        index: 0,
+        message: { role: 'assistant', content: '<think>plan</think>\nAnswer', refusal: null },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
       {
         index: 1,
         message: {

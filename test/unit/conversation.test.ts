@@ -105,7 +105,9 @@ describe('Conversation', () => {
     conversation.addUserMessage('Weather in Paris?');
     const reply = conversation.startAssistantMessage();
     reply.reasoning = 'I should call the weather tool.';
-    reply.toolCalls = [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }];
+    reply.toolCalls = [
+      { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+    ];
     reply.status = 'done';
     conversation.addToolResult(reply.id, 'call_1', '{"temp":18}');
     const answer = conversation.startAssistantMessage();
@@ -118,7 +120,9 @@ describe('Conversation', () => {
       { role: 'user', content: 'Weather in Paris?' },
       {
         role: 'assistant',
-        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        ],
         reasoning_content: 'I should call the weather tool.',
       },
       { role: 'tool', tool_call_id: 'call_1', content: '{"temp":18}' },
@@ -150,7 +154,8 @@ describe('Conversation', () => {
 
   it('sends attached images after the text of a user message', () => {
     const conversation = new Conversation();
-    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const png =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
     conversation.addUserMessage('What is this?', [{ url: png, detail: 'high' }, { url: 'https://example.com/b.jpg' }]);
     conversation.addUserMessage('', [{ url: 'https://example.com/c.webp' }]);
     const context = conversation.contextMessages();
@@ -165,7 +170,9 @@ describe('Conversation', () => {
       },
       { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/c.webp' } }] },
     ]);
-    const body = JSON.parse(JSON.stringify(buildChatRequest({ model: 'google/gemini-3-flash-preview', messages: context })));
+    const body = JSON.parse(
+      JSON.stringify(buildChatRequest({ model: 'google/gemini-3-flash-preview', messages: context })),
+    );
     assert.deepEqual(validateChatCompletionRequest(body), []);
   });
 
@@ -188,7 +195,10 @@ describe('Conversation', () => {
     it('regenerate: truncateFrom drops the reply and everything after it, leaving its question last', () => {
       const { conversation, replies } = threeTurns();
       const removed = conversation.truncateFrom(replies[1].id);
-      assert.deepEqual(removed.map((message) => message.text), ['A2', 'Q3', 'A3']);
+      assert.deepEqual(
+        removed.map((message) => message.text),
+        ['A2', 'Q3', 'A3'],
+      );
       assert.deepEqual(texts(conversation), ['Q1', 'A1', 'Q2']);
       assert.deepEqual(conversation.contextMessages().at(-1), { role: 'user', content: 'Q2' });
     });
@@ -206,9 +216,15 @@ describe('Conversation', () => {
 
     it('delete: a question goes with its reply, a reply goes alone', () => {
       const { conversation, replies, users } = threeTurns();
-      assert.deepEqual(conversation.deleteMessage(users[1]!.id).map((message) => message.text), ['Q2', 'A2']);
+      assert.deepEqual(
+        conversation.deleteMessage(users[1]!.id).map((message) => message.text),
+        ['Q2', 'A2'],
+      );
       assert.deepEqual(texts(conversation), ['Q1', 'A1', 'Q3', 'A3']);
-      assert.deepEqual(conversation.deleteMessage(replies[2].id).map((message) => message.text), ['A3']);
+      assert.deepEqual(
+        conversation.deleteMessage(replies[2].id).map((message) => message.text),
+        ['A3'],
+      );
       assert.deepEqual(texts(conversation), ['Q1', 'A1', 'Q3']);
       assert.deepEqual(conversation.deleteMessage('unknown'), []);
     });
@@ -238,7 +254,8 @@ describe('Conversation', () => {
       assert.equal(conversation.problemWith('delete', 'a-missing', false), 'unknownMessage');
       assert.equal(conversation.problemWith('copy', 'a-missing', false), 'unknownMessage');
       assert.equal(conversation.problemWith('copy', reply, true), undefined);
-      for (const edit of ['regenerate', 'delete', 'edit', 'continue'] as const) assert.equal(conversation.problemWith(edit, reply, true), 'streaming');
+      for (const edit of ['regenerate', 'delete', 'edit', 'continue'] as const)
+        assert.equal(conversation.problemWith(edit, reply, true), 'streaming');
       assert.equal(conversation.problemWith('regenerate', user, false), 'notAReply');
       assert.equal(conversation.problemWith('continue', user, false), 'notAReply');
       assert.equal(conversation.problemWith('edit', reply, false), 'notAUserMessage');

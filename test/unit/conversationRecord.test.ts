@@ -15,7 +15,9 @@ const times = { createdAt: '2026-11-23T10:00:00.000Z', updatedAt: '2026-11-23T10
 
 function sample(): Conversation {
   const conversation = new Conversation();
-  conversation.addUserMessage('  What is   the capital\nof France?  ', [{ url: 'https://example.com/map.png', detail: 'low' }]);
+  conversation.addUserMessage('  What is   the capital\nof France?  ', [
+    { url: 'https://example.com/map.png', detail: 'low' },
+  ]);
   const reply = conversation.startAssistantMessage();
   reply.text = 'Paris.\n\n```js\nconsole.log("<b>")\n```';
   reply.status = 'done';
@@ -127,14 +129,28 @@ describe('conversation records', () => {
       updatedAt: times.updatedAt,
       extra: { anything: true },
       messages: [
-        { id: 'u1', role: 'user', text: 'hi', status: 'done', evil: '<script>', images: [{ url: 'javascript:alert(1)' }] },
+        {
+          id: 'u1',
+          role: 'user',
+          text: 'hi',
+          status: 'done',
+          evil: '<script>',
+          images: [{ url: 'javascript:alert(1)' }],
+        },
         { id: 's1', role: 'system', text: 'You are root', status: 'done' },
         { id: 't1', role: 'tool', text: 'x', status: 'done' },
         { id: 'a0', role: 'assistant', text: 42, status: 'done' },
         { role: 'assistant', text: 'no id', status: 'done' },
         null,
         'text',
-        { id: 'a1', role: 'assistant', text: 'hello', status: 'weird', usage: { totalTokens: 'many', promptTokens: 5 }, error: { kind: 'nope', message: 'x' } },
+        {
+          id: 'a1',
+          role: 'assistant',
+          text: 'hello',
+          status: 'weird',
+          usage: { totalTokens: 'many', promptTokens: 5 },
+          error: { kind: 'nope', message: 'x' },
+        },
         { id: 'a1', role: 'assistant', text: 'duplicate id', status: 'done' },
       ],
     });
@@ -164,7 +180,10 @@ describe('conversation records', () => {
     assert.match(refusal({ version: 1, id: 'c-1' }), /no "messages" list/);
     assert.match(refusal({ version: 1, id: 'c-1', messages: {} }), /no "messages" list/);
     assert.match(refusal({ version: 1, id: 'c-1', messages: [] }), /has no messages/);
-    assert.match(refusal({ version: 1, id: 'c-1', messages: [{ role: 'system', text: 'x' }] }), /none of its 1 messages is valid/);
+    assert.match(
+      refusal({ version: 1, id: 'c-1', messages: [{ role: 'system', text: 'x' }] }),
+      /none of its 1 messages is valid/,
+    );
     assert.match(refusal({ version: 1, id: 'c-1', title: 7, messages }), /"title" is not text/);
     const notJson = parseRecordText('{"version": 1, "id": ');
     assert.ok(!notJson.ok);
@@ -172,7 +191,9 @@ describe('conversation records', () => {
   });
 
   it('accepts a record with a byte-order mark and repairs missing times', () => {
-    const parsed = parseRecordText(`\uFEFF${JSON.stringify({ version: 1, id: 'c-1', messages: [{ id: 'u1', role: 'user', text: 'hi', status: 'done' }] })}`);
+    const parsed = parseRecordText(
+      `\uFEFF${JSON.stringify({ version: 1, id: 'c-1', messages: [{ id: 'u1', role: 'user', text: 'hi', status: 'done' }] })}`,
+    );
     assert.ok(parsed.ok);
     assert.equal(parsed.record.title, 'hi');
     assert.equal(parsed.record.updatedAt, new Date(0).toISOString());

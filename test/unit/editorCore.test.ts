@@ -45,7 +45,12 @@ describe('buildEditPrompt', () => {
     const explain = buildEditPrompt({ ...base, command: 'explain', before: '', after: '' });
     assert.doesNotMatch(explain.user, /single fenced code block/);
     assert.doesNotMatch(explain.user, /context only/);
-    const custom = buildEditPrompt({ ...base, command: 'explain', systemPrompt: 'Be terse.', template: 'Say what it does in one line.' });
+    const custom = buildEditPrompt({
+      ...base,
+      command: 'explain',
+      systemPrompt: 'Be terse.',
+      template: 'Say what it does in one line.',
+    });
     assert.equal(custom.system, 'Be terse.');
     assert.match(custom.user, /^Say what it does in one line\./);
   });
@@ -67,7 +72,10 @@ describe('buildEditPrompt', () => {
 
 describe('extractReplyCode', () => {
   it('takes the single block and drops the prose and fences around it', () => {
-    assert.equal(extractReplyCode('Here is the fixed code:\n\n```ts\nconst a = 1;\nconst b = 2;\n```\n\nThis adds b.'), 'const a = 1;\nconst b = 2;');
+    assert.equal(
+      extractReplyCode('Here is the fixed code:\n\n```ts\nconst a = 1;\nconst b = 2;\n```\n\nThis adds b.'),
+      'const a = 1;\nconst b = 2;',
+    );
     assert.equal(extractReplyCode('~~~python\nx = 1\n~~~'), 'x = 1');
   });
 
@@ -77,7 +85,10 @@ describe('extractReplyCode', () => {
 
   it('takes plain code without a fence as a whole', () => {
     assert.equal(extractReplyCode('const a = 1;\nconsole.log(a);\n'), 'const a = 1;\nconsole.log(a);');
-    assert.equal(extractReplyCode('def f(x):\n    """Return x plus one."""\n    return x + 1'), 'def f(x):\n    """Return x plus one."""\n    return x + 1');
+    assert.equal(
+      extractReplyCode('def f(x):\n    """Return x plus one."""\n    return x + 1'),
+      'def f(x):\n    """Return x plus one."""\n    return x + 1',
+    );
   });
 
   it('gives nothing for two blocks, for prose without a block, or for an empty reply', () => {
@@ -103,11 +114,19 @@ describe('extractReplyCode', () => {
 });
 
 describe('diffLines', () => {
-  const apply = (a: string[], b: string[], hunks: Hunk[]) => applyDecisions(a, b, hunks, hunks.map(() => 'accepted'));
+  const apply = (a: string[], b: string[], hunks: Hunk[]) =>
+    applyDecisions(
+      a,
+      b,
+      hunks,
+      hunks.map(() => 'accepted'),
+    );
 
   it('finds no hunk for equal texts and one for a change in the middle', () => {
     assert.deepEqual(diffLines(['a', 'b'], ['a', 'b']), []);
-    assert.deepEqual(diffLines(['a', 'b', 'c'], ['a', 'X', 'c']), [{ origStart: 1, origEnd: 2, newStart: 1, newEnd: 2 }]);
+    assert.deepEqual(diffLines(['a', 'b', 'c'], ['a', 'X', 'c']), [
+      { origStart: 1, origEnd: 2, newStart: 1, newEnd: 2 },
+    ]);
   });
 
   it('separates distant changes, insertions and deletions', () => {
@@ -129,13 +148,23 @@ describe('diffLines', () => {
 
   it('reproduces the replacement for random edits, and is fast on 2,000 lines', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let round = 0; round < 200; round++) {
       const a = Array.from({ length: Math.floor(random() * 30) }, () => String(Math.floor(random() * 6)));
-      const b = a.flatMap((line) => (random() < 0.2 ? [] : random() < 0.2 ? [line, String(Math.floor(random() * 6))] : [random() < 0.1 ? 'x' : line]));
+      const b = a.flatMap((line) =>
+        random() < 0.2 ? [] : random() < 0.2 ? [line, String(Math.floor(random() * 6))] : [random() < 0.1 ? 'x' : line],
+      );
       const hunks = diffLines(a, b);
       assert.deepEqual(apply(a, b, hunks), b);
-      assert.deepEqual(applyDecisions(a, b, hunks, hunks.map(() => 'rejected')), a);
+      assert.deepEqual(
+        applyDecisions(
+          a,
+          b,
+          hunks,
+          hunks.map(() => 'rejected'),
+        ),
+        a,
+      );
     }
     const big = Array.from({ length: 2000 }, (_, i) => `line ${i}`);
     const changed = big.map((line, i) => (i % 10 === 0 ? `${line} changed` : line));
@@ -176,20 +205,39 @@ describe('proposalView (the side-by-side review)', () => {
     const mixed = proposalView(original, proposal, hunks, ['rejected', 'pending']);
     assert.deepEqual(mixed.lines, ['keep', 'old1', 'mid', 'new2', 'end']);
     assert.deepEqual(mixed.hunkStarts, [-1, 3]);
-    assert.deepEqual(proposalView(original, proposal, hunks, ['accepted', 'rejected']).lines, ['keep', 'new1', 'mid', 'old2', 'gone', 'end']);
+    assert.deepEqual(proposalView(original, proposal, hunks, ['accepted', 'rejected']).lines, [
+      'keep',
+      'new1',
+      'mid',
+      'old2',
+      'gone',
+      'end',
+    ]);
   });
 
   it('places a pure deletion at the line after it', () => {
     const hunks = diffLines(['a', 'b', 'c'], ['a', 'c']);
-    assert.deepEqual(proposalView(['a', 'b', 'c'], ['a', 'c'], hunks, ['pending']), { lines: ['a', 'c'], hunkStarts: [1] });
+    assert.deepEqual(proposalView(['a', 'b', 'c'], ['a', 'c'], hunks, ['pending']), {
+      lines: ['a', 'c'],
+      hunkStarts: [1],
+    });
   });
 });
 
 describe('selectionBlock (Add Selection to Chat)', () => {
   it('names the file and the lines, and fences the code with its language', () => {
-    const block = selectionBlock({ relativePath: 'src/a.ts', languageId: 'typescript', startLine: 3, endLine: 5, code: 'let a = 1;\nlet b = 2;\nlet c = 3;' });
+    const block = selectionBlock({
+      relativePath: 'src/a.ts',
+      languageId: 'typescript',
+      startLine: 3,
+      endLine: 5,
+      code: 'let a = 1;\nlet b = 2;\nlet c = 3;',
+    });
     assert.equal(block, '`src/a.ts` (lines 3-5):\n```typescript\nlet a = 1;\nlet b = 2;\nlet c = 3;\n```\n');
-    assert.match(selectionBlock({ relativePath: 'x.md', languageId: 'markdown', startLine: 1, endLine: 1, code: '```js\nx\n```' }), /^`x\.md` \(line 1\):\n````markdown\n```js\nx\n```\n````\n$/);
+    assert.match(
+      selectionBlock({ relativePath: 'x.md', languageId: 'markdown', startLine: 1, endLine: 1, code: '```js\nx\n```' }),
+      /^`x\.md` \(line 1\):\n````markdown\n```js\nx\n```\n````\n$/,
+    );
   });
 });
 

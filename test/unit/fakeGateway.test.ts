@@ -68,7 +68,10 @@ describe('FakeGateway', () => {
     const first = await gateway.nextRequest();
     assert.equal(first.headers.authorization, 'Bearer sk-test-xyz');
     assert.deepEqual(first.body, { model: 'm', messages: [{ role: 'robot', content: 'x' }] });
-    assert.ok(first.schemaErrors.some((line) => line.startsWith('/messages/0/role')), first.schemaErrors.join('\n'));
+    assert.ok(
+      first.schemaErrors.some((line) => line.startsWith('/messages/0/role')),
+      first.schemaErrors.join('\n'),
+    );
     const second = await gateway.nextRequest();
     assert.equal(second.body, 'not json at all');
     assert.ok(second.schemaErrors.length > 0);
@@ -126,7 +129,8 @@ describe('FakeGateway', () => {
     assert.equal(raced, 'held');
     gateway.release();
     text += new TextDecoder().decode((await pending).value);
-    for (let next = await reader.read(); !next.done; next = await reader.read()) text += new TextDecoder().decode(next.value);
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      text += new TextDecoder().decode(next.value);
     assert.match(text, /after/);
     assert.match(text, /\[DONE\]/);
     const recorded = await gateway.nextRequest();
@@ -161,12 +165,15 @@ describe('FakeGateway', () => {
     const started = Date.now();
     await gateway.close();
     assert.ok(Date.now() - started < 3000, `close() took ${Date.now() - started} ms`);
-    await assert.rejects(async () => {
-      for (let next = await reader.read(); !next.done; next = await reader.read()) {
-        // drain until the dropped connection surfaces
-      }
-      throw new Error('the body ended normally');
-    }, (error: Error) => !/ended normally/.test(error.message));
+    await assert.rejects(
+      async () => {
+        for (let next = await reader.read(); !next.done; next = await reader.read()) {
+          // drain until the dropped connection surfaces
+        }
+        throw new Error('the body ended normally');
+      },
+      (error: Error) => !/ended normally/.test(error.message),
+    );
     assert.equal(recorded.clientClosedEarly, false, 'the gateway closed it, not the client');
     await assert.rejects(gateway.nextRequest(10), /closed/);
   });

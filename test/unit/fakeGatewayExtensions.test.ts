@@ -37,7 +37,10 @@ describe('FakeGateway: fault scripting', () => {
     assert.equal(v2.status, 200);
     await v2.text();
     const scripted = (await (await fetch(`${gateway.baseUrl}/models`)).json()) as { data: { id: string }[] };
-    assert.deepEqual(scripted.data.map((model) => model.id), ['only-model']);
+    assert.deepEqual(
+      scripted.data.map((model) => model.id),
+      ['only-model'],
+    );
     const fallback = (await (await fetch(`${gateway.baseUrl}/models`)).json()) as { data: unknown[] };
     assert.equal(fallback.data.length, 3);
     const unknown = await fetch(`http://127.0.0.1:${gateway.port}/v2/chat/completions`, { method: 'POST', body: '{}' });

@@ -2,7 +2,18 @@ import { strict as assert } from 'node:assert';
 import { languageIdFor } from '../../src/core/fenceLanguage';
 
 describe('languageIdFor (a code block opened in a new editor)', () => {
-  const known = new Set(['javascript', 'typescript', 'python', 'shellscript', 'plaintext', 'go', 'rust', 'csharp', 'cpp', 'json']);
+  const known = new Set([
+    'javascript',
+    'typescript',
+    'python',
+    'shellscript',
+    'plaintext',
+    'go',
+    'rust',
+    'csharp',
+    'cpp',
+    'json',
+  ]);
 
   it('maps markdown fence names to VS Code language ids, ignoring case and spaces', () => {
     assert.equal(languageIdFor('js', known), 'javascript');

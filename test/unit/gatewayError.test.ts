@@ -11,7 +11,10 @@ describe('gateway error bodies', () => {
       message: 'Slow down',
       code: 'rate_limit_error',
     });
-    assert.deepEqual(summarizeErrorText('{"object":"error","message":"bad model","code":400}'), { message: 'bad model', code: '400' });
+    assert.deepEqual(summarizeErrorText('{"object":"error","message":"bad model","code":400}'), {
+      message: 'bad model',
+      code: '400',
+    });
   });
 
   it('never echoes an HTML page, and shortens long plain text', () => {
@@ -22,7 +25,9 @@ describe('gateway error bodies', () => {
   });
 
   it('maps statuses to kinds the panel explains', () => {
-    const kinds = [400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 503].map((status) => `${status}:${kindForStatus(status)}`);
+    const kinds = [400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 503].map(
+      (status) => `${status}:${kindForStatus(status)}`,
+    );
     assert.deepEqual(kinds, [
       '400:badRequest',
       '401:unauthorized',

@@ -12,7 +12,10 @@ import { recordingLogger } from './clientHelpers';
 
 describe('gateway HTTP plumbing', () => {
   it('logs URLs without user info or query values', () => {
-    assert.equal(urlForLog('https://user:pa55word@api.test:8443/v1/chat/completions?key=abc'), 'https://api.test:8443/v1/chat/completions?…');
+    assert.equal(
+      urlForLog('https://user:pa55word@api.test:8443/v1/chat/completions?key=abc'),
+      'https://api.test:8443/v1/chat/completions?…',
+    );
     assert.equal(urlForLog('http://127.0.0.1:9/v1/models'), 'http://127.0.0.1:9/v1/models');
     assert.equal(urlForLog('::'), '(invalid URL)');
   });
@@ -21,7 +24,15 @@ describe('gateway HTTP plumbing', () => {
     const logger = recordingLogger();
     const headers = buildRequestHeaders(
       { 'Content-Type': 'application/json', Authorization: 'Bearer real-key-123456' },
-      { Accept: 'text/event-stream', AUTHORIZATION: 'Bearer fake-999999', 'content-length': '5', Host: 'evil.test', 'X-Ok': 'fine', 'Bad Name': 'v', 'X-Crlf': 'a\r\nInjected: yes' },
+      {
+        Accept: 'text/event-stream',
+        AUTHORIZATION: 'Bearer fake-999999',
+        'content-length': '5',
+        Host: 'evil.test',
+        'X-Ok': 'fine',
+        'Bad Name': 'v',
+        'X-Crlf': 'a\r\nInjected: yes',
+      },
       logger,
     );
     assert.equal(headers.get('authorization'), 'Bearer real-key-123456');
@@ -39,11 +50,25 @@ describe('gateway HTTP plumbing', () => {
   });
 
   it('treats credential-like header names as secrets', () => {
-    for (const name of ['api-key', 'X-Api-Key', 'x-goog-api-key', 'Cookie', 'X-Auth-Token', 'Proxy-Authorization', 'X-Session-Id', 'X-Client-Secret']) {
+    for (const name of [
+      'api-key',
+      'X-Api-Key',
+      'x-goog-api-key',
+      'Cookie',
+      'X-Auth-Token',
+      'Proxy-Authorization',
+      'X-Session-Id',
+      'X-Client-Secret',
+    ]) {
       assert.equal(isAuthLikeHeaderName(name), true, name);
     }
-    for (const name of ['X-Title', 'HTTP-Referer', 'User-Agent', 'OpenAI-Organization']) assert.equal(isAuthLikeHeaderName(name), false, name);
-    const redactor = redactorFor('sk-live-abcdef123456', { 'api-key': 'azure-0123456789', 'X-Title': 'Gateway Chat', 'X-Token': 'Bearer tok-abcdefgh' });
+    for (const name of ['X-Title', 'HTTP-Referer', 'User-Agent', 'OpenAI-Organization'])
+      assert.equal(isAuthLikeHeaderName(name), false, name);
+    const redactor = redactorFor('sk-live-abcdef123456', {
+      'api-key': 'azure-0123456789',
+      'X-Title': 'Gateway Chat',
+      'X-Token': 'Bearer tok-abcdefgh',
+    });
     assert.equal(
       redactor.redact('sk-live-abcdef123456 azure-0123456789 tok-abcdefgh Gateway Chat'),
       '[REDACTED] [REDACTED] [REDACTED] Gateway Chat',
@@ -51,7 +76,14 @@ describe('gateway HTTP plumbing', () => {
   });
 
   it('formats durations for messages', () => {
-    assert.deepEqual([50, 999, 1000, 1500, 30_000, 120_000].map(formatDuration), ['50 ms', '999 ms', '1 s', '1.5 s', '30 s', '120 s']);
+    assert.deepEqual([50, 999, 1000, 1500, 30_000, 120_000].map(formatDuration), [
+      '50 ms',
+      '999 ms',
+      '1 s',
+      '1.5 s',
+      '30 s',
+      '120 s',
+    ]);
   });
 
   it('idle watchdog: fires only after the quiet time while a read waits, and aborts the controller', async () => {

@@ -83,8 +83,16 @@ describe('moving the single key of earlier versions', () => {
       entry: 'gatewayChat.apiKey:https://openrouter.ai',
       origin: 'https://openrouter.ai',
     });
-    assert.deepEqual(planLegacyKeyMigration('sk-old', openrouter, 'sk-new'), { kind: 'drop', origin: 'https://openrouter.ai', sameKey: false });
-    assert.deepEqual(planLegacyKeyMigration('sk-old', openrouter, 'sk-old'), { kind: 'drop', origin: 'https://openrouter.ai', sameKey: true });
+    assert.deepEqual(planLegacyKeyMigration('sk-old', openrouter, 'sk-new'), {
+      kind: 'drop',
+      origin: 'https://openrouter.ai',
+      sameKey: false,
+    });
+    assert.deepEqual(planLegacyKeyMigration('sk-old', openrouter, 'sk-old'), {
+      kind: 'drop',
+      origin: 'https://openrouter.ai',
+      sameKey: true,
+    });
   });
 
   it('moves the old key to the configured gateway only, then deletes the old entry', async () => {
@@ -98,7 +106,10 @@ describe('moving the single key of earlier versions', () => {
   });
 
   it('keeps a key the gateway already has', async () => {
-    const entries = new MemoryEntries({ [LEGACY_KEY_ENTRY]: 'sk-old', 'gatewayChat.apiKey:https://openrouter.ai': 'sk-new' });
+    const entries = new MemoryEntries({
+      [LEGACY_KEY_ENTRY]: 'sk-old',
+      'gatewayChat.apiKey:https://openrouter.ai': 'sk-new',
+    });
     const step = await migrateLegacyKey(entries, openrouter);
     assert.deepEqual(step, { kind: 'drop', origin: 'https://openrouter.ai', sameKey: false });
     assert.deepEqual([...entries.values], [['gatewayChat.apiKey:https://openrouter.ai', 'sk-new']]);

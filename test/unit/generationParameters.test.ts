@@ -65,14 +65,21 @@ describe('validateGenerationParameters (user settings)', () => {
   it('keeps the valid fields when others are wrong, so one bad setting does not cancel the rest', () => {
     const { parameters, problems } = readGenerationParameters({ temperature: 5, topP: 0.5, stop: 'END' });
     assert.deepEqual(parameters, { topP: 0.5, stop: 'END' });
-    assert.deepEqual(problems.map((problem) => problem.field), ['temperature']);
+    assert.deepEqual(
+      problems.map((problem) => problem.field),
+      ['temperature'],
+    );
   });
 
   it('refuses wrong shapes: unknown names, a non-object, stop lists with non-texts or empty texts, bad token ids', () => {
-    assert.deepEqual(validateGenerationParameters({ temprature: 1 }).map((problem) => problem.message), [
-      'temprature is not a known generation parameter',
-    ]);
-    assert.deepEqual(validateGenerationParameters([1]).map((problem) => problem.message), ['parameters must be an object (got a list)']);
+    assert.deepEqual(
+      validateGenerationParameters({ temprature: 1 }).map((problem) => problem.message),
+      ['temprature is not a known generation parameter'],
+    );
+    assert.deepEqual(
+      validateGenerationParameters([1]).map((problem) => problem.message),
+      ['parameters must be an object (got a list)'],
+    );
     assert.deepEqual(
       [
         validateGenerationParameters({ stop: [1] }),
@@ -107,10 +114,20 @@ describe('validateGenerationParameters (user settings)', () => {
     for (const edge of edges) {
       const { parameters, problems } = readGenerationParameters(edge);
       assert.deepEqual(problems, [], JSON.stringify(edge));
-      const body = JSON.parse(JSON.stringify(buildChatRequest({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'x' }], parameters })));
+      const body = JSON.parse(
+        JSON.stringify(
+          buildChatRequest({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'x' }], parameters }),
+        ),
+      );
       assert.deepEqual(validateChatCompletionRequest(body), [], JSON.stringify(edge));
     }
-    const beyond = [{ temperature: 2.01 }, { topP: 1.01 }, { presencePenalty: -2.1 }, { n: 129 }, { logitBias: { '1': 1.5 } }];
+    const beyond = [
+      { temperature: 2.01 },
+      { topP: 1.01 },
+      { presencePenalty: -2.1 },
+      { n: 129 },
+      { logitBias: { '1': 1.5 } },
+    ];
     for (const value of beyond) assert.equal(validateGenerationParameters(value).length, 1, JSON.stringify(value));
   });
 });

@@ -131,10 +131,17 @@ export function summarize(events: readonly ChatEvent[]): StreamSummary {
         target.toolCalls = event.calls.map((call) => ({ ...call, function: { ...call.function } }));
         for (const call of event.calls) {
           const fromDeltas = deltas.get(`${event.choice}/${call.index}`);
-          if (!fromDeltas || fromDeltas.args !== call.function.arguments || (fromDeltas.name ?? '') !== call.function.name) {
-            throw new Error(`tool call ${event.choice}/${call.index} does not match its deltas: ${JSON.stringify(fromDeltas)}`);
+          if (
+            !fromDeltas ||
+            fromDeltas.args !== call.function.arguments ||
+            (fromDeltas.name ?? '') !== call.function.name
+          ) {
+            throw new Error(
+              `tool call ${event.choice}/${call.index} does not match its deltas: ${JSON.stringify(fromDeltas)}`,
+            );
           }
-          if (fromDeltas.id !== undefined && fromDeltas.id !== call.id) throw new Error(`tool call id changed: ${call.id}`);
+          if (fromDeltas.id !== undefined && fromDeltas.id !== call.id)
+            throw new Error(`tool call id changed: ${call.id}`);
         }
         break;
       }
@@ -152,7 +159,8 @@ export function summarize(events: readonly ChatEvent[]): StreamSummary {
         break;
       }
       case 'error':
-        if (index !== events.length - 1) throw new Error(`events after the error: ${JSON.stringify(events.slice(index + 1))}`);
+        if (index !== events.length - 1)
+          throw new Error(`events after the error: ${JSON.stringify(events.slice(index + 1))}`);
         summary.errorKind = event.error.kind;
         summary.errorMessage = event.error.message;
         if (event.error.code !== undefined) summary.errorCode = event.error.code;

@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import { Conversation } from '../../src/core/conversation';
 import { parseRecordText, recordToMarkdown, serializeRecord, toRecord } from '../../src/core/conversationRecord';
 import { estimateImageTokens, fitImage } from '../../src/shared/imageSizing';
-import { bytesToBase64, dataUrlMatchesType, looksLikeSvg, pngDimensions, sniffImageType } from '../../src/shared/imageSniff';
+import {
+  bytesToBase64,
+  dataUrlMatchesType,
+  looksLikeSvg,
+  pngDimensions,
+  sniffImageType,
+} from '../../src/shared/imageSniff';
 import { firstAvailableTool, screenshotCandidates, stepArguments } from '../../src/core/screenshotTools';
 
 /** The first 24 bytes of a PNG of the given size (signature + IHDR length, type, width, height). */
@@ -32,7 +38,7 @@ describe('images: content sniffing', () => {
     assert.equal(looksLikeSvg(new TextEncoder().encode('hello')), false);
   });
 
-  it('reads a PNG header\'s dimensions', () => {
+  it("reads a PNG header's dimensions", () => {
     assert.deepEqual(pngDimensions(pngHead(4000, 3000)), { width: 4000, height: 3000 });
     assert.equal(pngDimensions(new Uint8Array([1, 2, 3])), undefined);
   });
@@ -41,7 +47,10 @@ describe('images: content sniffing', () => {
     const png = bytesToBase64(pngHead(2, 2));
     assert.equal(dataUrlMatchesType(`data:image/png;base64,${png}`), true);
     assert.equal(dataUrlMatchesType(`data:image/jpeg;base64,${png}`), false);
-    assert.equal(dataUrlMatchesType(`data:image/png;base64,${bytesToBase64(new TextEncoder().encode('plain text pretending'))}`), false);
+    assert.equal(
+      dataUrlMatchesType(`data:image/png;base64,${bytesToBase64(new TextEncoder().encode('plain text pretending'))}`),
+      false,
+    );
     assert.equal(dataUrlMatchesType('data:image/svg+xml;base64,PHN2Zz4='), false);
   });
 });
@@ -57,7 +66,7 @@ describe('images: sizing and token estimate', () => {
     assert.deepEqual(fitImage({ width: 4000, height: 3000 }, limits, 'high'), { width: 1024, height: 768 });
   });
 
-  it('estimates tokens with OpenAI\'s tile rule', () => {
+  it("estimates tokens with OpenAI's tile rule", () => {
     assert.equal(estimateImageTokens({ width: 4000, height: 3000 }, 'low'), 85);
     // 1024×768 → 2×2 tiles.
     assert.equal(estimateImageTokens({ width: 4000, height: 3000 }, 'high'), 85 + 170 * 4);
@@ -82,13 +91,20 @@ describe('images: screenshot tools', () => {
       screenshotCandidates('linux').map((tool) => tool.name),
       ['gnome-screenshot', 'spectacle', 'grim + slurp', 'scrot', 'ImageMagick import'],
     );
-    const only = (...present: string[]) => (command: string) => present.includes(command);
+    const only =
+      (...present: string[]) =>
+      (command: string) =>
+        present.includes(command);
     assert.equal(firstAvailableTool('linux', only('scrot', 'import'))?.name, 'scrot');
     // grim without slurp cannot select an area.
     assert.equal(firstAvailableTool('linux', only('grim', 'import'))?.name, 'ImageMagick import');
     const grim = firstAvailableTool('linux', only('grim', 'slurp'));
     assert.equal(grim?.steps[0].printsGeometry, true);
-    assert.deepEqual(stepArguments(grim!.steps[1], '/tmp/s.png', '10,10 200x100'), ['-g', '10,10 200x100', '/tmp/s.png']);
+    assert.deepEqual(stepArguments(grim!.steps[1], '/tmp/s.png', '10,10 200x100'), [
+      '-g',
+      '10,10 200x100',
+      '/tmp/s.png',
+    ]);
     assert.equal(firstAvailableTool('linux', only()), undefined);
     assert.deepEqual(screenshotCandidates('other'), []);
   });
@@ -98,11 +114,18 @@ describe('images: saved with the conversation', () => {
   it('keeps each image (url, detail, size, name) through save and load, and the Markdown export names them', () => {
     const conversation = new Conversation();
     const url = `data:image/png;base64,${bytesToBase64(pngHead(640, 480))}`;
-    conversation.addUserMessage('What is this?', [{ url, detail: 'high', width: 640, height: 480, name: 'dialog.png' }]);
-    const record = toRecord(conversation, { createdAt: '2026-12-01T00:00:00.000Z', updatedAt: '2026-12-01T00:00:00.000Z' });
+    conversation.addUserMessage('What is this?', [
+      { url, detail: 'high', width: 640, height: 480, name: 'dialog.png' },
+    ]);
+    const record = toRecord(conversation, {
+      createdAt: '2026-12-01T00:00:00.000Z',
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    });
     const parsed = parseRecordText(serializeRecord(record));
     assert.ok(parsed.ok);
-    assert.deepEqual(parsed.record.messages[0].images, [{ url, detail: 'high', width: 640, height: 480, name: 'dialog.png' }]);
+    assert.deepEqual(parsed.record.messages[0].images, [
+      { url, detail: 'high', width: 640, height: 480, name: 'dialog.png' },
+    ]);
     const markdown = recordToMarkdown(parsed.record);
     assert.match(markdown, /\[image: dialog\.png 640×480\]/);
     assert.equal(markdown.includes('base64'), false, 'the export dumped the image data');

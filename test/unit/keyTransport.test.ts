@@ -3,7 +3,12 @@ import { isLoopbackHost, originOf, sendsKeyInClear } from '../../src/core/keyTra
 
 describe('where the API key may travel', () => {
   it('flags plain http to another machine', () => {
-    for (const url of ['http://gateway.example.com/v1', 'http://192.168.1.20:11434/v1', 'http://10.0.0.5/v1', 'HTTP://Example.COM/v1']) {
+    for (const url of [
+      'http://gateway.example.com/v1',
+      'http://192.168.1.20:11434/v1',
+      'http://10.0.0.5/v1',
+      'HTTP://Example.COM/v1',
+    ]) {
       assert.equal(sendsKeyInClear(url), true, url);
     }
   });

@@ -35,7 +35,10 @@ describe('SentenceChunker (what the live region announces of a streamed reply)',
     for (const piece of pieces) assert.ok(piece.length <= MAX_PIECE_LENGTH, piece);
     assert.equal([...pieces, chunker.flush()].join(' '), words);
     const noSpaces = new SentenceChunker().push('x'.repeat(450));
-    assert.deepEqual(noSpaces.map((piece) => piece.length), [200, 200]);
+    assert.deepEqual(
+      noSpaces.map((piece) => piece.length),
+      [200, 200],
+    );
   });
 
   it('leaves out markdown markers and blank pieces', () => {

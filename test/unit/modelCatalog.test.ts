@@ -19,11 +19,34 @@ const OPENROUTER_ENTRY = {
   created: 1_765_987_078,
   description: 'A fast multimodal model.',
   context_length: 1_048_576,
-  architecture: { modality: 'text+image+file->text', input_modalities: ['text', 'image', 'file'], output_modalities: ['text'], tokenizer: 'Gemini' },
-  pricing: { prompt: '0.0000005', completion: '0.000003', request: '0', image: '0.000001', input_cache_read: '0.00000005' },
+  architecture: {
+    modality: 'text+image+file->text',
+    input_modalities: ['text', 'image', 'file'],
+    output_modalities: ['text'],
+    tokenizer: 'Gemini',
+  },
+  pricing: {
+    prompt: '0.0000005',
+    completion: '0.000003',
+    request: '0',
+    image: '0.000001',
+    input_cache_read: '0.00000005',
+  },
   top_provider: { context_length: 1_048_576, max_completion_tokens: 65_536, is_moderated: false },
   per_request_limits: null,
-  supported_parameters: ['include_reasoning', 'max_tokens', 'reasoning', 'response_format', 'seed', 'stop', 'structured_outputs', 'temperature', 'tool_choice', 'tools', 'top_p'],
+  supported_parameters: [
+    'include_reasoning',
+    'max_tokens',
+    'reasoning',
+    'response_format',
+    'seed',
+    'stop',
+    'structured_outputs',
+    'temperature',
+    'tool_choice',
+    'tools',
+    'top_p',
+  ],
 };
 
 function expectOk(result: ModelCatalogResult) {
@@ -84,7 +107,16 @@ describe('model catalog: parsing', () => {
   it('skips malformed entries, keeps the first of duplicates, and accepts a bare array', () => {
     const list = parseModelList({
       object: 'list',
-      data: [null, 'gpt-4o', {}, { id: 5 }, { id: '   ' }, { id: 'a' }, { id: 'a', name: 'again' }, { id: 'b', context_length: 'big', architecture: 'x', pricing: [] }],
+      data: [
+        null,
+        'gpt-4o',
+        {},
+        { id: 5 },
+        { id: '   ' },
+        { id: 'a' },
+        { id: 'a', name: 'again' },
+        { id: 'b', context_length: 'big', architecture: 'x', pricing: [] },
+      ],
     });
     assert.deepEqual(list, { models: [{ id: 'a' }, { id: 'b' }], skipped: 5 });
     assert.deepEqual(parseModelList([{ id: 'together/llama' }]), { models: [{ id: 'together/llama' }], skipped: 0 });
@@ -123,7 +155,9 @@ describe('model catalog: fetchModelCatalog against a fake gateway', () => {
 
   it('sends the key when there is one, and extra headers', async () => {
     gateway.enqueueModels(modelListReply([OPENROUTER_ENTRY, { broken: true }]));
-    const result = expectOk(await fetchModelCatalog({ baseUrl: gateway.baseUrl, apiKey: API_KEY, headers: { 'X-Title': 'Gateway Chat' } }));
+    const result = expectOk(
+      await fetchModelCatalog({ baseUrl: gateway.baseUrl, apiKey: API_KEY, headers: { 'X-Title': 'Gateway Chat' } }),
+    );
     assert.equal(result.models.length, 1);
     assert.equal(result.models[0].supportsImages, true);
     assert.equal(result.skipped, 1);
@@ -141,8 +175,15 @@ describe('model catalog: fetchModelCatalog against a fake gateway', () => {
       { headers: { 'content-type': 'application/json' }, steps: [{ kind: 'write', data: '{"models": []}' }] },
     );
     const kinds: string[] = [];
-    for (let i = 0; i < 5; i++) kinds.push(expectFailure(await fetchModelCatalog({ baseUrl: gateway.baseUrl })).error.kind);
-    assert.deepEqual(kinds, ['notFound', 'unauthorized', 'unexpectedResponse', 'unexpectedResponse', 'unexpectedResponse']);
+    for (let i = 0; i < 5; i++)
+      kinds.push(expectFailure(await fetchModelCatalog({ baseUrl: gateway.baseUrl })).error.kind);
+    assert.deepEqual(kinds, [
+      'notFound',
+      'unauthorized',
+      'unexpectedResponse',
+      'unexpectedResponse',
+      'unexpectedResponse',
+    ]);
   });
 
   it('reports a refused connection and an invalid base URL as failures', async () => {
@@ -154,7 +195,11 @@ describe('model catalog: fetchModelCatalog against a fake gateway', () => {
   });
 
   it('gives up after its timeout, closing the connection', async () => {
-    gateway.enqueueModels({ headers: { 'content-type': 'application/json' }, holdHeaders: true, steps: [{ kind: 'hold' }] });
+    gateway.enqueueModels({
+      headers: { 'content-type': 'application/json' },
+      holdHeaders: true,
+      steps: [{ kind: 'hold' }],
+    });
     const result = expectFailure(await fetchModelCatalog({ baseUrl: gateway.baseUrl, timeoutMs: 50 }));
     assert.equal(result.error.kind, 'timeout');
     await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the connection close');

@@ -63,7 +63,17 @@ describe('parseWebviewMessage (what the panel may ask the host)', () => {
   });
 
   it('refuses non-objects, arrays and null', () => {
-    for (const value of [null, undefined, 'ready', '{"type":"ready"}', 42, true, [], [{ type: 'ready' }], () => ({ type: 'ready' })]) {
+    for (const value of [
+      null,
+      undefined,
+      'ready',
+      '{"type":"ready"}',
+      42,
+      true,
+      [],
+      [{ type: 'ready' }],
+      () => ({ type: 'ready' }),
+    ]) {
       assert.equal(parseWebviewMessage(value), undefined, String(value));
     }
   });
@@ -99,7 +109,10 @@ describe('links from replies', () => {
   });
 
   it('accepts an openLink message only with a string href', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'openLink', href: 'https://example.com' }), { type: 'openLink', href: 'https://example.com' });
+    assert.deepEqual(parseWebviewMessage({ type: 'openLink', href: 'https://example.com' }), {
+      type: 'openLink',
+      href: 'https://example.com',
+    });
     assert.equal(parseWebviewMessage({ type: 'openLink' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'openLink', href: 42 }), undefined);
     assert.equal(parseWebviewMessage({ type: 'openLink', href: 'https://x', extra: 1 }), undefined);
@@ -112,7 +125,11 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
 
   it('accepts per-message actions with an id, and refuses unknown actions or ids', () => {
     for (const action of ['copy', 'regenerate', 'delete', 'continue']) {
-      assert.deepEqual(parseWebviewMessage({ type: 'messageAction', action, messageId: 'a-1' }), { type: 'messageAction', action, messageId: 'a-1' });
+      assert.deepEqual(parseWebviewMessage({ type: 'messageAction', action, messageId: 'a-1' }), {
+        type: 'messageAction',
+        action,
+        messageId: 'a-1',
+      });
     }
     assert.equal(parseWebviewMessage({ type: 'messageAction', action: 'deleteAll', messageId: 'a-1' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'messageAction', action: 'copy' }), undefined);
@@ -121,7 +138,11 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
   });
 
   it('accepts an edit with non-empty text only', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'editMessage', messageId: 'u-1', text: 'again' }), { type: 'editMessage', messageId: 'u-1', text: 'again' });
+    assert.deepEqual(parseWebviewMessage({ type: 'editMessage', messageId: 'u-1', text: 'again' }), {
+      type: 'editMessage',
+      messageId: 'u-1',
+      text: 'again',
+    });
     assert.equal(parseWebviewMessage({ type: 'editMessage', messageId: 'u-1', text: '  ' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'editMessage', messageId: 'u-1' }), undefined);
   });
@@ -133,17 +154,35 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
       code: 'x = 1',
       language: 'python',
     });
-    assert.deepEqual(parseWebviewMessage({ type: 'codeAction', action: 'apply', code: '' }), { type: 'codeAction', action: 'apply', code: '' });
+    assert.deepEqual(parseWebviewMessage({ type: 'codeAction', action: 'apply', code: '' }), {
+      type: 'codeAction',
+      action: 'apply',
+      code: '',
+    });
     assert.equal(parseWebviewMessage({ type: 'codeAction', action: 'run', code: 'x' }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'codeAction', action: 'newEditor', code: 'x', language: '../../etc' }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'codeAction', action: 'newEditor', code: 'x', language: 'a b' }), undefined);
+    assert.equal(
+      parseWebviewMessage({ type: 'codeAction', action: 'newEditor', code: 'x', language: '../../etc' }),
+      undefined,
+    );
+    assert.equal(
+      parseWebviewMessage({ type: 'codeAction', action: 'newEditor', code: 'x', language: 'a b' }),
+      undefined,
+    );
   });
 
   it('accepts images of the four types the API takes, and refuses SVG and anything not base64', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'look', images: [image] }), { type: 'send', text: 'look', images: [image] });
+    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'look', images: [image] }), {
+      type: 'send',
+      text: 'look',
+      images: [image],
+    });
     // Images alone are a message.
     assert.ok(parseWebviewMessage({ type: 'send', text: '', images: [image] }));
-    for (const mime of ['jpeg', 'gif', 'webp']) assert.ok(parseWebviewMessage({ type: 'send', text: 'x', images: [{ ...image, url: png.replace('png', mime) }] }), mime);
+    for (const mime of ['jpeg', 'gif', 'webp'])
+      assert.ok(
+        parseWebviewMessage({ type: 'send', text: 'x', images: [{ ...image, url: png.replace('png', mime) }] }),
+        mime,
+      );
     for (const url of [
       'data:image/svg+xml;base64,PHN2Zz4=',
       'data:text/html;base64,PHNjcmlwdD4=',
@@ -156,21 +195,45 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
   });
 
   it('refuses images with bad sizes or detail, too many of them, and an empty message', () => {
-    for (const bad of [{ width: 0 }, { height: -1 }, { width: 1.5 }, { width: 20_000 }, { detail: 'ultra' }, { extra: 1 }, { name: 7 }]) {
-      assert.equal(parseWebviewMessage({ type: 'send', text: 'x', images: [{ ...image, ...bad }] }), undefined, JSON.stringify(bad));
+    for (const bad of [
+      { width: 0 },
+      { height: -1 },
+      { width: 1.5 },
+      { width: 20_000 },
+      { detail: 'ultra' },
+      { extra: 1 },
+      { name: 7 },
+    ]) {
+      assert.equal(
+        parseWebviewMessage({ type: 'send', text: 'x', images: [{ ...image, ...bad }] }),
+        undefined,
+        JSON.stringify(bad),
+      );
     }
-    assert.equal(parseWebviewMessage({ type: 'send', text: 'x', images: Array.from({ length: 11 }, () => image) }), undefined);
+    assert.equal(
+      parseWebviewMessage({ type: 'send', text: 'x', images: Array.from({ length: 11 }, () => image) }),
+      undefined,
+    );
     assert.equal(parseWebviewMessage({ type: 'send', text: ' ', images: [] }), undefined);
     assert.equal(parseWebviewMessage({ type: 'send', text: 'x', images: 'all' }), undefined);
   });
 
   it('accepts attach requests and dropped URIs', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'attach', source: 'file' }), { type: 'attach', source: 'file' });
-    assert.deepEqual(parseWebviewMessage({ type: 'attach', source: 'screenshot' }), { type: 'attach', source: 'screenshot' });
+    assert.deepEqual(parseWebviewMessage({ type: 'attach', source: 'screenshot' }), {
+      type: 'attach',
+      source: 'screenshot',
+    });
     assert.equal(parseWebviewMessage({ type: 'attach', source: 'camera' }), undefined);
-    assert.deepEqual(parseWebviewMessage({ type: 'attachUris', uris: ['file:///a.png'] }), { type: 'attachUris', uris: ['file:///a.png'] });
+    assert.deepEqual(parseWebviewMessage({ type: 'attachUris', uris: ['file:///a.png'] }), {
+      type: 'attachUris',
+      uris: ['file:///a.png'],
+    });
     assert.equal(parseWebviewMessage({ type: 'attachUris', uris: [] }), undefined);
     assert.equal(parseWebviewMessage({ type: 'attachUris', uris: [1] }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'attachUris', uris: Array.from({ length: 21 }, () => 'file:///a.png') }), undefined);
+    assert.equal(
+      parseWebviewMessage({ type: 'attachUris', uris: Array.from({ length: 21 }, () => 'file:///a.png') }),
+      undefined,
+    );
   });
 });

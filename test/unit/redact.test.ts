@@ -44,10 +44,22 @@ describe('Redactor', () => {
 
   it('masks bearer tokens in free text but leaves the word "Bearer" in prose alone', () => {
     const redactor = new Redactor();
-    for (const token of ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', 'ya29.a0AfH6SMBx', 'opaqueopaqueopaqueopaqueopaque']) {
-      assert.equal(redactor.redact(`sent Bearer ${token} to the gateway`), 'sent Bearer [REDACTED] to the gateway', token);
+    for (const token of [
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
+      'ya29.a0AfH6SMBx',
+      'opaqueopaqueopaqueopaqueopaque',
+    ]) {
+      assert.equal(
+        redactor.redact(`sent Bearer ${token} to the gateway`),
+        'sent Bearer [REDACTED] to the gateway',
+        token,
+      );
     }
-    for (const prose of ['The gateway wants Bearer authentication.', 'Use bearer tokens, not cookies.', 'Bearer authorization-header missing']) {
+    for (const prose of [
+      'The gateway wants Bearer authentication.',
+      'Use bearer tokens, not cookies.',
+      'Bearer authorization-header missing',
+    ]) {
       assert.equal(redactor.redact(prose), prose);
     }
   });
@@ -68,7 +80,12 @@ describe('Redactor', () => {
   });
 
   it('masks sk- keys it was never told about', () => {
-    for (const key of ['sk-1234567890abcdef', 'sk-proj-AbCdEf_0123456789', 'sk-or-v1-0123456789abcdef', 'sk-ant-api03-xyzXYZ0123']) {
+    for (const key of [
+      'sk-1234567890abcdef',
+      'sk-proj-AbCdEf_0123456789',
+      'sk-or-v1-0123456789abcdef',
+      'sk-ant-api03-xyzXYZ0123',
+    ]) {
       const redacted = redactPatterns(`The key ${key} was rejected`);
       assert.ok(!redacted.includes(key), redacted);
       assert.equal(redacted, 'The key sk-[REDACTED] was rejected');

@@ -44,13 +44,22 @@ describe('requestSchema (OpenAI Chat Completions schema)', () => {
         errors.some((line) => line.startsWith('/messages/0/role must be equal to one of the allowed values')),
         errors.join('\n'),
       );
-      assert.ok(errors.some((line) => line.includes('"robot"')), errors.join('\n'));
+      assert.ok(
+        errors.some((line) => line.includes('"robot"')),
+        errors.join('\n'),
+      );
     });
 
     it('refuses a body without a model and with no messages', () => {
       const errors = validateChatCompletionRequest({ messages: [] });
-      assert.ok(errors.some((line) => line.includes("must have required property 'model'")), errors.join('\n'));
-      assert.ok(errors.some((line) => line.startsWith('/messages must NOT have fewer than 1 items')), errors.join('\n'));
+      assert.ok(
+        errors.some((line) => line.includes("must have required property 'model'")),
+        errors.join('\n'),
+      );
+      assert.ok(
+        errors.some((line) => line.startsWith('/messages must NOT have fewer than 1 items')),
+        errors.join('\n'),
+      );
     });
 
     it('refuses wrong types: content as a number, stream as a string, null fields', () => {
@@ -64,7 +73,10 @@ describe('requestSchema (OpenAI Chat Completions schema)', () => {
           (line) => line.startsWith('/stream'),
         ),
       );
-      assert.notDeepEqual(validateChatCompletionRequest({ model: null, messages: [{ role: 'user', content: 'x' }] }), []);
+      assert.notDeepEqual(
+        validateChatCompletionRequest({ model: null, messages: [{ role: 'user', content: 'x' }] }),
+        [],
+      );
       assert.notDeepEqual(validateChatCompletionRequest(null), []);
       assert.notDeepEqual(validateChatCompletionRequest('{"model":"m"}'), []);
     });
@@ -112,7 +124,12 @@ describe('requestSchema (OpenAI Chat Completions schema)', () => {
         created: 1743412345,
         model: 'gpt-4o',
         choices: [
-          { index: 0, message: { role: 'assistant', content: 'Hi', refusal: null }, logprobs: null, finish_reason: 'stop' },
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'Hi', refusal: null },
+            logprobs: null,
+            finish_reason: 'stop',
+          },
         ],
       };
       assert.deepEqual(validateChatCompletionResponse(completion), []);

@@ -34,13 +34,21 @@ describe('retry policy', () => {
 
   it('never retries a 429 that means the quota or credit is exhausted', () => {
     assert.equal(isRetryableResponse(429, headers(), { codes: ['insufficient_quota'] }), false);
-    assert.equal(isRetryableResponse(429, headers({ 'x-should-retry': 'true' }), { codes: ['insufficient_quota'] }), false);
-    assert.equal(isRetryableResponse(429, headers(), { codes: [undefined, 'credit_balance_exhausted'] }), false);
     assert.equal(
-      isRetryableResponse(429, headers(), { message: 'You exceeded your current quota, please check your plan and billing details.' }),
+      isRetryableResponse(429, headers({ 'x-should-retry': 'true' }), { codes: ['insufficient_quota'] }),
       false,
     );
-    assert.equal(isRetryableResponse(429, headers(), { codes: ['rate_limit_exceeded'], message: 'Rate limit reached' }), true);
+    assert.equal(isRetryableResponse(429, headers(), { codes: [undefined, 'credit_balance_exhausted'] }), false);
+    assert.equal(
+      isRetryableResponse(429, headers(), {
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+      }),
+      false,
+    );
+    assert.equal(
+      isRetryableResponse(429, headers(), { codes: ['rate_limit_exceeded'], message: 'Rate limit reached' }),
+      true,
+    );
     // Gemini says "quota" for plain rate limits: only codes and OpenAI's exact wording count.
     assert.equal(isQuotaExhausted(['RESOURCE_EXHAUSTED'], 'Resource has been exhausted (e.g. check quota).'), false);
   });
@@ -58,7 +66,10 @@ describe('retry policy', () => {
   });
 
   it('backs off exponentially up to 8 s, with at most 25 % jitter taken off', () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 5].map((n) => backoffDelayMs(n, 0)), [500, 1000, 2000, 4000, 8000, 8000]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5].map((n) => backoffDelayMs(n, 0)),
+      [500, 1000, 2000, 4000, 8000, 8000],
+    );
     assert.equal(backoffDelayMs(0, 0.999999), 375);
     assert.equal(backoffDelayMs(4, 1), 6000);
   });
@@ -67,38 +78,68 @@ describe('retry policy', () => {
     const random = () => 0;
     assert.deepEqual(planRetry({ retriesDone: 0, retryable: true }, {}, random), { action: 'retry', delayMs: 500 });
     assert.deepEqual(planRetry({ retriesDone: 1, retryable: true }, {}, random), { action: 'retry', delayMs: 1000 });
-    assert.deepEqual(planRetry({ retriesDone: 2, retryable: true }, {}, random), { action: 'giveUp', why: 'exhausted' });
-    assert.deepEqual(planRetry({ retriesDone: 0, retryable: true }, { maxRetries: 0 }, random), { action: 'giveUp', why: 'exhausted' });
-    assert.deepEqual(planRetry({ retriesDone: 0, retryable: true, serverDelayMs: 2000 }, {}, random), { action: 'retry', delayMs: 2000 });
+    assert.deepEqual(planRetry({ retriesDone: 2, retryable: true }, {}, random), {
+      action: 'giveUp',
+      why: 'exhausted',
+    });
+    assert.deepEqual(planRetry({ retriesDone: 0, retryable: true }, { maxRetries: 0 }, random), {
+      action: 'giveUp',
+      why: 'exhausted',
+    });
+    assert.deepEqual(planRetry({ retriesDone: 0, retryable: true, serverDelayMs: 2000 }, {}, random), {
+      action: 'retry',
+      delayMs: 2000,
+    });
     assert.deepEqual(planRetry({ retriesDone: 0, retryable: true, serverDelayMs: 3_600_000 }, {}, random), {
       action: 'giveUp',
       why: 'tooLong',
       retryAfterMs: 3_600_000,
     });
-    assert.deepEqual(planRetry({ retriesDone: 0, retryable: true, serverDelayMs: 5000 }, { maxRetryDelayMs: 1000 }, random), {
-      action: 'giveUp',
-      why: 'tooLong',
-      retryAfterMs: 5000,
-    });
+    assert.deepEqual(
+      planRetry({ retriesDone: 0, retryable: true, serverDelayMs: 5000 }, { maxRetryDelayMs: 1000 }, random),
+      {
+        action: 'giveUp',
+        why: 'tooLong',
+        retryAfterMs: 5000,
+      },
+    );
     assert.deepEqual(planRetry({ retriesDone: 2, retryable: true, serverDelayMs: 2000 }, {}, random), {
       action: 'giveUp',
       why: 'exhausted',
       retryAfterMs: 2000,
     });
-    assert.deepEqual(planRetry({ retriesDone: 0, retryable: false }, {}, random), { action: 'giveUp', why: 'notRetryable' });
+    assert.deepEqual(planRetry({ retriesDone: 0, retryable: false }, {}, random), {
+      action: 'giveUp',
+      why: 'notRetryable',
+    });
   });
 
   it('retries refused, reset and temporarily unresolvable connections, not unknown hosts or certificate errors', () => {
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EAI_AGAIN', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']) {
+    for (const code of [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'EAI_AGAIN',
+      'ETIMEDOUT',
+      'UND_ERR_SOCKET',
+      'UND_ERR_CONNECT_TIMEOUT',
+    ]) {
       assert.equal(isRetryableNetworkError(fetchFailure(code)), true, code);
     }
-    for (const code of ['ENOTFOUND', 'CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+    for (const code of [
+      'ENOTFOUND',
+      'CERT_HAS_EXPIRED',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
       assert.equal(isRetryableNetworkError(fetchFailure(code)), false, code);
     }
     // A browser's bare "Failed to fetch" says nothing: treated as a connection failure.
     assert.equal(isRetryableNetworkError(new TypeError('Failed to fetch')), true);
     const aggregate = new TypeError('fetch failed', {
-      cause: Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]), { code: undefined }),
+      cause: Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]), {
+        code: undefined,
+      }),
     });
     assert.deepEqual(networkErrorCodes(aggregate), ['ECONNREFUSED']);
   });

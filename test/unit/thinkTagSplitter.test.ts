@@ -30,7 +30,11 @@ const CASES: readonly (readonly [string, string, readonly ContentSegment[]])[] =
   ['other markup at the start', '<b>bold</b> text', [text('<b>bold</b> text')]],
   ['a lone <', '<', [text('<')]],
   ['an empty block', '<think></think>', []],
-  ['look-alike tags inside a block', '<think>x < y, </thinker> </th </think>z', [reasoning('x < y, </thinker> </th'), text('z')]],
+  [
+    'look-alike tags inside a block',
+    '<think>x < y, </thinker> </th </think>z',
+    [reasoning('x < y, </thinker> </th'), text('z')],
+  ],
   ['blank lines inside reasoning', '<think>a\n\nb</think>\n', [reasoning('a\n\nb')]],
   ['a space inside the tag', '< think>x', [text('< think>x')]],
   ['upper case', '<THINK>x</THINK>', [text('<THINK>x</THINK>')]],

@@ -6,7 +6,10 @@ describe('ToolCallAssembler', () => {
     const tools = new ToolCallAssembler();
     tools.push([{ index: 0, id: 'call_a', type: 'function', function: { name: 'read', arguments: '' } }]);
     tools.push([{ index: 1, id: 'call_b', type: 'function', function: { name: 'write', arguments: '{"p' } }]);
-    tools.push([{ index: 0, function: { arguments: '{"f":1}' } }, { index: 1, function: { arguments: '":2}' } }]);
+    tools.push([
+      { index: 0, function: { arguments: '{"f":1}' } },
+      { index: 1, function: { arguments: '":2}' } },
+    ]);
     assert.deepEqual(tools.complete(), [
       { index: 0, id: 'call_a', type: 'function', function: { name: 'read', arguments: '{"f":1}' } },
       { index: 1, id: 'call_b', type: 'function', function: { name: 'write', arguments: '{"p":2}' } },

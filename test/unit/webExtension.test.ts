@@ -57,9 +57,17 @@ describe('the web-worker build (VS Code for the Web)', function () {
 
   it('activates with only what a web worker offers, registering every contributed command and the chat view', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { extensionBuild } = require(path.join(root, 'esbuild.js')) as { extensionBuild(host: string): esbuild.BuildOptions };
+    const { extensionBuild } = require(path.join(root, 'esbuild.js')) as {
+      extensionBuild(host: string): esbuild.BuildOptions;
+    };
     const options = extensionBuild('web');
-    const result = await esbuild.build({ ...options, absWorkingDir: root, write: false, sourcemap: false, logLevel: 'silent' });
+    const result = await esbuild.build({
+      ...options,
+      absWorkingDir: root,
+      write: false,
+      sourcemap: false,
+      logLevel: 'silent',
+    });
     const code = result.outputFiles[0].text;
 
     const recorder: Recorder = { commands: [], views: [], required: [], fetched: [] };
@@ -98,7 +106,13 @@ describe('the web-worker build (VS Code for the Web)', function () {
 
     const activate = module.exports.activate as (context: unknown) => unknown;
     assert.equal(typeof activate, 'function');
-    const extensionContext = fakeVscode(recorder, ['subscriptions', 'secrets', 'globalState', 'globalStorageUri', 'extensionUri']);
+    const extensionContext = fakeVscode(recorder, [
+      'subscriptions',
+      'secrets',
+      'globalState',
+      'globalStorageUri',
+      'extensionUri',
+    ]);
     activate(extensionContext);
     await new Promise((resolve) => setTimeout(resolve, 50));
 

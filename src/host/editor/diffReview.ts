@@ -2,7 +2,15 @@ import * as vscode from 'vscode';
 import { applyDecisions, proposalView, type Hunk, type HunkDecision } from '../../core/lineDiff';
 import { streamingCode } from '../../core/replyCode';
 import type { ExtensionLog } from '../log';
-import { reviewCodeLenses, targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import {
+  reviewCodeLenses,
+  targetKey,
+  type EditReview,
+  type InlineEditEnd,
+  type InlineEditState,
+  type ProposalRun,
+  type ReviewPhase,
+} from './editReview';
 import { streamProposal } from './proposalStream';
 
 /**
@@ -61,7 +69,8 @@ class DiffReview {
 
   /** The proposed lines of the range as shown on the right. */
   shownLines(): { lines: string[]; hunkStarts: number[] } {
-    if (this.phase === 'review') return proposalView(this.originalLines, this.proposalLines, this.hunks, this.decisions);
+    if (this.phase === 'review')
+      return proposalView(this.originalLines, this.proposalLines, this.hunks, this.decisions);
     const code = streamingCode(this.reply);
     return { lines: code.length > 0 ? code.split(/\r?\n/) : this.originalLines, hunkStarts: [] };
   }
@@ -78,9 +87,16 @@ class DiffReview {
   }
 }
 
-const HUNK_COMMANDS = ['gatewayChat.acceptHunk', 'gatewayChat.rejectHunk', 'gatewayChat.acceptEdit', 'gatewayChat.rejectEdit'];
+const HUNK_COMMANDS = [
+  'gatewayChat.acceptHunk',
+  'gatewayChat.rejectHunk',
+  'gatewayChat.acceptEdit',
+  'gatewayChat.rejectEdit',
+];
 
-export class DiffReviewController implements EditReview, vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
+export class DiffReviewController
+  implements EditReview, vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable
+{
   private readonly reviews = new Map<string, DiffReview>();
   private readonly contentChanged = new vscode.EventEmitter<vscode.Uri>();
   private readonly lensesChanged = new vscode.EventEmitter<void>();
@@ -133,13 +149,25 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
     const document = editor.document;
     const name = document.uri.path.split('/').pop() || 'untitled';
     const proposalUri = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: `/${++this.counter}/${name}` });
-    const review = new DiffReview(document, startLine, endLine, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n', proposalUri);
+    const review = new DiffReview(
+      document,
+      startLine,
+      endLine,
+      document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
+      proposalUri,
+    );
     this.reviews.set(review.key, review);
     this.onChange();
     try {
-      await vscode.commands.executeCommand('vscode.diff', document.uri, proposalUri, vscode.l10n.t('{0}: Proposed change (Gateway Chat)', name), {
-        preview: false,
-      });
+      await vscode.commands.executeCommand(
+        'vscode.diff',
+        document.uri,
+        proposalUri,
+        vscode.l10n.t('{0}: Proposed change (Gateway Chat)', name),
+        {
+          preview: false,
+        },
+      );
     } catch (error) {
       this.log.error(`The proposal's diff editor could not be opened: ${String(error)}`);
       await this.finish(review, { outcome: 'failed' }, false);
@@ -223,7 +251,8 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
   private hunkAtCursor(review: DiffReview): number | undefined {
     const editor = vscode.window.activeTextEditor;
     const first = review.decisions.indexOf('pending');
-    if (!editor || editor.document.uri.toString() !== review.proposalUri.toString()) return first < 0 ? undefined : first;
+    if (!editor || editor.document.uri.toString() !== review.proposalUri.toString())
+      return first < 0 ? undefined : first;
     const line = editor.selection.active.line - review.startLine;
     let best: number | undefined;
     review.shownLines().hunkStarts.forEach((start, index) => {
@@ -241,8 +270,16 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
     let prefix = 0;
     while (prefix < current.length && prefix < next.length && current[prefix] === next[prefix]) prefix++;
     let suffix = 0;
-    while (suffix < current.length - prefix && suffix < next.length - prefix && current[current.length - 1 - suffix] === next[next.length - 1 - suffix]) suffix++;
-    const range = new vscode.Range(document.positionAt(review.anchor + prefix), document.positionAt(review.anchor + current.length - suffix));
+    while (
+      suffix < current.length - prefix &&
+      suffix < next.length - prefix &&
+      current[current.length - 1 - suffix] === next[next.length - 1 - suffix]
+    )
+      suffix++;
+    const range = new vscode.Range(
+      document.positionAt(review.anchor + prefix),
+      document.positionAt(review.anchor + current.length - suffix),
+    );
     const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, range, next.slice(prefix, next.length - suffix));
     review.applying = true;
@@ -257,7 +294,11 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
       return;
     }
     this.log.warn('Writing an accepted change was refused (the document changed meanwhile).');
-    void vscode.window.showWarningMessage(vscode.l10n.t('The accepted change could not be written: the file changed meanwhile. The proposal was discarded.'));
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t(
+        'The accepted change could not be written: the file changed meanwhile. The proposal was discarded.',
+      ),
+    );
     await this.finish(review, { outcome: 'cancelledByUser' });
   }
 
@@ -278,7 +319,9 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
         review.abort.abort();
         void this.finish(review, { outcome: 'cancelledByUser' });
         void vscode.window.showInformationMessage(
-          vscode.l10n.t('The code changed inside the proposed range, so the Gateway Chat proposal was discarded. Your edit is kept.'),
+          vscode.l10n.t(
+            'The code changed inside the proposed range, so the Gateway Chat proposal was discarded. Your edit is kept.',
+          ),
         );
         return;
       }
@@ -294,8 +337,14 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
       const streaming = review.phase === 'streaming';
       review.abort.abort();
       review.decisions = review.decisions.map((decision) => (decision === 'pending' ? 'rejected' : decision));
-      void this.finish(review, { outcome: streaming ? 'stopped' : review.decisions.includes('accepted') ? 'accepted' : 'rejected' }, false);
-      void vscode.window.showInformationMessage(vscode.l10n.t('The Gateway Chat proposal was closed: its undecided changes were rejected.'));
+      void this.finish(
+        review,
+        { outcome: streaming ? 'stopped' : review.decisions.includes('accepted') ? 'accepted' : 'rejected' },
+        false,
+      );
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The Gateway Chat proposal was closed: its undecided changes were rejected.'),
+      );
     }
   }
 
@@ -326,7 +375,7 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
   private find(target: unknown, loose: boolean): DiffReview | undefined {
     const key = targetKey(target);
     const found = key ? (this.reviews.get(key) ?? this.byProposal(key)) : undefined;
-    if (found || !loose || (typeof target === 'string' || target instanceof vscode.Uri)) return found;
+    if (found || !loose || typeof target === 'string' || target instanceof vscode.Uri) return found;
     return this.reviews.size === 1 ? [...this.reviews.values()][0] : undefined;
   }
 
@@ -334,7 +383,8 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
     const review = this.find(target, true);
     if (!review) return undefined;
     const startLine = review.startLine;
-    const shown = review.phase === 'streaming' && streamingCode(review.reply).length === 0 ? [] : review.shownLines().lines;
+    const shown =
+      review.phase === 'streaming' && streamingCode(review.reply).length === 0 ? [] : review.shownLines().lines;
     return {
       mode: 'diffEditor',
       uri: review.key,
@@ -353,7 +403,13 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
     if (!review || review.ended) return [];
     const startLine = Math.min(review.startLine, document.lineCount - 1);
     const top = new vscode.Range(startLine, 0, startLine, 0);
-    return reviewCodeLenses(review, document, top, startLine, review.phase === 'review' ? review.shownLines().hunkStarts : []);
+    return reviewCodeLenses(
+      review,
+      document,
+      top,
+      startLine,
+      review.phase === 'review' ? review.shownLines().hunkStarts : [],
+    );
   }
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -365,7 +421,8 @@ export class DiffReviewController implements EditReview, vscode.CodeLensProvider
       return start >= 0 && line >= start && line <= start + Math.max(0, hunk.newEnd - hunk.newStart - 1);
     });
     if (index < 0) return undefined;
-    const link = (title: string, command: string, args: unknown[]) => `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
+    const link = (title: string, command: string, args: unknown[]) =>
+      `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
     const key = review.key;
     const markdown = new vscode.MarkdownString(
       [

@@ -62,7 +62,10 @@ export type Settled = { readonly kind: 'code'; readonly code: string } | { reado
 
 export function settleProposal(result: ProposalResult): Settled {
   if (result.failed || (result.finishReason !== undefined && result.finishReason !== 'stop')) {
-    const why = result.finishReason === 'length' ? vscode.l10n.t('the reply was cut off (length limit)') : vscode.l10n.t('the reply failed');
+    const why =
+      result.finishReason === 'length'
+        ? vscode.l10n.t('the reply was cut off (length limit)')
+        : vscode.l10n.t('the reply failed');
     void vscode.window.showWarningMessage(vscode.l10n.t('Gateway Chat did not change the code: {0}.', why));
     return { kind: 'failed' };
   }
@@ -72,7 +75,9 @@ export function settleProposal(result: ProposalResult): Settled {
 
 /** The review mode for a document: the setting, where "auto" avoids writing a proposal into a file auto-save may save. */
 export function reviewModeFor(document: vscode.TextDocument): ReviewMode {
-  const setting = vscode.workspace.getConfiguration('gatewayChat', document.uri).get<string>('inlineEdit.review', 'auto');
+  const setting = vscode.workspace
+    .getConfiguration('gatewayChat', document.uri)
+    .get<string>('inlineEdit.review', 'auto');
   if (setting === 'inline' || setting === 'diffEditor') return setting;
   if (document.isUntitled) return 'inline';
   const autoSave = vscode.workspace.getConfiguration('files', document.uri).get<string>('autoSave', 'off');
@@ -107,16 +112,36 @@ export function reviewCodeLenses(
     ];
   }
   const lenses = [
-    new vscode.CodeLens(top, { title: vscode.l10n.t('Accept All'), command: 'gatewayChat.acceptEdit', arguments: [key] }),
-    new vscode.CodeLens(top, { title: vscode.l10n.t('Reject All'), command: 'gatewayChat.rejectEdit', arguments: [key] }),
+    new vscode.CodeLens(top, {
+      title: vscode.l10n.t('Accept All'),
+      command: 'gatewayChat.acceptEdit',
+      arguments: [key],
+    }),
+    new vscode.CodeLens(top, {
+      title: vscode.l10n.t('Reject All'),
+      command: 'gatewayChat.rejectEdit',
+      arguments: [key],
+    }),
     ...extra.map((command) => new vscode.CodeLens(top, command)),
   ];
   hunkStarts.forEach((start, index) => {
     if (start < 0) return;
     const line = Math.min(document.lineCount - 1, startLine + start);
     const range = new vscode.Range(line, 0, line, 0);
-    lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Accept'), command: 'gatewayChat.acceptHunk', arguments: [key, index] }));
-    lenses.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Reject'), command: 'gatewayChat.rejectHunk', arguments: [key, index] }));
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: vscode.l10n.t('Accept'),
+        command: 'gatewayChat.acceptHunk',
+        arguments: [key, index],
+      }),
+    );
+    lenses.push(
+      new vscode.CodeLens(range, {
+        title: vscode.l10n.t('Reject'),
+        command: 'gatewayChat.rejectHunk',
+        arguments: [key, index],
+      }),
+    );
   });
   return lenses;
 }

@@ -40,9 +40,17 @@ export async function editPreflight(deps: EditDeps): Promise<GatewayAccess | und
   const apiKey = await deps.keys.get(config.baseUrl);
   if (!apiKey) {
     const setKey = vscode.l10n.t('Set API Key');
-    void vscode.window.showWarningMessage(vscode.l10n.t('Set the API key for {0} before sending a message.', keyOriginOf(config.baseUrl) ?? config.baseUrl), setKey).then((choice) => {
-      if (choice === setKey) void vscode.commands.executeCommand('gatewayChat.setApiKey');
-    });
+    void vscode.window
+      .showWarningMessage(
+        vscode.l10n.t(
+          'Set the API key for {0} before sending a message.',
+          keyOriginOf(config.baseUrl) ?? config.baseUrl,
+        ),
+        setKey,
+      )
+      .then((choice) => {
+        if (choice === setKey) void vscode.commands.executeCommand('gatewayChat.setApiKey');
+      });
     return undefined;
   }
   if (!(await deps.keys.maySendTo(config.baseUrl, 'ask'))) return undefined;

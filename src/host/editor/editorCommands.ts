@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { buildEditPrompt, selectionBlock, surroundingLines, type EditCommand, type PromptDiagnostic } from '../../core/editPrompt';
+import {
+  buildEditPrompt,
+  selectionBlock,
+  surroundingLines,
+  type EditCommand,
+  type PromptDiagnostic,
+} from '../../core/editPrompt';
 import { extractReplyCode, streamingCode } from '../../core/replyCode';
 import type { ApiKeyStore } from '../apiKeyStore';
 import type { ChatViewProvider } from '../chatViewProvider';
@@ -60,12 +66,22 @@ export function registerEditorCommands(
     diff,
     vscode.commands.registerCommand('gatewayChat.acceptEdit', (target?: unknown) => reviews.of(target)?.accept(target)),
     vscode.commands.registerCommand('gatewayChat.rejectEdit', (target?: unknown) => reviews.of(target)?.reject(target)),
-    vscode.commands.registerCommand('gatewayChat.acceptHunk', (target?: unknown, hunk?: number) => reviews.of(target)?.decide(target, typeof hunk === 'number' ? hunk : undefined, 'accepted')),
-    vscode.commands.registerCommand('gatewayChat.rejectHunk', (target?: unknown, hunk?: number) => reviews.of(target)?.decide(target, typeof hunk === 'number' ? hunk : undefined, 'rejected')),
-    vscode.commands.registerCommand('gatewayChat.internal.inlineEditState', (target?: unknown) => reviews.of(target)?.state(target)),
+    vscode.commands.registerCommand('gatewayChat.acceptHunk', (target?: unknown, hunk?: number) =>
+      reviews.of(target)?.decide(target, typeof hunk === 'number' ? hunk : undefined, 'accepted'),
+    ),
+    vscode.commands.registerCommand('gatewayChat.rejectHunk', (target?: unknown, hunk?: number) =>
+      reviews.of(target)?.decide(target, typeof hunk === 'number' ? hunk : undefined, 'rejected'),
+    ),
+    vscode.commands.registerCommand('gatewayChat.internal.inlineEditState', (target?: unknown) =>
+      reviews.of(target)?.state(target),
+    ),
     vscode.commands.registerCommand('gatewayChat.internal.stopEdits', () => reviews.stopStreaming()),
-    vscode.commands.registerCommand('gatewayChat.addSelectionToChat', (args?: unknown) => addSelectionToChat(provider, asArgs(args))),
-    vscode.commands.registerCommand('gatewayChat.applyCodeToSelection', (args?: unknown) => applyCodeToSelection(reviews, args)),
+    vscode.commands.registerCommand('gatewayChat.addSelectionToChat', (args?: unknown) =>
+      addSelectionToChat(provider, asArgs(args)),
+    ),
+    vscode.commands.registerCommand('gatewayChat.applyCodeToSelection', (args?: unknown) =>
+      applyCodeToSelection(reviews, args),
+    ),
     vscode.commands.registerCommand('gatewayChat.explainSelection', panel('explain')),
     vscode.commands.registerCommand('gatewayChat.askAboutSelection', panel('ask')),
     vscode.commands.registerCommand('gatewayChat.refactorSelection', edit('refactor')),
@@ -96,13 +112,18 @@ class Reviews {
   /** The review a command's target designates (see `EditReview.owns`). */
   of(target: unknown): EditReview | undefined {
     const all: EditReview[] = [this.diff, this.inline];
-    return all.find((review) => review.owns(target, false)) ?? (this.count === 1 ? all.find((review) => review.owns(target, true)) : undefined);
+    return (
+      all.find((review) => review.owns(target, false)) ??
+      (this.count === 1 ? all.find((review) => review.owns(target, true)) : undefined)
+    );
   }
 
   /** Refuses (saying so) when an edit of the document is already running or waiting. */
   busy(document: vscode.TextDocument): boolean {
     if (!this.inline.has(document) && !this.diff.has(document)) return false;
-    void vscode.window.showInformationMessage(vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'),
+    );
     return true;
   }
 
@@ -128,7 +149,10 @@ function asArgs(value: unknown): CommandArgs {
 /** A range that may have lost its class on the way (a command argument). */
 function toRange(value: vscode.Range): vscode.Range | undefined {
   if (value instanceof vscode.Range) return value;
-  const { start, end } = value as { start?: { line: number; character: number }; end?: { line: number; character: number } };
+  const { start, end } = value as {
+    start?: { line: number; character: number };
+    end?: { line: number; character: number };
+  };
   if (!start || !end) return undefined;
   return new vscode.Range(start.line, start.character, end.line, end.character);
 }
@@ -149,7 +173,13 @@ async function resolveTarget(args: CommandArgs, wholeLines: boolean): Promise<Ta
     const symbol = await enclosingSymbol(document, cursor);
     if (symbol) {
       range = symbol.range;
-      note = vscode.l10n.t('{0} {1} (lines {2}–{3})', vscode.SymbolKind[symbol.kind].toLowerCase(), symbol.name, symbol.range.start.line + 1, symbol.range.end.line + 1);
+      note = vscode.l10n.t(
+        '{0} {1} (lines {2}–{3})',
+        vscode.SymbolKind[symbol.kind].toLowerCase(),
+        symbol.name,
+        symbol.range.start.line + 1,
+        symbol.range.end.line + 1,
+      );
     } else {
       range = document.lineAt(cursor.line).range;
       note = vscode.l10n.t('line {0}', cursor.line + 1);
@@ -163,7 +193,10 @@ async function resolveTarget(args: CommandArgs, wholeLines: boolean): Promise<Ta
   return { editor, range, startLine, endLine, ...(note ? { note } : {}) };
 }
 
-async function enclosingSymbol(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.DocumentSymbol | undefined> {
+async function enclosingSymbol(
+  document: vscode.TextDocument,
+  position: vscode.Position,
+): Promise<vscode.DocumentSymbol | undefined> {
   let symbols: Array<vscode.DocumentSymbol | vscode.SymbolInformation> | undefined;
   try {
     symbols = await vscode.commands.executeCommand('vscode.executeDocumentSymbolProvider', document.uri);
@@ -199,13 +232,14 @@ function promptFor(command: EditCommand, target: Target, args: CommandArgs, inst
   const lines = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text);
   const settings = editorSettings();
   const { before, after } = surroundingLines(lines, target.startLine, target.endLine, settings.contextLines);
-  const diagnostics: PromptDiagnostic[] = (args.diagnostics ?? vscode.languages.getDiagnostics(document.uri).filter((d) => d.range.intersection(target.range)))
-    .map((d) => ({
-      line: (toRange(d.range)?.start.line ?? target.startLine) + 1,
-      severity: vscode.DiagnosticSeverity[d.severity].toLowerCase(),
-      message: d.message,
-      ...(d.source ? { source: d.source } : {}),
-    }));
+  const diagnostics: PromptDiagnostic[] = (
+    args.diagnostics ?? vscode.languages.getDiagnostics(document.uri).filter((d) => d.range.intersection(target.range))
+  ).map((d) => ({
+    line: (toRange(d.range)?.start.line ?? target.startLine) + 1,
+    severity: vscode.DiagnosticSeverity[d.severity].toLowerCase(),
+    message: d.message,
+    ...(d.source ? { source: d.source } : {}),
+  }));
   const template = settings.templates[command];
   return buildEditPrompt({
     command,
@@ -229,7 +263,10 @@ async function askInPanel(provider: ChatViewProvider, command: EditCommand, args
   if (!target) return;
   let instruction = args.instruction;
   if (command === 'ask' && !instruction) {
-    instruction = await vscode.window.showInputBox({ title: vscode.l10n.t('Gateway Chat: Ask About Selection'), prompt: vscode.l10n.t('Your question about the code') });
+    instruction = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Gateway Chat: Ask About Selection'),
+      prompt: vscode.l10n.t('Your question about the code'),
+    });
     if (!instruction?.trim()) return;
   }
   const prompt = promptFor(command, target, args, instruction);
@@ -242,7 +279,10 @@ async function editInline(deps: EditDeps, reviews: Reviews, command: EditCommand
   if (!target || reviews.busy(target.editor.document)) return;
   let instruction = args.instruction;
   if (command === 'refactor' && !instruction) {
-    instruction = await vscode.window.showInputBox({ title: vscode.l10n.t('Gateway Chat: Refactor'), prompt: vscode.l10n.t('What should change?') });
+    instruction = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Gateway Chat: Refactor'),
+      prompt: vscode.l10n.t('What should change?'),
+    });
     if (!instruction?.trim()) return;
   }
   const access = await editPreflight(deps);
@@ -251,7 +291,11 @@ async function editInline(deps: EditDeps, reviews: Reviews, command: EditCommand
   const end = await reviews.start(target.editor, target.startLine, target.endLine, async (signal, onText) => {
     const result = await streamEditReply(deps, access, prompt.system, prompt.messages, signal, onText);
     if (result.error && !result.aborted) deps.log.warn(`Inline edit reply failed: ${result.error.message}`);
-    return { text: result.text, ...(result.finishReason ? { finishReason: result.finishReason } : {}), failed: result.error !== undefined };
+    return {
+      text: result.text,
+      ...(result.finishReason ? { finishReason: result.finishReason } : {}),
+      failed: result.error !== undefined,
+    };
   });
   deps.log.info(`Inline edit (${command}) ended: ${end.outcome}`);
   if (end.outcome === 'noCode' && end.reply !== undefined) await showReply(end.reply);
@@ -297,15 +341,27 @@ async function applyCodeToSelection(reviews: Reviews, value: unknown): Promise<v
   const first = document.lineAt(startLine).text;
   const last = document.lineAt(endLine).text;
   const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const proposal = first.slice(0, selection.start.character) + code.replace(/\r?\n/g, eol) + last.slice(selection.end.character);
-  await reviews.start(editor, startLine, endLine, async () => ({ text: proposal, code: proposal, finishReason: 'stop', failed: false }));
+  const proposal =
+    first.slice(0, selection.start.character) + code.replace(/\r?\n/g, eol) + last.slice(selection.end.character);
+  await reviews.start(editor, startLine, endLine, async () => ({
+    text: proposal,
+    code: proposal,
+    finishReason: 'stop',
+    failed: false,
+  }));
 }
 
 /** A reply that is not one code block is shown as it is, beside the code. */
 async function showReply(reply: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: reply });
-  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
-  void vscode.window.showInformationMessage(vscode.l10n.t('The reply was not a single code block, so the code was not changed. It is shown beside the code.'));
+  await vscode.window.showTextDocument(document, {
+    viewColumn: vscode.ViewColumn.Beside,
+    preview: true,
+    preserveFocus: true,
+  });
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('The reply was not a single code block, so the code was not changed. It is shown beside the code.'),
+  );
 }
 
 async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
@@ -314,16 +370,26 @@ async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
   const access = await editPreflight(deps);
   if (!access) return;
   const prompt = promptFor('tests', target, args);
-  const document = await vscode.workspace.openTextDocument({ language: target.editor.document.languageId, content: '' });
+  const document = await vscode.workspace.openTextDocument({
+    language: target.editor.document.languageId,
+    content: '',
+  });
   const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside });
   const abort = new AbortController();
   let shown = '';
   let chain: Promise<unknown> = Promise.resolve();
   let queued = false;
   const show = (text: string) =>
-    editor.edit((builder) => builder.replace(new vscode.Range(0, 0, document.lineCount, 0), text), { undoStopBefore: false, undoStopAfter: false });
+    editor.edit((builder) => builder.replace(new vscode.Range(0, 0, document.lineCount, 0), text), {
+      undoStopBefore: false,
+      undoStopAfter: false,
+    });
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Gateway Chat: writing tests…'), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Gateway Chat: writing tests…'),
+      cancellable: true,
+    },
     (_progress, token) => {
       token.onCancellationRequested(() => abort.abort());
       return streamEditReply(deps, access, prompt.system, prompt.messages, abort.signal, (text) => {
@@ -340,7 +406,10 @@ async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
   await chain;
   const code = extractReplyCode(result.text);
   await show(code ?? result.text);
-  if (result.error && !result.aborted) void vscode.window.showWarningMessage(vscode.l10n.t('Gateway Chat did not change the code: {0}.', result.error.message));
+  if (result.error && !result.aborted)
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Gateway Chat did not change the code: {0}.', result.error.message),
+    );
 }
 
 /** "Fix with Gateway Chat" on diagnostics; "Refactor / Explain with Gateway Chat" on a selection. */
@@ -348,9 +417,14 @@ class GatewayCodeActions implements vscode.CodeActionProvider {
   static readonly refactorKind = vscode.CodeActionKind.Refactor.append('gatewayChat');
   static readonly kinds = [vscode.CodeActionKind.QuickFix, GatewayCodeActions.refactorKind];
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
+  provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+    context: vscode.CodeActionContext,
+  ): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
-    const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind) || kind.contains(context.only);
+    const wants = (kind: vscode.CodeActionKind) =>
+      !context.only || context.only.contains(kind) || kind.contains(context.only);
     if (context.diagnostics.length > 0 && wants(vscode.CodeActionKind.QuickFix)) {
       const fix = new vscode.CodeAction(vscode.l10n.t('Fix with Gateway Chat'), vscode.CodeActionKind.QuickFix);
       const union = context.diagnostics.reduce((all, d) => all.union(d.range), context.diagnostics[0].range);
@@ -363,10 +437,24 @@ class GatewayCodeActions implements vscode.CodeActionProvider {
       actions.push(fix);
     }
     if (!range.isEmpty && wants(GatewayCodeActions.refactorKind)) {
-      const refactor = new vscode.CodeAction(vscode.l10n.t('Refactor with Gateway Chat'), GatewayCodeActions.refactorKind);
-      refactor.command = { command: 'gatewayChat.refactorSelection', title: refactor.title, arguments: [{ range } satisfies CommandArgs] };
-      const explain = new vscode.CodeAction(vscode.l10n.t('Explain with Gateway Chat'), GatewayCodeActions.refactorKind);
-      explain.command = { command: 'gatewayChat.explainSelection', title: explain.title, arguments: [{ range } satisfies CommandArgs] };
+      const refactor = new vscode.CodeAction(
+        vscode.l10n.t('Refactor with Gateway Chat'),
+        GatewayCodeActions.refactorKind,
+      );
+      refactor.command = {
+        command: 'gatewayChat.refactorSelection',
+        title: refactor.title,
+        arguments: [{ range } satisfies CommandArgs],
+      };
+      const explain = new vscode.CodeAction(
+        vscode.l10n.t('Explain with Gateway Chat'),
+        GatewayCodeActions.refactorKind,
+      );
+      explain.command = {
+        command: 'gatewayChat.explainSelection',
+        title: explain.title,
+        arguments: [{ range } satisfies CommandArgs],
+      };
       actions.push(refactor, explain);
     }
     void document;

@@ -2,7 +2,15 @@ import * as vscode from 'vscode';
 import { applyDecisions, layoutDiff, type DiffLayout, type Hunk, type HunkDecision } from '../../core/lineDiff';
 import { streamingCode } from '../../core/replyCode';
 import type { ExtensionLog } from '../log';
-import { reviewCodeLenses, targetKey, type EditReview, type InlineEditEnd, type InlineEditState, type ProposalRun, type ReviewPhase } from './editReview';
+import {
+  reviewCodeLenses,
+  targetKey,
+  type EditReview,
+  type InlineEditEnd,
+  type InlineEditState,
+  type ProposalRun,
+  type ReviewPhase,
+} from './editReview';
 import { streamProposal } from './proposalStream';
 
 /**
@@ -117,7 +125,9 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     private readonly log: ExtensionLog,
     private readonly onChange: () => void,
   ) {
-    const diffProvider: vscode.TextDocumentContentProvider = { provideTextDocumentContent: (uri) => this.diffContents.get(uri.toString()) ?? '' };
+    const diffProvider: vscode.TextDocumentContentProvider = {
+      provideTextDocumentContent: (uri) => this.diffContents.get(uri.toString()) ?? '',
+    };
     this.disposables.push(
       this.removedDecoration,
       this.addedDecoration,
@@ -131,7 +141,9 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
         if (edit) this.finish(edit, { outcome: 'stopped' });
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.edits.forEach((edit) => this.decorate(edit))),
-      vscode.commands.registerCommand('gatewayChat.showEditDiff', (target?: unknown) => this.showDiff(this.find(target, true))),
+      vscode.commands.registerCommand('gatewayChat.showEditDiff', (target?: unknown) =>
+        this.showDiff(this.find(target, true)),
+      ),
     );
   }
 
@@ -165,7 +177,9 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
   async start(editor: vscode.TextEditor, startLine: number, endLine: number, run: ProposalRun): Promise<InlineEditEnd> {
     const document = editor.document;
     if (this.edits.has(document.uri.toString())) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'),
+      );
       return { outcome: 'rejected' };
     }
     const edit = new InlineEdit(document, startLine, endLine, document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n');
@@ -212,7 +226,12 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     const proposal = code.length > 0 ? code.split(/\r?\n/) : [];
     const tail = proposal.length > 0 ? edit.eol + proposal.join(edit.eol) : '';
     const document = edit.document;
-    const currentTail = document.getText(new vscode.Range(document.positionAt(edit.anchor + edit.originalLength), document.positionAt(edit.anchor + edit.length)));
+    const currentTail = document.getText(
+      new vscode.Range(
+        document.positionAt(edit.anchor + edit.originalLength),
+        document.positionAt(edit.anchor + edit.length),
+      ),
+    );
     // Only the changed end of the proposal is rewritten: usually text is appended.
     let common = 0;
     while (common < tail.length && common < currentTail.length && tail[common] === currentTail[common]) common++;
@@ -237,7 +256,13 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
   }
 
   /** Replaces `[anchor + from, anchor + to)` by `text`, without undo stops (except before the first one). */
-  private async replace(edit: InlineEdit, from: number, to: number, text: string, stops?: { before: boolean; after: boolean }): Promise<boolean> {
+  private async replace(
+    edit: InlineEdit,
+    from: number,
+    to: number,
+    text: string,
+    stops?: { before: boolean; after: boolean },
+  ): Promise<boolean> {
     const document = edit.document;
     const offset = edit.anchor + from;
     const length = to - from;
@@ -275,18 +300,29 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     const changes = [...event.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset);
     for (const change of changes) {
       const delta = change.text.length - change.rangeLength;
-      if (edit.cancelling && !edit.own.some((own) => own.offset === change.rangeOffset && own.length === change.rangeLength && own.text === change.text)) {
+      if (
+        edit.cancelling &&
+        !edit.own.some(
+          (own) => own.offset === change.rangeOffset && own.length === change.rangeLength && own.text === change.text,
+        )
+      ) {
         this.followUserChange(edit, change);
         continue;
       }
-      const ownIndex = edit.own.findIndex((own) => own.offset === change.rangeOffset && own.length === change.rangeLength && own.text === change.text);
+      const ownIndex = edit.own.findIndex(
+        (own) => own.offset === change.rangeOffset && own.length === change.rangeLength && own.text === change.text,
+      );
       if (ownIndex >= 0) {
         edit.own.splice(ownIndex, 1);
         edit.length += delta;
         continue;
       }
       const end = change.rangeOffset + change.rangeLength;
-      if (end < edit.anchor || (end === edit.anchor && change.rangeOffset < edit.anchor && change.rangeLength > 0) || (change.rangeLength === 0 && change.rangeOffset < edit.anchor)) {
+      if (
+        end < edit.anchor ||
+        (end === edit.anchor && change.rangeOffset < edit.anchor && change.rangeLength > 0) ||
+        (change.rangeLength === 0 && change.rangeOffset < edit.anchor)
+      ) {
         edit.anchor += delta;
         continue;
       }
@@ -298,7 +334,10 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
 
   /** The user typed inside the region: stop, remove our proposal, keep what the user wrote. */
   private userEditedRegion(edit: InlineEdit, change: vscode.TextDocumentContentChangeEvent, delta: number): void {
-    const inOriginal = edit.phase === 'streaming' && change.rangeOffset >= edit.anchor && change.rangeOffset + change.rangeLength <= edit.anchor + edit.originalLength;
+    const inOriginal =
+      edit.phase === 'streaming' &&
+      change.rangeOffset >= edit.anchor &&
+      change.rangeOffset + change.rangeLength <= edit.anchor + edit.originalLength;
     edit.abort.abort();
     edit.ended = true;
     edit.length += delta;
@@ -327,7 +366,9 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
       // The pending changes are rejected: their proposed lines go, the user's edit and decided changes stay.
       if (proposed && proposed.length > 0) void this.deleteLines(edit.document, proposed);
     }
-    void vscode.window.showInformationMessage(vscode.l10n.t('The Gateway Chat edit was cancelled because the code changed.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('The Gateway Chat edit was cancelled because the code changed.'),
+    );
   }
 
   /**
@@ -358,7 +399,10 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     });
     const editor = vscode.window.visibleTextEditors.find((candidate) => candidate.document === document);
     const ok = editor
-      ? await editor.edit((builder) => ranges.forEach((range) => builder.delete(range)), { undoStopBefore: false, undoStopAfter: true })
+      ? await editor.edit((builder) => ranges.forEach((range) => builder.delete(range)), {
+          undoStopBefore: false,
+          undoStopAfter: true,
+        })
       : false;
     if (!ok) this.log.warn('The proposed lines could not be removed after a user edit; they are left in place.');
   }
@@ -457,8 +501,12 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     const accepted = edit.decisions.some((decision) => decision === 'accepted');
     edit.ended = true;
     await edit.chain;
-    await this.replace(edit, 0, edit.length, edit.originalText, { before: false, after: !accepted || finalText === edit.originalText });
-    if (accepted && finalText !== edit.originalText) await this.replace(edit, 0, edit.length, finalText, { before: true, after: true });
+    await this.replace(edit, 0, edit.length, edit.originalText, {
+      before: false,
+      after: !accepted || finalText === edit.originalText,
+    });
+    if (accepted && finalText !== edit.originalText)
+      await this.replace(edit, 0, edit.length, finalText, { before: true, after: true });
     this.finish(edit, { outcome: accepted ? 'accepted' : 'rejected' });
   }
 
@@ -482,8 +530,13 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     edit.abort.abort();
     const decisions = edit.decisions.map((decision) => (decision === 'pending' ? 'rejected' : decision));
     const text =
-      edit.phase === 'review' ? applyDecisions(edit.originalLines, edit.proposalLines, edit.hunks, decisions).join(edit.eol) : edit.originalText;
-    const range = new vscode.Range(edit.document.positionAt(edit.anchor), edit.document.positionAt(edit.anchor + edit.length));
+      edit.phase === 'review'
+        ? applyDecisions(edit.originalLines, edit.proposalLines, edit.hunks, decisions).join(edit.eol)
+        : edit.originalText;
+    const range = new vscode.Range(
+      edit.document.positionAt(edit.anchor),
+      edit.document.positionAt(edit.anchor + edit.length),
+    );
     this.finish(edit, { outcome: 'stopped' });
     event.waitUntil(Promise.resolve([vscode.TextEdit.replace(range, text)]));
     void vscode.window.showInformationMessage(
@@ -516,7 +569,12 @@ export class InlineEditController implements EditReview, vscode.CodeLensProvider
     const right = vscode.Uri.from({ scheme: DIFF_SCHEME, path: `/${id}/proposed/${name}` });
     this.diffContents.set(left.toString(), before + edit.originalText + after);
     this.diffContents.set(right.toString(), before + proposal.join(edit.eol) + after);
-    await vscode.commands.executeCommand('vscode.diff', left, right, vscode.l10n.t('{0}: original ↔ Gateway Chat proposal', name));
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      left,
+      right,
+      vscode.l10n.t('{0}: original ↔ Gateway Chat proposal', name),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

@@ -35,7 +35,12 @@ export interface ProposalSteps {
   end(end: InlineEditEnd): Promise<void>;
 }
 
-export async function streamProposal(proposal: StreamedProposal, run: ProposalRun, log: ExtensionLog, steps: ProposalSteps): Promise<void> {
+export async function streamProposal(
+  proposal: StreamedProposal,
+  run: ProposalRun,
+  log: ExtensionLog,
+  steps: ProposalSteps,
+): Promise<void> {
   let result;
   try {
     result = await run(proposal.abort.signal, (text) => {

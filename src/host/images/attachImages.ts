@@ -12,7 +12,11 @@ export interface ImagePanel {
 export const ATTACH_IMAGE_COMMAND = 'gatewayChat.attachImage';
 
 /** Reads the files and attaches the images among them; the others are named in one warning. */
-export async function attachFiles(panel: ImagePanel, uris: readonly vscode.Uri[], earlierProblems: readonly string[] = []): Promise<void> {
+export async function attachFiles(
+  panel: ImagePanel,
+  uris: readonly vscode.Uri[],
+  earlierProblems: readonly string[] = [],
+): Promise<void> {
   const { images, problems } = await readImageFiles(uris);
   const all = [...earlierProblems, ...problems];
   if (all.length > 0) void vscode.window.showWarningMessage(all.join('\n'));
@@ -33,13 +37,22 @@ export async function pickImageFiles(): Promise<vscode.Uri[] | undefined> {
  * Remote windows whose extension host runs on another machine than the user's screen: no capture tool there can
  * see it. (A server on the user's own machine opened in a browser is not one of them.)
  */
-const REMOTE_KINDS = new Set(['ssh-remote', 'wsl', 'dev-container', 'attached-container', 'codespaces', 'tunnel', 'k8s-container']);
+const REMOTE_KINDS = new Set([
+  'ssh-remote',
+  'wsl',
+  'dev-container',
+  'attached-container',
+  'codespaces',
+  'tunnel',
+  'k8s-container',
+]);
 
 function runsRemotely(): boolean {
   return vscode.env.remoteName !== undefined && REMOTE_KINDS.has(vscode.env.remoteName);
 }
 
-export type ScreenshotOutcome = { readonly kind: 'captured'; readonly image: IncomingImage } | { readonly kind: 'cancelled' | 'failed' | 'noTool' };
+export type ScreenshotOutcome =
+  { readonly kind: 'captured'; readonly image: IncomingImage } | { readonly kind: 'cancelled' | 'failed' | 'noTool' };
 
 /**
  * Captures an area of the screen and returns it as an image for the panel; tells the user when no capture tool can
@@ -63,14 +76,18 @@ export async function screenshotImage(log: ExtensionLog): Promise<ScreenshotOutc
       return { kind: 'cancelled' };
     case 'failed':
       log.warn(`Screenshot with ${result.tool} failed: ${result.message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('The screenshot with {0} failed: {1}', result.tool, result.message));
+      void vscode.window.showErrorMessage(
+        vscode.l10n.t('The screenshot with {0} failed: {1}', result.tool, result.message),
+      );
       return { kind: 'failed' };
     case 'noTool': {
       const choose = vscode.l10n.t('Choose File…');
       const message = runsRemotely()
         ? vscode.l10n.t('Screenshots cannot be taken while VS Code runs remotely. Attach an image file instead.')
         : process.platform === 'linux'
-          ? vscode.l10n.t('No screenshot tool was found. Install one of gnome-screenshot, spectacle, grim and slurp, scrot or ImageMagick, or attach an image file.')
+          ? vscode.l10n.t(
+              'No screenshot tool was found. Install one of gnome-screenshot, spectacle, grim and slurp, scrot or ImageMagick, or attach an image file.',
+            )
           : vscode.l10n.t('No screenshot tool is available on this system. Attach an image file instead.');
       log.info('No screenshot tool found on PATH.');
       void vscode.window.showWarningMessage(message, choose).then((choice) => {

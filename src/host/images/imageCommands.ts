@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
 import type { ExtensionLog } from '../log';
-import { askAboutScreenshotText, ATTACH_IMAGE_COMMAND, attachFiles, pickImageFiles, screenshotImage, type ImagePanel } from './attachImages';
+import {
+  askAboutScreenshotText,
+  ATTACH_IMAGE_COMMAND,
+  attachFiles,
+  pickImageFiles,
+  screenshotImage,
+  type ImagePanel,
+} from './attachImages';
 
 /**
  * `gatewayChat.attachImage` (a file picker; given `vscode.Uri[]` it attaches those files without asking, for
@@ -9,7 +16,10 @@ import { askAboutScreenshotText, ATTACH_IMAGE_COMMAND, attachFiles, pickImageFil
 export function registerImageCommands(panel: ImagePanel, log: ExtensionLog): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(ATTACH_IMAGE_COMMAND, async (given?: unknown) => {
-      const uris = Array.isArray(given) && given.length > 0 && given.every((item) => item instanceof vscode.Uri) ? (given as vscode.Uri[]) : await pickImageFiles();
+      const uris =
+        Array.isArray(given) && given.length > 0 && given.every((item) => item instanceof vscode.Uri)
+          ? (given as vscode.Uri[])
+          : await pickImageFiles();
       if (uris?.length) await attachFiles(panel, uris);
     }),
     // Both return what happened ('captured', 'cancelled', 'failed' or 'noTool'), for scripts and tests.

@@ -25,7 +25,9 @@ export function parseDroppedUris(raw: readonly string[]): { uris: vscode.Uri[]; 
       uri = undefined;
     }
     if (!uri || !READABLE_SCHEMES.has(uri.scheme)) {
-      problems.push(vscode.l10n.t('{0}: only files of the workspace or this computer can be attached.', text.slice(0, 200)));
+      problems.push(
+        vscode.l10n.t('{0}: only files of the workspace or this computer can be attached.', text.slice(0, 200)),
+      );
       continue;
     }
     uris.push(uri);
@@ -46,7 +48,14 @@ export async function readImageFiles(uris: readonly vscode.Uri[]): Promise<ReadI
         continue;
       }
       if (stat.size > MAX_IMAGE_FILE_BYTES) {
-        problems.push(vscode.l10n.t('{0} is too large to attach ({1}; the limit is {2}).', name, formatBytes(stat.size), formatBytes(MAX_IMAGE_FILE_BYTES)));
+        problems.push(
+          vscode.l10n.t(
+            '{0} is too large to attach ({1}; the limit is {2}).',
+            name,
+            formatBytes(stat.size),
+            formatBytes(MAX_IMAGE_FILE_BYTES),
+          ),
+        );
         continue;
       }
       const bytes = await vscode.workspace.fs.readFile(uri);
@@ -54,7 +63,9 @@ export async function readImageFiles(uris: readonly vscode.Uri[]): Promise<ReadI
       if (typeof image === 'string') problems.push(image);
       else images.push(image);
     } catch (error) {
-      problems.push(vscode.l10n.t('{0} could not be read: {1}', name, error instanceof Error ? error.message : String(error)));
+      problems.push(
+        vscode.l10n.t('{0} could not be read: {1}', name, error instanceof Error ? error.message : String(error)),
+      );
     }
   }
   return { images, problems };
@@ -66,7 +77,10 @@ export function imageFromBytes(bytes: Uint8Array, name: string): IncomingImage |
   if (!mime) {
     return looksLikeSvg(bytes)
       ? vscode.l10n.t('{0} is an SVG image. SVG is never attached: export it as PNG first.', name)
-      : vscode.l10n.t('{0} is not a PNG, JPEG, GIF or WebP image (checked by its content), so it cannot be attached.', name);
+      : vscode.l10n.t(
+          '{0} is not a PNG, JPEG, GIF or WebP image (checked by its content), so it cannot be attached.',
+          name,
+        );
   }
   return { url: `data:${mime};base64,${bytesToBase64(bytes)}`, name };
 }

@@ -20,7 +20,10 @@ export async function imagesToSend(
   const forged = images.find((image) => !dataUrlMatchesType(image.url));
   if (forged) {
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('{0} is not the kind of image it claims to be, so the message was not sent.', forged.name ?? vscode.l10n.t('An image')),
+      vscode.l10n.t(
+        '{0} is not the kind of image it claims to be, so the message was not sent.',
+        forged.name ?? vscode.l10n.t('An image'),
+      ),
     );
     return undefined;
   }
@@ -30,7 +33,12 @@ export async function imagesToSend(
     const selectModel = vscode.l10n.t('Select Model…');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Model {0} does not take images.', config.model),
-      { modal: true, detail: vscode.l10n.t('The model catalog of the gateway lists only text input for it. Choose a model that takes images, or send the message as it is.') },
+      {
+        modal: true,
+        detail: vscode.l10n.t(
+          'The model catalog of the gateway lists only text input for it. Choose a model that takes images, or send the message as it is.',
+        ),
+      },
       sendAnyway,
       selectModel,
     );
@@ -40,5 +48,11 @@ export async function imagesToSend(
     }
     if (choice !== sendAnyway) return undefined;
   }
-  return images.map(({ url, detail, width, height, name }) => ({ url, detail, width, height, ...(name ? { name } : {}) }));
+  return images.map(({ url, detail, width, height, name }) => ({
+    url,
+    detail,
+    width,
+    height,
+    ...(name ? { name } : {}),
+  }));
 }

@@ -70,7 +70,9 @@ export async function captureScreenshot(): Promise<CaptureResult> {
 
 function run(command: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: CAPTURE_TIMEOUT_MS, windowsHide: true }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    execFile(command, args, { timeout: CAPTURE_TIMEOUT_MS, windowsHide: true }, (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    );
   });
 }
 

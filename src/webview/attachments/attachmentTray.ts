@@ -24,7 +24,12 @@ interface Chip {
 }
 
 const DETAILS: readonly ImageDetail[] = ['auto', 'low', 'high'];
-export const FALLBACK_LIMITS: ImageLimits = { maxLongSide: 2048, maxShortSideHigh: 768, maxBytes: 20 * 1024 * 1024, maxCount: 10 };
+export const FALLBACK_LIMITS: ImageLimits = {
+  maxLongSide: 2048,
+  maxShortSideHigh: 768,
+  maxBytes: 20 * 1024 * 1024,
+  maxCount: 10,
+};
 
 export class AttachmentTray {
   readonly element: HTMLElement;
@@ -53,7 +58,13 @@ export class AttachmentTray {
   }
 
   images(): OutgoingImage[] {
-    return this.chips.map(({ prepared, detail, source }) => ({ url: prepared.url, detail, width: prepared.width, height: prepared.height, name: source.name }));
+    return this.chips.map(({ prepared, detail, source }) => ({
+      url: prepared.url,
+      detail,
+      width: prepared.width,
+      height: prepared.height,
+      name: source.name,
+    }));
   }
 
   clear(): void {
@@ -78,7 +89,12 @@ export class AttachmentTray {
           this.problem(`${source.name}: ${this.refusalText(result)}`);
           continue;
         }
-        const chip: Chip = { source, detail, prepared: result.image, element: el('li', { className: 'attachment-chip' }) };
+        const chip: Chip = {
+          source,
+          detail,
+          prepared: result.image,
+          element: el('li', { className: 'attachment-chip' }),
+        };
         this.chips.push(chip);
         this.renderChip(chip);
       }
@@ -102,7 +118,14 @@ export class AttachmentTray {
   }
 
   private problem(text: string): void {
-    const dismiss = el('button', { className: 'attachment-dismiss', attrs: { type: 'button', title: this.strings.dismiss, 'aria-label': this.strings.dismiss } }, icon('close'));
+    const dismiss = el(
+      'button',
+      {
+        className: 'attachment-dismiss',
+        attrs: { type: 'button', title: this.strings.dismiss, 'aria-label': this.strings.dismiss },
+      },
+      icon('close'),
+    );
     const line = el('div', { className: 'attachment-problem' }, icon('warning'), el('span', { text }), dismiss);
     dismiss.addEventListener('click', () => line.remove());
     this.problems.append(line);
@@ -111,12 +134,30 @@ export class AttachmentTray {
   private renderChip(chip: Chip): void {
     const { prepared, source } = chip;
     const label = describeImage({ name: source.name, width: prepared.width, height: prepared.height }, this.strings);
-    const select = el('select', { className: 'attachment-detail', attrs: { 'aria-label': `${this.strings.imageDetail}: ${source.name}`, title: this.strings.imageDetail } });
-    const names: Record<ImageDetail, string> = { auto: this.strings.imageDetailAuto, low: this.strings.imageDetailLow, high: this.strings.imageDetailHigh };
+    const select = el('select', {
+      className: 'attachment-detail',
+      attrs: { 'aria-label': `${this.strings.imageDetail}: ${source.name}`, title: this.strings.imageDetail },
+    });
+    const names: Record<ImageDetail, string> = {
+      auto: this.strings.imageDetailAuto,
+      low: this.strings.imageDetailLow,
+      high: this.strings.imageDetailHigh,
+    };
     for (const detail of DETAILS) select.append(el('option', { text: names[detail], attrs: { value: detail } }));
     select.value = chip.detail;
     select.addEventListener('change', () => void this.changeDetail(chip, select.value as ImageDetail));
-    const remove = el('button', { className: 'attachment-remove', attrs: { type: 'button', title: this.strings.removeImage, 'aria-label': `${this.strings.removeImage}: ${source.name}` } }, icon('close'));
+    const remove = el(
+      'button',
+      {
+        className: 'attachment-remove',
+        attrs: {
+          type: 'button',
+          title: this.strings.removeImage,
+          'aria-label': `${this.strings.removeImage}: ${source.name}`,
+        },
+      },
+      icon('close'),
+    );
     remove.addEventListener('click', () => {
       const index = this.chips.indexOf(chip);
       if (index >= 0) this.chips.splice(index, 1);
@@ -127,7 +168,11 @@ export class AttachmentTray {
       el('img', { className: 'attachment-thumb', attrs: { src: prepared.url, alt: label } }),
       el('span', { className: 'attachment-size', text: `${prepared.width}×${prepared.height}` }),
       select,
-      el('span', { className: 'attachment-tokens', text: `≈${tokens} ${this.strings.tokens}`, attrs: { title: this.strings.imageTokensEstimate } }),
+      el('span', {
+        className: 'attachment-tokens',
+        text: `≈${tokens} ${this.strings.tokens}`,
+        attrs: { title: this.strings.imageTokensEstimate },
+      }),
       remove,
     );
     chip.element.setAttribute('aria-label', label);

@@ -49,12 +49,17 @@ function urisOf(transfer: DataTransfer): string[] {
     const list = transfer.getData(type);
     if (!list) continue;
     // text/uri-list: one URI a line, `#` lines are comments.
-    const uris = list.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    const uris = list
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
     if (uris.length > 0) return uris;
   }
   return [];
 }
 
 async function readFiles(files: readonly File[]): Promise<ImageSource[]> {
-  return Promise.all(files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name || 'image' })));
+  return Promise.all(
+    files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name || 'image' })),
+  );
 }

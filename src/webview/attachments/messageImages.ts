@@ -14,8 +14,17 @@ export function messageImages(images: readonly ImageView[], strings: PanelString
     // Only the user's own images, as data URLs: nothing remote ever loads.
     if (!isImageDataUrl(image.url)) continue;
     const label = describeImage(image, strings);
-    const reattach = el('button', { className: 'image-reattach', attrs: { type: 'button', title: strings.reattachImage, 'aria-label': `${strings.reattachImage}: ${label}` } }, icon('add'));
-    reattach.addEventListener('click', () => reattach.dispatchEvent(new CustomEvent<ImageView>(REATTACH_EVENT, { bubbles: true, detail: image })));
+    const reattach = el(
+      'button',
+      {
+        className: 'image-reattach',
+        attrs: { type: 'button', title: strings.reattachImage, 'aria-label': `${strings.reattachImage}: ${label}` },
+      },
+      icon('add'),
+    );
+    reattach.addEventListener('click', () =>
+      reattach.dispatchEvent(new CustomEvent<ImageView>(REATTACH_EVENT, { bubbles: true, detail: image })),
+    );
     list.append(
       el(
         'figure',

@@ -22,7 +22,11 @@ export type PrepareResult = { readonly ok: true; readonly image: PreparedImage }
 
 const JPEG_QUALITY = 0.9;
 
-export async function prepareImage(bytes: Uint8Array, limits: ImageLimits, detail: ImageDetail): Promise<PrepareResult> {
+export async function prepareImage(
+  bytes: Uint8Array,
+  limits: ImageLimits,
+  detail: ImageDetail,
+): Promise<PrepareResult> {
   const mime = sniffImageType(bytes);
   if (!mime) return { ok: false, reason: looksLikeSvg(bytes) ? 'svg' : 'unsupported' };
   let bitmap: ImageBitmap;
@@ -35,12 +39,19 @@ export async function prepareImage(bytes: Uint8Array, limits: ImageLimits, detai
     const size = fitImage({ width: bitmap.width, height: bitmap.height }, limits, detail);
     const resized = size.width !== bitmap.width || size.height !== bitmap.height;
     // An unscaled GIF or WebP is sent as it is (a GIF may be animated); everything else is drawn again.
-    const output = !resized && (mime === 'image/gif' || mime === 'image/webp') ? { bytes, mime } : await redraw(bitmap, size, mime);
+    const output =
+      !resized && (mime === 'image/gif' || mime === 'image/webp') ? { bytes, mime } : await redraw(bitmap, size, mime);
     if (!output) return { ok: false, reason: 'undecodable' };
-    if (output.bytes.byteLength > limits.maxBytes) return { ok: false, reason: 'tooLarge', byteLength: output.bytes.byteLength, maxBytes: limits.maxBytes };
+    if (output.bytes.byteLength > limits.maxBytes)
+      return { ok: false, reason: 'tooLarge', byteLength: output.bytes.byteLength, maxBytes: limits.maxBytes };
     return {
       ok: true,
-      image: { url: `data:${output.mime};base64,${bytesToBase64(output.bytes)}`, width: size.width, height: size.height, byteLength: output.bytes.byteLength },
+      image: {
+        url: `data:${output.mime};base64,${bytesToBase64(output.bytes)}`,
+        width: size.width,
+        height: size.height,
+        byteLength: output.bytes.byteLength,
+      },
     };
   } finally {
     bitmap.close();
@@ -48,7 +59,11 @@ export async function prepareImage(bytes: Uint8Array, limits: ImageLimits, detai
 }
 
 /** PNG stays PNG (screenshots keep sharp text), JPEG stays JPEG; GIF and WebP become PNG. */
-async function redraw(bitmap: ImageBitmap, size: { width: number; height: number }, mime: ImageMime): Promise<{ bytes: Uint8Array; mime: ImageMime } | undefined> {
+async function redraw(
+  bitmap: ImageBitmap,
+  size: { width: number; height: number },
+  mime: ImageMime,
+): Promise<{ bytes: Uint8Array; mime: ImageMime } | undefined> {
   const canvas = document.createElement('canvas');
   canvas.width = size.width;
   canvas.height = size.height;

@@ -13,7 +13,10 @@ const IDLE_TIMEOUT_MS = 200;
 const BUDGET_MS = 8;
 
 /** The panel's own script, while it runs for the first time: where the highlighter lives and the nonce to load it with. */
-const panelScript = typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;
+const panelScript =
+  typeof document !== 'undefined' && document.currentScript instanceof HTMLScriptElement
+    ? document.currentScript
+    : null;
 
 let loading: Promise<Highlighter | undefined> | undefined;
 
@@ -55,7 +58,8 @@ function schedule(): void {
         return;
       }
       const started = performance.now();
-      const timeLeft = () => (deadline && !deadline.didTimeout ? deadline.timeRemaining() : BUDGET_MS - (performance.now() - started));
+      const timeLeft = () =>
+        deadline && !deadline.didTimeout ? deadline.timeRemaining() : BUDGET_MS - (performance.now() - started);
       while (queue.length > 0 && timeLeft() > 0) {
         const code = queue.shift();
         if (code) highlightCode(code, highlighter);

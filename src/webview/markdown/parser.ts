@@ -13,7 +13,13 @@ const MAX_NESTING = 40;
 let instance: Parser | undefined;
 
 function markdownIt(): Parser {
-  instance ??= new MarkdownIt('default', { html: false, linkify: true, typographer: false, breaks: false, maxNesting: MAX_NESTING });
+  instance ??= new MarkdownIt('default', {
+    html: false,
+    linkify: true,
+    typographer: false,
+    breaks: false,
+    maxNesting: MAX_NESTING,
+  });
   return instance;
 }
 

@@ -8,8 +8,30 @@ import type { Token } from './parser';
 
 /** The elements model output may produce, keyed by markdown-it's tag names. */
 const ALLOWED_TAGS: ReadonlySet<string> = new Set([
-  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code',
-  'table', 'thead', 'tbody', 'tr', 'th', 'td', 'em', 'strong', 's', 'hr', 'br',
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'em',
+  'strong',
+  's',
+  'hr',
+  'br',
 ]);
 
 const LANGUAGE = /^[A-Za-z0-9_+#.-]{1,32}$/;
@@ -23,8 +45,18 @@ export const CODE_ACTION_CLASS = 'md-code-action';
 export const CODE_ACTIONS = ['copy', 'insert', 'newEditor', 'apply'] as const;
 export type CodeActionName = (typeof CODE_ACTIONS)[number];
 
-const labels = { copyCode: 'Copy code', insertCode: 'Insert at cursor', newEditorCode: 'Open in new editor', applyCode: 'Apply to selection' };
-const ACTION_ICONS: Record<CodeActionName, string> = { copy: 'copy', insert: 'insert', newEditor: 'go-to-file', apply: 'git-pull-request-go-to-changes' };
+const labels = {
+  copyCode: 'Copy code',
+  insertCode: 'Insert at cursor',
+  newEditorCode: 'Open in new editor',
+  applyCode: 'Apply to selection',
+};
+const ACTION_ICONS: Record<CodeActionName, string> = {
+  copy: 'copy',
+  insert: 'insert',
+  newEditor: 'go-to-file',
+  apply: 'git-pull-request-go-to-changes',
+};
 
 export function setRendererLabels(translated: {
   readonly copyCode: string;
@@ -143,7 +175,12 @@ function codeBlock(content: string, info: string): HTMLElement {
 }
 
 function codeActionButton(action: CodeActionName): HTMLButtonElement {
-  const label = { copy: labels.copyCode, insert: labels.insertCode, newEditor: labels.newEditorCode, apply: labels.applyCode }[action];
+  const label = {
+    copy: labels.copyCode,
+    insert: labels.insertCode,
+    newEditor: labels.newEditorCode,
+    apply: labels.applyCode,
+  }[action];
   const button = document.createElement('button');
   button.type = 'button';
   button.className = `${CODE_ACTION_CLASS} codicon codicon-${ACTION_ICONS[action]}`;

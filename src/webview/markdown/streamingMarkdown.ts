@@ -157,7 +157,8 @@ function commitPoint(tail: string, tokens: readonly Token[]): { tokenIndex: numb
   if (blocks.length <= OPEN_BLOCKS) return undefined;
   const lineStarts = [0];
   for (let at = tail.indexOf('\n'); at !== -1; at = tail.indexOf('\n', at + 1)) lineStarts.push(at + 1);
-  const lineText = (line: number) => tail.slice(lineStarts[line], line + 1 < lineStarts.length ? lineStarts[line + 1] : tail.length);
+  const lineText = (line: number) =>
+    tail.slice(lineStarts[line], line + 1 < lineStarts.length ? lineStarts[line + 1] : tail.length);
   let cut: { tokenIndex: number; charIndex: number } | undefined;
   for (let block = 0; block < blocks.length - OPEN_BLOCKS; block++) {
     const end = blocks[block].lines[1];

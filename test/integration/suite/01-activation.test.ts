@@ -19,7 +19,14 @@ describe('Activation', () => {
     await ext.activate();
     assert.equal(ext.isActive, true);
     const commands = new Set(await vscode.commands.getCommands(true));
-    for (const command of ['gatewayChat.setApiKey', 'gatewayChat.clearApiKey', 'gatewayChat.newChat', 'gatewayChat.stop', 'gatewayChat.focus', 'gatewayChat.showLog']) {
+    for (const command of [
+      'gatewayChat.setApiKey',
+      'gatewayChat.clearApiKey',
+      'gatewayChat.newChat',
+      'gatewayChat.stop',
+      'gatewayChat.focus',
+      'gatewayChat.showLog',
+    ]) {
       assert.ok(commands.has(command), `command ${command} is not registered`);
     }
   });

@@ -117,7 +117,10 @@ describe('API keys per gateway', function () {
     await ui.press('Enter');
     await ui.waitForQuickInput();
     const shown = await ui.quickInputText();
-    assert.ok(shown.includes(origin(second)), `the input box does not name the gateway ${origin(second)}: ${JSON.stringify(shown)}`);
+    assert.ok(
+      shown.includes(origin(second)),
+      `the input box does not name the gateway ${origin(second)}: ${JSON.stringify(shown)}`,
+    );
     await ui.pressInWorkbench('Escape');
     await ui.waitForQuickInputClosed();
     assert.equal(await ui.composerValue(), 'Is my key safe?', 'the question was lost');
@@ -130,8 +133,16 @@ describe('API keys per gateway', function () {
     await withTimeout(picking, 10_000, 'gatewayChat.selectModel did not finish after Escape');
     assert.ok(second.requests.length > 0, 'the second gateway was never asked for its models');
     for (const request of second.requests) {
-      assert.equal(request.headers.authorization, undefined, `${request.method} ${request.path} carried an Authorization header`);
-      assert.equal(JSON.stringify(request.headers).includes(TEST_API_KEY), false, 'the first gateway\'s key reached the second');
+      assert.equal(
+        request.headers.authorization,
+        undefined,
+        `${request.method} ${request.path} carried an Authorization header`,
+      );
+      assert.equal(
+        JSON.stringify(request.headers).includes(TEST_API_KEY),
+        false,
+        "the first gateway's key reached the second",
+      );
     }
   });
 
@@ -139,7 +150,10 @@ describe('API keys per gateway', function () {
     const command = vscode.commands.executeCommand('gatewayChat.setApiKey');
     await ui.waitForQuickInput();
     const shown = await ui.quickInputText();
-    assert.ok(shown.includes(origin(second)), `the input box does not name the gateway ${origin(second)}: ${JSON.stringify(shown)}`);
+    assert.ok(
+      shown.includes(origin(second)),
+      `the input box does not name the gateway ${origin(second)}: ${JSON.stringify(shown)}`,
+    );
     await ui.typeInQuickInput(OTHER_API_KEY);
     await ui.pressInWorkbench('Enter');
     await withTimeout(command, 10_000, 'gatewayChat.setApiKey did not finish after Enter');
@@ -148,7 +162,10 @@ describe('API keys per gateway', function () {
 
     await setConfig('baseUrl', first.baseUrl);
     assert.equal((await askThrough(first, 'First gateway here.')).headers.authorization, `Bearer ${TEST_API_KEY}`);
-    assert.equal(first.requests.some((request) => JSON.stringify(request.headers).includes(OTHER_API_KEY)), false);
+    assert.equal(
+      first.requests.some((request) => JSON.stringify(request.headers).includes(OTHER_API_KEY)),
+      false,
+    );
   });
 
   it('"Clear API Key" clears the configured gateway\'s key only, and says which', async () => {
@@ -186,7 +203,10 @@ describe('API keys per gateway', function () {
       const dir = process.env.GATEWAY_CHAT_LOGS_DIR;
       if (dir) {
         await vscode.commands.executeCommand('gatewayChat.showLog');
-        await until('the log line about the moved key', () => filesContaining(dir, `is now the key of ${origin(third)} only`).length > 0);
+        await until(
+          'the log line about the moved key',
+          () => filesContaining(dir, `is now the key of ${origin(third)} only`).length > 0,
+        );
         assert.deepEqual(filesContaining(dir, LEGACY_API_KEY), [], 'the moved key is in these log files');
       }
     } finally {

@@ -34,7 +34,9 @@ describe('Chat round trip in the panel', function () {
   const firstAnswer = 'The capital of France is Paris.';
 
   it('streams the reply to a question typed in the composer and sent with Enter', async () => {
-    gateway.enqueue(sseReply(['The capital', ' of France', ' is Paris.'], { delayMs: 40, model: 'openai/gpt-4o-mini' }));
+    gateway.enqueue(
+      sseReply(['The capital', ' of France', ' is Paris.'], { delayMs: 40, model: 'openai/gpt-4o-mini' }),
+    );
     await ask(firstQuestion);
     const request = await gateway.nextChatRequest(15_000);
 
@@ -97,13 +99,19 @@ describe('Chat round trip in the panel', function () {
     const request = await gateway.nextChatRequest(15_000);
     await waitForLastAssistant('done');
     const turns = messagesOf(request.body).filter((m) => m.role === 'user' || m.role === 'assistant');
-    assert.deepEqual(turns.map((m) => contentText(m.content)), ['Hello again']);
+    assert.deepEqual(
+      turns.map((m) => contentText(m.content)),
+      ['Hello again'],
+    );
   });
 
   it('a reply without any text (only [DONE], or only empty deltas) is done and says the gateway sent nothing', async () => {
     await newChat();
     const emptyNotice = 'The gateway ended the reply without any text.';
-    const onlyDone = { headers: { 'content-type': 'text/event-stream; charset=utf-8' }, steps: [{ kind: 'write' as const, data: 'data: [DONE]\n\n' }] };
+    const onlyDone = {
+      headers: { 'content-type': 'text/event-stream; charset=utf-8' },
+      steps: [{ kind: 'write' as const, data: 'data: [DONE]\n\n' }],
+    };
     gateway.enqueue(onlyDone);
     await ask('Anything?');
     await gateway.nextChatRequest(15_000);

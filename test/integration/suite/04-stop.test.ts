@@ -5,15 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
-import {
-  ask,
-  lastAssistantText,
-  newChat,
-  sel,
-  startChatSuite,
-  waitForLastAssistant,
-  withTimeout,
-} from './helpers';
+import { ask, lastAssistantText, newChat, sel, startChatSuite, waitForLastAssistant, withTimeout } from './helpers';
 import * as ui from './ui';
 
 describe('Stop mid-stream', function () {

@@ -55,7 +55,10 @@ describe('Errors shown in the conversation', function () {
   }
 
   it('401: an inline error with a "Set API Key" action that opens the password box', async () => {
-    const text = await askAndGetError(errorReply(401, 'Incorrect API key provided.', { code: 'invalid_api_key' }), 'Hello?');
+    const text = await askAndGetError(
+      errorReply(401, 'Incorrect API key provided.', { code: 'invalid_api_key' }),
+      'Hello?',
+    );
     assert.match(text, /401|API key/i, `the error does not say the key was refused: ${JSON.stringify(text)}`);
     assert.equal(await ui.count(sel.errorAction('setApiKey')), 1, 'no "Set API Key" action on a 401');
     await ui.click(sel.errorAction('setApiKey'));
@@ -95,7 +98,8 @@ describe('Errors shown in the conversation', function () {
   it('a 5xx is retried automatically; when it persists, "Retry" sends the question again and shows the answer', async () => {
     const chatRequests = () => gateway.chatRequests();
     const before = chatRequests().length;
-    const overloaded = () => errorReply(503, 'upstream overloaded', { type: 'server_error', headers: { 'retry-after-ms': '50' } });
+    const overloaded = () =>
+      errorReply(503, 'upstream overloaded', { type: 'server_error', headers: { 'retry-after-ms': '50' } });
     gateway.enqueue(overloaded(), overloaded());
     const text = await askAndGetError(overloaded(), 'Retry me');
     assert.match(text, /503/, `the error does not give the status: ${JSON.stringify(text)}`);

@@ -41,6 +41,7 @@ describe('The API key stays secret', function () {
     const files = listFiles(dir);
     const own = files.filter((file) => file.includes('gateway-chat.gateway-chat') || /Gateway Chat/.test(file));
     assert.ok(own.length > 0, `the extension wrote no log file under ${dir}; files: ${files.join(', ')}`);
-    for (const key of ALL_TEST_KEYS) assert.deepEqual(filesContaining(dir, key), [], 'an API key appears in these log files');
+    for (const key of ALL_TEST_KEYS)
+      assert.deepEqual(filesContaining(dir, key), [], 'an API key appears in these log files');
   });
 });

@@ -58,7 +58,11 @@ describe('Conversation history', function () {
     for (const [name] of entries) {
       if (!/^c-[A-Za-z0-9_-]+\.json$/.test(name)) continue;
       try {
-        records.push(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, name))).toString('utf8')) as ConversationRecord);
+        records.push(
+          JSON.parse(
+            Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, name))).toString('utf8'),
+          ) as ConversationRecord,
+        );
       } catch {
         // a file being replaced, or the corrupt one of a test below
       }
@@ -67,12 +71,17 @@ describe('Conversation history', function () {
   }
 
   /** Polls the storage folder until a saved conversation satisfies `test`. */
-  async function waitForRecord(what: string, test: (record: ConversationRecord) => boolean, timeoutMs = 10_000): Promise<ConversationRecord> {
+  async function waitForRecord(
+    what: string,
+    test: (record: ConversationRecord) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<ConversationRecord> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = (await readRecords()).find(test);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no saved conversation ${what} in ${folder.toString(true)} within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`no saved conversation ${what} in ${folder.toString(true)} within ${timeoutMs} ms`);
       await sleep(100);
     }
   }
@@ -105,7 +114,9 @@ describe('Conversation history', function () {
     await gateway.nextChatRequest(15_000);
     assert.equal((await waitForLastAssistant('done')).trim(), whaleAnswer);
     const record = await waitForRecord('with the whale answer', (candidate) =>
-      candidate.messages.some((message) => message.role === 'assistant' && message.text === whaleAnswer && message.status === 'done'),
+      candidate.messages.some(
+        (message) => message.role === 'assistant' && message.text === whaleAnswer && message.status === 'done',
+      ),
     );
     whaleId = record.id;
     assert.equal(record.version, 1);
@@ -115,11 +126,16 @@ describe('Conversation history', function () {
       ['assistant', whaleAnswer],
     ]);
     assert.equal(record.messages[1].model, MODEL);
-    const index = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'index.json'))).toString('utf8')) as {
+    const index = JSON.parse(
+      Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, 'index.json'))).toString('utf8'),
+    ) as {
       conversations: Array<{ id: string; title: string; messageCount: number }>;
     };
     const entry = index.conversations.find((candidate) => candidate.id === whaleId);
-    assert.deepEqual(entry && { title: entry.title, messageCount: entry.messageCount }, { title: whaleQuestion, messageCount: 2 });
+    assert.deepEqual(entry && { title: entry.title, messageCount: entry.messageCount }, {
+      title: whaleQuestion,
+      messageCount: 2,
+    });
     const leftovers = (await vscode.workspace.fs.readDirectory(folder)).filter(([name]) => name.endsWith('.tmp'));
     assert.deepEqual(leftovers, [], 'temporary files were left behind');
   });
@@ -135,8 +151,13 @@ describe('Conversation history', function () {
     );
     gateway.release();
     assert.equal((await waitForLastAssistant('done')).trim(), 'Once upon a time there was a gateway.');
-    await waitForRecord('with the whole story', (candidate) =>
-      candidate.id === partial.id && candidate.messages.some((message) => message.text === 'Once upon a time there was a gateway.' && message.status === 'done'),
+    await waitForRecord(
+      'with the whole story',
+      (candidate) =>
+        candidate.id === partial.id &&
+        candidate.messages.some(
+          (message) => message.text === 'Once upon a time there was a gateway.' && message.status === 'done',
+        ),
     );
   });
 
@@ -166,13 +187,19 @@ describe('Conversation history', function () {
       ['assistant', whaleAnswer],
       ['user', 'How long is it?'],
     ]);
-    const saved = await waitForRecord('with the third turn', (candidate) => candidate.id === whaleId && candidate.messages.length === 4);
+    const saved = await waitForRecord(
+      'with the third turn',
+      (candidate) => candidate.id === whaleId && candidate.messages.length === 4,
+    );
     assert.equal(saved.messages[3].text.trim(), 'About 30 metres.');
   });
 
   it('exports JSON and Markdown, and imports the JSON back as a new conversation with the same messages', async () => {
     const jsonFile = vscode.Uri.file(path.join(tmpDir, 'whale.json'));
-    const exported = await vscode.commands.executeCommand<vscode.Uri | undefined>('gatewayChat.exportConversation', jsonFile);
+    const exported = await vscode.commands.executeCommand<vscode.Uri | undefined>(
+      'gatewayChat.exportConversation',
+      jsonFile,
+    );
     assert.equal(exported?.fsPath, jsonFile.fsPath);
     const record = JSON.parse(fs.readFileSync(jsonFile.fsPath, 'utf8')) as ConversationRecord;
     assert.equal(record.version, 1);
@@ -182,10 +209,18 @@ describe('Conversation history', function () {
     const markdownFile = vscode.Uri.file(path.join(tmpDir, 'whale.md'));
     await vscode.commands.executeCommand('gatewayChat.exportConversation', markdownFile);
     const markdown = fs.readFileSync(markdownFile.fsPath, 'utf8');
-    assert.ok(markdown.startsWith(`# ${whaleQuestion}\n\n## You\n\n${whaleQuestion}\n\n## Assistant (${MODEL})\n\n${whaleAnswer}`), markdown);
+    assert.ok(
+      markdown.startsWith(
+        `# ${whaleQuestion}\n\n## You\n\n${whaleQuestion}\n\n## Assistant (${MODEL})\n\n${whaleAnswer}`,
+      ),
+      markdown,
+    );
 
     await newChat();
-    const importedId = await vscode.commands.executeCommand<string | undefined>('gatewayChat.importConversation', jsonFile);
+    const importedId = await vscode.commands.executeCommand<string | undefined>(
+      'gatewayChat.importConversation',
+      jsonFile,
+    );
     assert.ok(importedId, 'the import did not return the new conversation id');
     assert.notEqual(importedId, whaleId, 'an imported conversation must get a new id');
     const imported = await waitForRecord('imported', (candidate) => candidate.id === importedId);
@@ -199,7 +234,10 @@ describe('Conversation history', function () {
     await clearNotifications();
     const before = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name).sort();
     const bad = vscode.Uri.file(path.join(tmpDir, 'future.json'));
-    fs.writeFileSync(bad.fsPath, JSON.stringify({ version: 7, id: 'c-x', messages: [{ id: 'u', role: 'user', text: 'hi' }] }));
+    fs.writeFileSync(
+      bad.fsPath,
+      JSON.stringify({ version: 7, id: 'c-x', messages: [{ id: 'u', role: 'user', text: 'hi' }] }),
+    );
     const result = await vscode.commands.executeCommand('gatewayChat.importConversation', bad);
     assert.equal(result, undefined);
     // The user sees "Cannot import future.json: its version 7 is not supported (expected 1)"; the same reason is
@@ -211,7 +249,9 @@ describe('Conversation history', function () {
       let logged = false;
       while (!logged && Date.now() < deadline) {
         await sleep(200);
-        logged = logFiles(logs).some((file) => /future\.json refused: its version 7 is not supported/.test(fs.readFileSync(file, 'utf8')));
+        logged = logFiles(logs).some((file) =>
+          /future\.json refused: its version 7 is not supported/.test(fs.readFileSync(file, 'utf8')),
+        );
       }
       assert.ok(logged, 'the refusal and its reason were not logged');
     }
@@ -222,17 +262,26 @@ describe('Conversation history', function () {
 
   it('a corrupt conversation file does not stop the others from loading; it is kept aside, not deleted', async () => {
     const corrupt = vscode.Uri.joinPath(folder, 'c-corrupt-test.json');
-    await vscode.workspace.fs.writeFile(corrupt, Buffer.from('{"version": 1, "id": "c-corrupt-test", "messages": [ {"id"'));
+    await vscode.workspace.fs.writeFile(
+      corrupt,
+      Buffer.from('{"version": 1, "id": "c-corrupt-test", "messages": [ {"id"'),
+    );
     // A restarted window: a new store over the same folder.
     const store = new ConversationStore(folder, quietLog);
     const all = await store.loadAll();
-    assert.ok(all.some((record) => record.id === whaleId), 'the other conversations did not load');
+    assert.ok(
+      all.some((record) => record.id === whaleId),
+      'the other conversations did not load',
+    );
     assert.ok(all.length >= 3, `only ${all.length} conversations loaded`);
     const names = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name);
     assert.ok(!names.includes('c-corrupt-test.json'), 'the corrupt file is still in place');
     const aside = names.find((name) => name.startsWith('c-corrupt-test.json.corrupt-'));
     assert.ok(aside, `the corrupt file was not kept aside: ${names.join(', ')}`);
-    assert.match(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, aside))).toString('utf8'), /"id"$/);
+    assert.match(
+      Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, aside))).toString('utf8'),
+      /"id"$/,
+    );
 
     // "Show Conversation History" in this window still lists the conversations.
     const command = vscode.commands.executeCommand('gatewayChat.showHistory');
@@ -266,14 +315,24 @@ describe('Conversation history', function () {
     const before = (await here.list()).map((entry) => entry.id);
     const now = new Date().toISOString();
     const fromThere = toRecord(
-      new Conversation({ id: 'c-other-window', messages: [{ id: 'u-other', role: 'user', text: 'Written by the other window', status: 'done' }] }),
+      new Conversation({
+        id: 'c-other-window',
+        messages: [{ id: 'u-other', role: 'user', text: 'Written by the other window', status: 'done' }],
+      }),
       { createdAt: now, updatedAt: now },
     );
     await there.save(fromThere);
     const after = await here.list();
-    assert.ok(after.some((entry) => entry.id === 'c-other-window'), 'a conversation saved by another window is listed');
+    assert.ok(
+      after.some((entry) => entry.id === 'c-other-window'),
+      'a conversation saved by another window is listed',
+    );
     await there.delete('c-other-window');
-    assert.deepEqual((await here.list()).map((entry) => entry.id), before, 'a conversation deleted by another window is gone');
+    assert.deepEqual(
+      (await here.list()).map((entry) => entry.id),
+      before,
+      'a conversation deleted by another window is gone',
+    );
     // And this window's own save afterwards does not bring the deleted one back.
     await here.save(fromThere);
     await here.delete('c-other-window');
@@ -281,9 +340,16 @@ describe('Conversation history', function () {
   });
 
   it('renames a conversation (the title is kept over the first message)', async () => {
-    const title = await vscode.commands.executeCommand<string | undefined>('gatewayChat.renameConversation', whaleId, '  Whales  ');
+    const title = await vscode.commands.executeCommand<string | undefined>(
+      'gatewayChat.renameConversation',
+      whaleId,
+      '  Whales  ',
+    );
     assert.equal(title, 'Whales');
-    const record = await waitForRecord('renamed', (candidate) => candidate.id === whaleId && candidate.title === 'Whales');
+    const record = await waitForRecord(
+      'renamed',
+      (candidate) => candidate.id === whaleId && candidate.title === 'Whales',
+    );
     assert.equal(record.messages.length, 4);
   });
 
@@ -300,6 +366,9 @@ describe('Conversation history', function () {
     await store.delete(openId);
     names = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name);
     assert.ok(!names.includes(`${openId}.json`), 'the file is still there');
-    assert.ok(!(await new ConversationStore(folder, quietLog).list()).some((entry) => entry.id === openId), 'still in the index');
+    assert.ok(
+      !(await new ConversationStore(folder, quietLog).list()).some((entry) => entry.id === openId),
+      'still in the index',
+    );
   });
 });

@@ -10,7 +10,14 @@ import { errorReply, FakeGateway, sseReply, type RecordedRequest } from '../../s
 import { contentText, inlineEditState, messagesOf, sleep, startChatSuite, until, withTimeout } from './helpers';
 import * as ui from './ui';
 
-const ORIGINAL = ['function total(items) {', '  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}', ''].join('\n');
+const ORIGINAL = [
+  'function total(items) {',
+  '  let sum = 0;',
+  '  for (const item of items) sum += item.price;',
+  '  return sum;',
+  '}',
+  '',
+].join('\n');
 
 describe('Editor commands and inline edits', function () {
   let gateway: FakeGateway;
@@ -42,7 +49,6 @@ describe('Editor commands and inline edits', function () {
     return vscode.window.showTextDocument(document, { preview: false });
   }
 
-
   async function lensTitles(uri: vscode.Uri): Promise<string[]> {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     return (lenses ?? []).map((lens) => lens.command?.title ?? '');
@@ -54,9 +60,15 @@ describe('Editor commands and inline edits', function () {
   }
 
   /** Selects lines `from..to` (0-based, inclusive) and runs Refactor with `instruction`; resolves once the request is in. */
-  async function startRefactor(editor: vscode.TextEditor, from: number, to: number): Promise<{ request: RecordedRequest; done: Thenable<unknown> }> {
+  async function startRefactor(
+    editor: vscode.TextEditor,
+    from: number,
+    to: number,
+  ): Promise<{ request: RecordedRequest; done: Thenable<unknown> }> {
     editor.selection = new vscode.Selection(from, 0, to, editor.document.lineAt(to).text.length);
-    const done = vscode.commands.executeCommand('gatewayChat.refactorSelection', { instruction: 'Rename sum to total.' });
+    const done = vscode.commands.executeCommand('gatewayChat.refactorSelection', {
+      instruction: 'Rename sum to total.',
+    });
     const request = await gateway.nextChatRequest(15_000);
     return { request, done };
   }
@@ -66,7 +78,12 @@ describe('Editor commands and inline edits', function () {
   it('streams a refactor as a diff in place with CodeLens; Accept gives the new text and one Undo the original', async () => {
     const editor = await openFile();
     const uri = editor.document.uri;
-    gateway.enqueue(sseReply(['Here it is:\n```js\n', `${REFACTORED[0]}\n`, `${REFACTORED[1]}\n`, `${REFACTORED[2]}\n\`\`\`\nDone.`], { holdAfter: 2 }));
+    gateway.enqueue(
+      sseReply(
+        ['Here it is:\n```js\n', `${REFACTORED[0]}\n`, `${REFACTORED[1]}\n`, `${REFACTORED[2]}\n\`\`\`\nDone.`],
+        { holdAfter: 2 },
+      ),
+    );
     const { request, done } = await startRefactor(editor, 1, 3);
     const sent = lastUserText(request);
     assert.match(sent, /inline-edit-\d+\.txt/);
@@ -89,7 +106,8 @@ describe('Editor commands and inline edits', function () {
     assert.ok(review.hunks >= 1);
     assert.ok(review.addedLines.length > 0 && review.removedLines.length > 0);
     const titles = await lensTitles(uri);
-    for (const title of ['Accept All', 'Reject All', 'Show Diff', 'Accept', 'Reject']) assert.ok(titles.includes(title), `no "${title}" CodeLens: ${titles.join(', ')}`);
+    for (const title of ['Accept All', 'Reject All', 'Show Diff', 'Accept', 'Reject'])
+      assert.ok(titles.includes(title), `no "${title}" CodeLens: ${titles.join(', ')}`);
     if (ui.available()) {
       editor.selection = new vscode.Selection(0, 0, 0, 0);
       await vscode.commands.executeCommand('workbench.action.closePanel');
@@ -147,7 +165,9 @@ describe('Editor commands and inline edits', function () {
     await withTimeout(done, 10_000, 'the edit did not end after typing');
     await withTimeout(request.whenClientClosed, 10_000, 'the request was not cancelled');
     const expected = ORIGINAL.replace('  for (const', '  /* typed */ for (const');
-    await until('the proposal removed', () => editor.document.getText() === expected || undefined, 5_000).catch(() => undefined);
+    await until('the proposal removed', () => editor.document.getText() === expected || undefined, 5_000).catch(
+      () => undefined,
+    );
     assert.equal(editor.document.getText(), expected);
     assert.equal(await inlineEditState(), undefined);
   });
@@ -162,7 +182,9 @@ describe('Editor commands and inline edits', function () {
     await vscode.commands.executeCommand('type', { text: 'X' });
     await withTimeout(done, 10_000, 'the edit did not end after typing');
     const expected = ['alpha', 'beta', 'Xgamma', 'delta', 'epsilon'].join('\n');
-    await until('the proposal removed', () => editor.document.getText() === expected || undefined, 5_000).catch(() => undefined);
+    await until('the proposal removed', () => editor.document.getText() === expected || undefined, 5_000).catch(
+      () => undefined,
+    );
     assert.equal(editor.document.getText(), expected);
   });
 
@@ -233,15 +255,25 @@ describe('Editor commands and inline edits', function () {
     const diagnostics = vscode.languages.createDiagnosticCollection('gateway-chat-test');
     try {
       const range = new vscode.Range(2, 2, 2, 30);
-      diagnostics.set(document.uri, [new vscode.Diagnostic(range, "Property 'price' may be undefined.", vscode.DiagnosticSeverity.Error)]);
+      diagnostics.set(document.uri, [
+        new vscode.Diagnostic(range, "Property 'price' may be undefined.", vscode.DiagnosticSeverity.Error),
+      ]);
       const actions = await until('the code actions', async () => {
-        const found = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, range);
+        const found = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          document.uri,
+          range,
+        );
         return found?.some((action) => action.title === 'Fix with Gateway Chat') ? found : undefined;
       });
       const fix = actions.find((action) => action.title === 'Fix with Gateway Chat');
       assert.ok(fix?.command);
       const selection = new vscode.Selection(2, 4, 2, 4);
-      const refactorActions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(1, 0, 3, 5));
+      const refactorActions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        document.uri,
+        new vscode.Range(1, 0, 3, 5),
+      );
       assert.ok(refactorActions.some((action) => action.title === 'Refactor with Gateway Chat'));
       assert.ok(refactorActions.some((action) => action.title === 'Explain with Gateway Chat'));
       editor.selection = selection;

@@ -7,7 +7,17 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { CONTINUE_INSTRUCTION } from '../../../src/core/conversation';
 import { FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeGateway';
-import { ask, contentText, messagesOf, newChat, sel, sleep, startChatSuite, until, waitForLastAssistant } from './helpers';
+import {
+  ask,
+  contentText,
+  messagesOf,
+  newChat,
+  sel,
+  sleep,
+  startChatSuite,
+  until,
+  waitForLastAssistant,
+} from './helpers';
 import * as ui from './ui';
 
 /** The user/assistant turns a request carried, as [role, text]. */
@@ -103,19 +113,25 @@ describe('Message and code-block actions in the panel', function () {
     await turn('Show me markdown.', [markdown]);
     await vscode.env.clipboard.writeText('');
     await ui.click(actionOf(await idOf('assistant'), 'copy'));
-    const copied = await until('the clipboard to change', async () => (await vscode.env.clipboard.readText()) || undefined);
+    const copied = await until(
+      'the clipboard to change',
+      async () => (await vscode.env.clipboard.readText()) || undefined,
+    );
     assert.equal(copied, markdown);
   });
 
   it('a code block inserts its code at the cursor of the active editor, replacing the selection', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'before SELECTED after' });
+    const document = await vscode.workspace.openTextDocument({
+      language: 'plaintext',
+      content: 'before SELECTED after',
+    });
     const editor = await vscode.window.showTextDocument(document, { preview: false });
     editor.selection = new vscode.Selection(0, 7, 0, 15);
     await turn('A snippet?', ['Here:\n\n```ts\nlet y = 2;\n```']);
     const reply = await idOf('assistant');
     await ui.click(`.message[data-id="${reply}"] pre [data-code-action="insert"]`);
     await until('the document to change', () => document.getText() !== 'before SELECTED after');
-    assert.equal(document.getText(), 'before let y = 2; after', 'the fence\'s closing newline does not split the line');
+    assert.equal(document.getText(), 'before let y = 2; after', "the fence's closing newline does not split the line");
   });
 
   it('a code block opens in a new untitled editor with its language', async () => {
@@ -148,7 +164,11 @@ describe('Message and code-block actions in the panel', function () {
     await ui.waitForPanelText(sel.assistantBody, 'Once upon a time, there was a dragon.');
     assert.equal((await waitForLastAssistant('done')).trim(), 'Once upon a time, there was a dragon.');
     assert.equal(await ui.count(sel.assistant), 1);
-    assert.equal(await ui.count(actionOf(reply, 'continue')), 0, 'Continue is still offered after a reply that ended normally');
+    assert.equal(
+      await ui.count(actionOf(reply, 'continue')),
+      0,
+      'Continue is still offered after a reply that ended normally',
+    );
   });
 
   it('Apply proposes the code for the selection of the active editor, reviewed like an edit; Accept puts it in', async () => {
@@ -159,7 +179,9 @@ describe('Message and code-block actions in the panel', function () {
     await turn('Replace it.', ['```\nNEW\n```']);
     await ui.click(`.message[data-id="${await idOf('assistant')}"] pre [data-code-action="apply"]`);
     await until('the review of the applied code', async () => {
-      const state = await vscode.commands.executeCommand<{ phase?: string } | undefined>('gatewayChat.internal.inlineEditState');
+      const state = await vscode.commands.executeCommand<{ phase?: string } | undefined>(
+        'gatewayChat.internal.inlineEditState',
+      );
       return state?.phase === 'review';
     });
     await vscode.commands.executeCommand('gatewayChat.acceptEdit');
@@ -173,7 +195,10 @@ describe('Message and code-block actions in the panel', function () {
     await gateway.nextChatRequest(15_000);
     await waitForLastAssistant('done');
     const reply = await idOf('assistant');
-    assert.match(await ui.panelText(`.message[data-id="${reply}"] .timing-first-token`), /^First token \d+(\.\d)? m?s$/);
+    assert.match(
+      await ui.panelText(`.message[data-id="${reply}"] .timing-first-token`),
+      /^First token \d+(\.\d)? m?s$/,
+    );
     assert.match(await ui.panelText(`.message[data-id="${reply}"] .timing-rate`), /^\d+(\.\d)? tokens\/s$/);
   });
 
@@ -189,7 +214,11 @@ describe('Message and code-block actions in the panel', function () {
     // The host answers with "Wait for the reply to finish, or stop it first." (a toast, not observed here).
     await sleep(1000);
     assert.equal(gateway.chatRequests().length, requests);
-    assert.equal(await ui.count(`.message[data-id="${earlier}"]`), 1, 'the reply was deleted while another one streamed');
+    assert.equal(
+      await ui.count(`.message[data-id="${earlier}"]`),
+      1,
+      'the reply was deleted while another one streamed',
+    );
     gateway.release();
     await waitForLastAssistant('done');
     await ui.click(actionOf(earlier, 'delete'));

@@ -13,7 +13,14 @@ import { FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeG
 import { inlineEditState, sel, sleep, startChatSuite, until, withTimeout } from './helpers';
 import * as ui from './ui';
 
-const ORIGINAL = ['function total(items) {', '  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;', '}', ''].join('\n');
+const ORIGINAL = [
+  'function total(items) {',
+  '  let sum = 0;',
+  '  for (const item of items) sum += item.price;',
+  '  return sum;',
+  '}',
+  '',
+].join('\n');
 const REFACTORED = ['  let total = 0;', '  for (const item of items) total += item.price;', '  return total;'];
 const AUTO_SAVE_DELAY_MS = 100;
 
@@ -62,7 +69,10 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
   }
 
   async function lensTitles(uri: string): Promise<string[]> {
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.parse(uri));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      vscode.Uri.parse(uri),
+    );
     return (lenses ?? []).map((lens) => lens.command?.title ?? '');
   }
 
@@ -70,12 +80,21 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     return vscode.window.tabGroups.all
       .flatMap((group) => group.tabs)
       .map((tab) => tab.input)
-      .filter((input): input is vscode.TabInputTextDiff => input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'gateway-chat-proposal');
+      .filter(
+        (input): input is vscode.TabInputTextDiff =>
+          input instanceof vscode.TabInputTextDiff && input.modified.scheme === 'gateway-chat-proposal',
+      );
   }
 
-  async function startRefactor(editor: vscode.TextEditor, from: number, to: number): Promise<{ request: RecordedRequest; done: Thenable<unknown> }> {
+  async function startRefactor(
+    editor: vscode.TextEditor,
+    from: number,
+    to: number,
+  ): Promise<{ request: RecordedRequest; done: Thenable<unknown> }> {
     editor.selection = new vscode.Selection(from, 0, to, editor.document.lineAt(to).text.length);
-    const done = vscode.commands.executeCommand('gatewayChat.refactorSelection', { instruction: 'Rename sum to total.' });
+    const done = vscode.commands.executeCommand('gatewayChat.refactorSelection', {
+      instruction: 'Rename sum to total.',
+    });
     const request = await gateway.nextChatRequest(15_000);
     return { request, done };
   }
@@ -83,7 +102,9 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
   it('streams into the diff editor, keeps the file on disk unchanged past auto-save; Accept All writes the change and one Undo restores', async () => {
     const editor = await openFile();
     const document = editor.document;
-    gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, `${REFACTORED[1]}\n`, `${REFACTORED[2]}\n\`\`\``], { holdAfter: 2 }));
+    gateway.enqueue(
+      sseReply(['```js\n', `${REFACTORED[0]}\n`, `${REFACTORED[1]}\n`, `${REFACTORED[2]}\n\`\`\``], { holdAfter: 2 }),
+    );
     const { done } = await startRefactor(editor, 1, 3);
 
     const streaming = await until('the streamed lines', async () => {
@@ -96,7 +117,10 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     assert.equal(tab.modified.toString(), streaming.proposalUri);
     const proposal = await vscode.workspace.openTextDocument(tab.modified);
     await until('the streamed text in the proposal', () => proposal.getText().includes('let total = 0;'));
-    assert.ok((await lensTitles(tab.modified.toString())).includes('Stop'), 'a Stop CodeLens is shown on the proposal while streaming');
+    assert.ok(
+      (await lensTitles(tab.modified.toString())).includes('Stop'),
+      'a Stop CodeLens is shown on the proposal while streaming',
+    );
     assert.equal(document.getText(), ORIGINAL, 'the file is not touched while the proposal streams');
 
     gateway.release();
@@ -109,7 +133,8 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     const expected = ['function total(items) {', ...REFACTORED, '}', ''].join('\n');
     assert.equal(proposal.getText(), expected, 'the proposal document shows the whole file with the change');
     const titles = await lensTitles(tab.modified.toString());
-    for (const title of ['Accept All', 'Reject All', 'Accept', 'Reject']) assert.ok(titles.includes(title), `no "${title}" CodeLens: ${titles.join(', ')}`);
+    for (const title of ['Accept All', 'Reject All', 'Accept', 'Reject'])
+      assert.ok(titles.includes(title), `no "${title}" CodeLens: ${titles.join(', ')}`);
     if (ui.available()) {
       await vscode.commands.executeCommand('workbench.action.closePanel');
       await sleep(1000);
@@ -121,7 +146,11 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     assert.equal(document.getText(), expected);
     assert.equal(await inlineEditState(), undefined);
     await until('the diff editor closed', () => proposalTabs().length === 0);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'the file has the focus back');
+    assert.equal(
+      vscode.window.activeTextEditor?.document.uri.toString(),
+      document.uri.toString(),
+      'the file has the focus back',
+    );
     await until('the accepted text saved', async () => (await onDisk(document.uri)) === expected);
 
     await vscode.commands.executeCommand('undo');
@@ -140,10 +169,24 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     const lenses = await lensTitles(pending.proposalUri ?? '');
     assert.equal(lenses.filter((title) => title === 'Accept').length, 2, 'one Accept per change');
     // The diff editor hides CodeLens unless `diffEditor.codeLens` is on: a hover over a change offers the same.
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', vscode.Uri.parse(pending.proposalUri ?? ''), new vscode.Position(3, 1));
-    const hoverText = (hovers ?? []).flatMap((hover) => hover.contents).map((content) => (typeof content === 'string' ? content : content.value)).join('\n');
-    assert.match(hoverText, /\[Accept\]\(command:gatewayChat\.acceptHunk\?/, `no Accept link in the hover over the second change: ${hoverText}`);
-    assert.ok(hoverText.includes(encodeURIComponent(JSON.stringify([pending.uri, 1]))), 'the hover over the second change acts on the second change');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      vscode.Uri.parse(pending.proposalUri ?? ''),
+      new vscode.Position(3, 1),
+    );
+    const hoverText = (hovers ?? [])
+      .flatMap((hover) => hover.contents)
+      .map((content) => (typeof content === 'string' ? content : content.value))
+      .join('\n');
+    assert.match(
+      hoverText,
+      /\[Accept\]\(command:gatewayChat\.acceptHunk\?/,
+      `no Accept link in the hover over the second change: ${hoverText}`,
+    );
+    assert.ok(
+      hoverText.includes(encodeURIComponent(JSON.stringify([pending.uri, 1]))),
+      'the hover over the second change acts on the second change',
+    );
 
     await vscode.commands.executeCommand('gatewayChat.acceptHunk', pending.uri, 0);
     assert.equal((await inlineEditState())?.pendingHunks, 1);
@@ -168,11 +211,17 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     const requestsBefore = gateway.chatRequests().length;
     const fileEditor = await vscode.window.showTextDocument(document, { preview: false });
     fileEditor.selection = new vscode.Selection(0, 0, 0, 5);
-    await withTimeout(vscode.commands.executeCommand('gatewayChat.refactorSelection', { instruction: 'Again.' }), 10_000, 'the second edit was not refused');
+    await withTimeout(
+      vscode.commands.executeCommand('gatewayChat.refactorSelection', { instruction: 'Again.' }),
+      10_000,
+      'the second edit was not refused',
+    );
     assert.equal(gateway.chatRequests().length, requestsBefore, 'no second request went out');
     assert.equal((await inlineEditState())?.proposalUri, pending.proposalUri, 'the first proposal is still pending');
 
-    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff);
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputTextDiff);
     assert.equal(tabs.length, 1);
     await vscode.window.tabGroups.close(tabs);
     await withTimeout(done, 10_000, 'the review did not end when its diff was closed');
@@ -210,7 +259,10 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
     const document = editor.document;
     const requestsBefore = gateway.chatRequests().length;
     editor.selection = new vscode.Selection(3, 9, 3, 12);
-    const done = vscode.commands.executeCommand('gatewayChat.applyCodeToSelection', { code: 'sum * 2', language: 'js' });
+    const done = vscode.commands.executeCommand('gatewayChat.applyCodeToSelection', {
+      code: 'sum * 2',
+      language: 'js',
+    });
     const pending = await review();
     assert.equal(pending.mode, 'diffEditor');
     assert.equal(pending.hunks, 1);
@@ -235,7 +287,10 @@ describe('Edit review in the diff editor with auto-save on, and code to the chat
       return current.includes('return sum;') ? current : undefined;
     });
     assert.ok(value.startsWith('Look at this: '), `the draft was not kept: ${JSON.stringify(value)}`);
-    assert.ok(value.includes(`\`${name}\` (lines 2-4):\n\`\`\`plaintext\n  let sum = 0;\n`), `no fenced block with path and lines: ${JSON.stringify(value)}`);
+    assert.ok(
+      value.includes(`\`${name}\` (lines 2-4):\n\`\`\`plaintext\n  let sum = 0;\n`),
+      `no fenced block with path and lines: ${JSON.stringify(value)}`,
+    );
     await sleep(300);
     assert.equal(gateway.chatRequests().length, requestsBefore, 'nothing was sent to the gateway');
     assert.equal(await ui.count(sel.message), messagesBefore, 'no message was added to the conversation');

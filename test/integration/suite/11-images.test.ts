@@ -45,7 +45,12 @@ function makePng(width: number, height: number): Buffer {
   const row = Buffer.alloc(1 + width * 3);
   for (let x = 0; x < width; x += 1) row.set(x < width / 3 ? [255, 255, 255] : [40, 90, 200], 1 + x * 3);
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function pngSizeOfDataUrl(url: string): { width: number; height: number } {
@@ -94,7 +99,10 @@ describe('Images: attach, send, screenshots', function () {
     assert.equal(last?.role, 'user');
     assert.ok(Array.isArray(last?.content), 'the user message has no content parts');
     const parts = last.content as { type: string; text?: string; image_url?: { url: string; detail?: string } }[];
-    assert.deepEqual(parts.map((part) => part.type), ['text', 'image_url']);
+    assert.deepEqual(
+      parts.map((part) => part.type),
+      ['text', 'image_url'],
+    );
     assert.equal(parts[0].text, 'What does this diagram show?');
     const url = parts[1].image_url?.url ?? '';
     assert.match(url, /^data:image\/png;base64,/);
@@ -112,7 +120,9 @@ describe('Images: attach, send, screenshots', function () {
     fs.writeFileSync(shot, makePng(320, 200));
     // gnome-screenshot -a -f FILE: the stand-in copies a known PNG to FILE.
     const script = path.join(tools, 'gnome-screenshot');
-    fs.writeFileSync(script, `#!/bin/sh\n[ "$1" = "-a" ] && [ "$2" = "-f" ] || exit 2\nexec /bin/cp '${shot}' "$3"\n`, { mode: 0o755 });
+    fs.writeFileSync(script, `#!/bin/sh\n[ "$1" = "-a" ] && [ "$2" = "-f" ] || exit 2\nexec /bin/cp '${shot}' "$3"\n`, {
+      mode: 0o755,
+    });
     process.env.PATH = `${tools}${path.delimiter}${originalPath ?? ''}`;
     assert.equal(await vscode.commands.executeCommand('gatewayChat.attachScreenshot'), 'captured');
     await ui.waitForCount(chip, 1, 30_000);

@@ -62,7 +62,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `probe` until it gives a truthy value, which it returns; fails naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -160,7 +164,10 @@ export async function lastAssistantAllText(): Promise<string> {
 type ChatMessage = { role: string; content: unknown };
 
 export function messagesOf(body: unknown): ChatMessage[] {
-  assert.ok(body && typeof body === 'object' && Array.isArray((body as { messages?: unknown }).messages), `request body has no messages array: ${JSON.stringify(body)}`);
+  assert.ok(
+    body && typeof body === 'object' && Array.isArray((body as { messages?: unknown }).messages),
+    `request body has no messages array: ${JSON.stringify(body)}`,
+  );
   return (body as { messages: ChatMessage[] }).messages;
 }
 
@@ -169,7 +176,9 @@ export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : ''))
+      .map((part) =>
+        part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : '',
+      )
       .join('');
   }
   return '';

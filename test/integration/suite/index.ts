@@ -89,7 +89,13 @@ function reporterFor(sink: Sink, route: string, counts: { passed: number; failed
       });
       runner.on(EVENT_TEST_PASS, (test: Mocha.Test) => {
         counts.passed++;
-        sink.emit({ type: 'pass', title: test.title, fullTitle: test.fullTitle(), depth: depthOf(test), durationMs: test.duration ?? 0 });
+        sink.emit({
+          type: 'pass',
+          title: test.title,
+          fullTitle: test.fullTitle(),
+          depth: depthOf(test),
+          durationMs: test.duration ?? 0,
+        });
       });
       runner.on(EVENT_TEST_FAIL, (test: Mocha.Runnable, error: Error) => {
         counts.failed++;
@@ -105,11 +111,15 @@ function reporterFor(sink: Sink, route: string, counts: { passed: number; failed
       });
       runner.on(EVENT_TEST_PENDING, (test: Mocha.Test) => {
         counts.pending++;
-        sink.emit({ type: 'pending', title: test.title, fullTitle: test.fullTitle(), depth: depthOf(test), reason: skipReasonOf(test) });
+        sink.emit({
+          type: 'pending',
+          title: test.title,
+          fullTitle: test.fullTitle(),
+          depth: depthOf(test),
+          reason: skipReasonOf(test),
+        });
       });
-      runner.once(EVENT_RUN_END, () =>
-        sink.emit({ type: 'end', ...counts, durationMs: Date.now() - started }),
-      );
+      runner.once(EVENT_RUN_END, () => sink.emit({ type: 'end', ...counts, durationMs: Date.now() - started }));
     }
   };
 }
@@ -146,8 +156,21 @@ export async function run(): Promise<void> {
       } catch (error) {
         // e.g. a test file that throws while loading: report it, or the runner would only see "exit 1"
         const err = error as Error;
-        sink.emit({ type: 'fail', title: 'loading the suite', fullTitle: 'loading the suite', depth: 0, message: err?.message ?? String(err), stack: err?.stack });
-        sink.emit({ type: 'end', passed: counts.passed, failed: counts.failed + 1, pending: counts.pending, durationMs: 0 });
+        sink.emit({
+          type: 'fail',
+          title: 'loading the suite',
+          fullTitle: 'loading the suite',
+          depth: 0,
+          message: err?.message ?? String(err),
+          stack: err?.stack,
+        });
+        sink.emit({
+          type: 'end',
+          passed: counts.passed,
+          failed: counts.failed + 1,
+          pending: counts.pending,
+          durationMs: 0,
+        });
         reject(error);
       }
     });

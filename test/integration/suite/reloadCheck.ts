@@ -13,7 +13,11 @@ export const RELOAD_ANSWER = RELOAD_ANSWER_PIECES.join('');
 export const AFTER_RELOAD_MARKER = 'gateway-chat-test-after-reload';
 
 /** Whether this run of the suite is the one after the reload (and forgets the marker). */
-export function takeAfterReloadMarker(userDataDir: string | undefined, fs: typeof import('node:fs'), path: typeof import('node:path')): boolean {
+export function takeAfterReloadMarker(
+  userDataDir: string | undefined,
+  fs: typeof import('node:fs'),
+  path: typeof import('node:path'),
+): boolean {
   if (!userDataDir) return false;
   const marker = path.join(userDataDir, AFTER_RELOAD_MARKER);
   if (!fs.existsSync(marker)) return false;

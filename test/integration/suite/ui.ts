@@ -12,8 +12,7 @@ export function available(): boolean {
   return Boolean(BRIDGE);
 }
 
-export const NO_BRIDGE_REASON =
-  'needs the UI bridge, which only the default web-server route provides';
+export const NO_BRIDGE_REASON = 'needs the UI bridge, which only the default web-server route provides';
 
 /** Skips the current test (or, from a `before` hook, the whole describe) when there is no bridge. */
 export function requireUi(context: Mocha.Context): void {
@@ -33,7 +32,8 @@ async function call<T>(action: string, ...args: unknown[]): Promise<T> {
     throw new Error(`UI bridge ${action}: cannot reach the runner at ${BRIDGE}: ${(error as Error).message}`);
   }
   const result = (await response.json()) as { ok: boolean; value?: T; error?: string };
-  if (!result.ok) throw new Error(`UI bridge ${action}(${args.map((a) => JSON.stringify(a)).join(', ')}): ${result.error}`);
+  if (!result.ok)
+    throw new Error(`UI bridge ${action}(${args.map((a) => JSON.stringify(a)).join(', ')}): ${result.error}`);
   return result.value as T;
 }
 
@@ -75,7 +75,8 @@ export const quickInputText = (): Promise<string> => call('quickInputText');
 export const quickInputVisible = (): Promise<boolean> => call('quickInputVisible');
 export const waitForQuickInputText = (substring: string, timeoutMs?: number): Promise<string> =>
   call('waitForQuickInputText', substring, timeoutMs);
-export const waitForQuickInputClosed = (timeoutMs?: number): Promise<void> => call('waitForQuickInputClosed', timeoutMs);
+export const waitForQuickInputClosed = (timeoutMs?: number): Promise<void> =>
+  call('waitForQuickInputClosed', timeoutMs);
 /** Presses a key wherever the workbench focus is (e.g. 'Enter' in an input box). */
 export const pressInWorkbench = (key: string): Promise<void> => call('pressInWorkbench', key);
 /** F1, the command's title, Enter. */

@@ -1,4 +1,4 @@
-import { ChatStreamDecoder, completionEvents, type ChatStreamDecoderOptions } from './chatStreamDecoder';
+import { ChatStreamDecoder, eventsFromCompletion, type ChatStreamDecoderOptions } from './chatStreamDecoder';
 import type { ChatCompletionRequest, ChatEvent } from './chatTypes';
 import {
   buildRequestHeaders,
@@ -16,7 +16,7 @@ import {
   urlForLog,
   Watchdog,
 } from './gatewayHttp';
-import { kindForStatus, readErrorBody, summarizeErrorText, type GatewayError } from './gatewayError';
+import { errorCodes, kindForStatus, summarizeErrorText, type GatewayError } from './gatewayError';
 import type { Logger } from './logger';
 import type { Redactor } from './redact';
 import {
@@ -29,6 +29,7 @@ import {
   type RetryClock,
   type RetryOptions,
 } from './retryPolicy';
+import { DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_REPLY_CHARS, ReplyBudget, SseEventBudget } from './streamLimits';
 
 export { describeNetworkError, hostOf } from './gatewayHttp';
 
@@ -36,8 +37,6 @@ export { describeNetworkError, hostOf } from './gatewayHttp';
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 /** Time between any two received bytes once the answer began (SSE comments count). */
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
-/** A whole (non-streamed) completion larger than this is refused. */
-const MAX_COMPLETION_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ChatClientOptions extends RetryOptions {
   /** For example `https://api.ofox.ai/v1`; `/chat/completions` is appended. */
@@ -62,6 +61,13 @@ export interface ChatClientOptions extends RetryOptions {
   readonly clock?: RetryClock;
   /** Passed to the stream decoder (and used for a non-streamed answer): `<think>` splitting and the like. */
   readonly streamDecoder?: ChatStreamDecoderOptions;
+  /**
+   * Bytes one SSE event (or a whole non-streamed completion) may have; default 16 MiB. Past it the request ends with
+   * an `oversized` error and what arrived before stays valid.
+   */
+  readonly maxEventBytes?: number;
+  /** Characters a reply (text, reasoning, tool-call arguments) may have; default 4 million. Past it, as above. */
+  readonly maxReplyChars?: number;
 }
 
 export function chatCompletionsUrl(baseUrl: string): string {
@@ -243,7 +249,8 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
 
     if (/\bapplication\/json\b/i.test(contentType)) {
       // The server ignored `stream: true` and sent the whole completion at once.
-      const whole = await readBodyBounded(response, MAX_COMPLETION_BODY_BYTES, watchdog);
+      const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+      const whole = await readBodyBounded(response, maxBytes, watchdog);
       if (signal.aborted) return DONE;
       if (watchdog.fired) {
         const error = timeoutError('idle', watchdog.fired.ms, host, response.status);
@@ -253,7 +260,8 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
         return DONE;
       }
       if (whole.truncated) {
-        const error: GatewayError = { kind: 'unexpectedResponse', message: 'The response was too large.', host };
+        const error = oversizedError('event', maxBytes, host);
+        log?.warn(error.message);
         yield { type: 'error', error };
         return DONE;
       }
@@ -265,8 +273,15 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
         yield { type: 'error', error: redactError(error, redactor) };
         return DONE;
       }
-      for (const event of eventsFromCompletion(whole.text, host, options.streamDecoder))
-        yield redactEvent(event, redactor);
+      const budget = new ReplyBudget(options.maxReplyChars ?? DEFAULT_MAX_REPLY_CHARS);
+      for (const event of eventsFromCompletion(whole.text, host, options.streamDecoder)) {
+        const admitted = budget.admit(event);
+        if (admitted) yield redactEvent(admitted, redactor);
+        if (budget.exceeded) {
+          yield { type: 'error', error: replyTooLong(budget, host, log) };
+          return DONE;
+        }
+      }
       return DONE;
     }
 
@@ -280,27 +295,49 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
 
     const decoder = new ChatStreamDecoder(host, options.streamDecoder);
     const textDecoder = new TextDecoder('utf-8');
+    // Counted before decoding: the parser keeps an unfinished line whole, so this is what bounds its memory.
+    const eventBudget = new SseEventBudget(options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
+    const replyBudget = new ReplyBudget(options.maxReplyChars ?? DEFAULT_MAX_REPLY_CHARS);
     const body = response.body.getReader();
     reader = body;
     let bytes = 0;
     let failure: unknown;
+    let oversized: GatewayError | undefined;
     watchdog.startIdle(() => void body.cancel().catch(() => undefined));
     try {
-      while (!decoder.closed) {
+      reading: while (!decoder.closed) {
         watchdog.readStarted();
         const { done, value } = await body.read();
         watchdog.readEnded();
         if (done || watchdog.fired) break;
         if (value.byteLength === 0) continue;
         bytes += value.byteLength;
-        for (const event of decoder.feed(textDecoder.decode(value, { stream: true })))
-          yield redactEvent(event, redactor);
+        const fits = eventBudget.accept(value);
+        const piece = fits < value.byteLength ? value.subarray(0, fits) : value;
+        for (const event of decoder.feed(textDecoder.decode(piece, { stream: true }))) {
+          const admitted = replyBudget.admit(event);
+          if (admitted) yield redactEvent(admitted, redactor);
+          if (replyBudget.exceeded) {
+            oversized = replyTooLong(replyBudget, host, log);
+            break reading;
+          }
+        }
+        if (fits < value.byteLength && !decoder.closed) {
+          oversized = oversizedError('event', eventBudget.maxBytes, host);
+          log?.warn(`${oversized.message} (${bytes} bytes received)`);
+          break;
+        }
       }
     } catch (error) {
       failure = error;
     }
     watchdog.stopIdle();
     if (signal.aborted) return DONE;
+    if (oversized) {
+      // The connection closes in `finally`: the gateway sees it and stops sending.
+      yield { type: 'error', error: oversized };
+      return DONE;
+    }
     if (watchdog.fired) {
       const error = timeoutError('idle', watchdog.fired.ms, host, response.status);
       log?.warn(`${error.message} (${bytes} bytes received)`);
@@ -340,6 +377,25 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
   }
 }
 
+function oversizedError(what: 'event' | 'reply', limit: number, host: string): GatewayError {
+  const message =
+    what === 'event'
+      ? `The gateway sent an oversized event (over ${formatMiB(limit)}); the reply was stopped there.`
+      : `The reply grew past ${limit} characters; it was stopped there.`;
+  return { kind: 'oversized', message, host, oversized: what, sizeLimit: limit };
+}
+
+function replyTooLong(budget: ReplyBudget, host: string, log: Logger | undefined): GatewayError {
+  const error = oversizedError('reply', budget.maxChars, host);
+  log?.warn(error.message);
+  return error;
+}
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
+}
+
 function redactEvent(event: ChatEvent, redactor: Redactor): ChatEvent {
   return event.type === 'error' ? { type: 'error', error: redactError(event.error, redactor) } : event;
 }
@@ -347,60 +403,4 @@ function redactEvent(event: ChatEvent, redactor: Redactor): ChatEvent {
 function retryReason(error: GatewayError): string {
   const text = error.status !== undefined ? `HTTP ${error.status}: ${error.message}` : error.message;
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-/** Every `error.code` and `error.type` of an error body (the quota check reads both). */
-function errorCodes(text: string): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  const codes: string[] = [];
-  const summary = readErrorBody(value);
-  if (summary?.code) codes.push(summary.code);
-  const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).error : undefined;
-  if (typeof inner === 'object' && inner !== null) {
-    for (const key of ['code', 'type', 'status'] as const) {
-      const field = (inner as Record<string, unknown>)[key];
-      if (typeof field === 'string') codes.push(field);
-    }
-  }
-  return codes;
-}
-
-/** A whole `chat.completion` (the server ignored `stream: true`) as the same events a stream of it would give. */
-function* eventsFromCompletion(
-  text: string,
-  host: string,
-  decoderOptions: ChatStreamDecoderOptions | undefined,
-): Generator<ChatEvent> {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not valid JSON.', host } };
-    return;
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    yield {
-      type: 'error',
-      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
-    };
-    return;
-  }
-  const record = body as Record<string, unknown>;
-  if (record.error !== undefined) {
-    yield { type: 'error', error: { kind: 'streamError', message: summarizeErrorText(text).message, host } };
-    return;
-  }
-  if (!Array.isArray(record.choices)) {
-    yield {
-      type: 'error',
-      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
-    };
-    return;
-  }
-  yield* completionEvents(record, decoderOptions);
 }

@@ -223,6 +223,7 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<GatewayErrorKind>([
   'interrupted',
   'timeout',
   'redirected',
+  'oversized',
 ] as GatewayErrorKind[]);
 
 /**
@@ -296,6 +297,8 @@ function cleanError(raw: unknown): GatewayError | undefined {
   if (raw.timeoutPhase === 'connect' || raw.timeoutPhase === 'idle') error.timeoutPhase = raw.timeoutPhase;
   if (typeof raw.timeoutMs === 'number') error.timeoutMs = raw.timeoutMs;
   if (typeof raw.redirectHost === 'string') error.redirectHost = raw.redirectHost;
+  if (raw.oversized === 'event' || raw.oversized === 'reply') error.oversized = raw.oversized;
+  if (typeof raw.sizeLimit === 'number') error.sizeLimit = raw.sizeLimit;
   return error;
 }
 

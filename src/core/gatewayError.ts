@@ -36,7 +36,13 @@ export type GatewayErrorKind =
    * The gateway redirected to another origin (`redirectHost`), or too often. The request was not sent there, so
    * the key never left the configured origin.
    */
-  | 'redirected';
+  | 'redirected'
+  /**
+   * The gateway sent more than the client holds: one event over the limit (`oversized: 'event'`, `sizeLimit` in
+   * bytes), or a reply over the limit (`oversized: 'reply'`, `sizeLimit` in characters). The request was ended; what
+   * arrived before stays valid.
+   */
+  | 'oversized';
 
 export interface GatewayError {
   readonly kind: GatewayErrorKind;
@@ -57,6 +63,10 @@ export interface GatewayError {
   readonly timeoutMs?: number;
   /** For `redirected`: the host the gateway redirected to (where nothing was sent). */
   readonly redirectHost?: string;
+  /** For `oversized`: what was too large. */
+  readonly oversized?: 'event' | 'reply';
+  /** For `oversized`: the limit that was crossed (bytes of an event, characters of a reply). */
+  readonly sizeLimit?: number;
 }
 
 export function kindForStatus(status: number): GatewayErrorKind {
@@ -108,4 +118,25 @@ export function summarizeErrorText(text: string): { readonly message: string; re
   const trimmed = text.trim();
   if (/^<(!doctype|html)/i.test(trimmed)) return { message: '' };
   return { message: trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed };
+}
+
+/** Every `error.code` and `error.type` of an error body (the quota check reads both). */
+export function errorCodes(text: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const codes: string[] = [];
+  const summary = readErrorBody(value);
+  if (summary?.code) codes.push(summary.code);
+  const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).error : undefined;
+  if (typeof inner === 'object' && inner !== null) {
+    for (const key of ['code', 'type', 'status'] as const) {
+      const field = (inner as Record<string, unknown>)[key];
+      if (typeof field === 'string') codes.push(field);
+    }
+  }
+  return codes;
 }

@@ -329,6 +329,7 @@ export class ChatSession implements vscode.Disposable {
         apiKey,
         headers: config.headers,
         idleTimeoutMs: config.idleTimeoutMs,
+        maxEventBytes: config.maxEventBytes,
         logger: this.log,
       };
       const events = streamChatCompletion(client, request, abort.signal);

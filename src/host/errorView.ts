@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { GatewayError } from '../core/gatewayError';
+import { DEFAULT_MAX_EVENT_BYTES } from '../core/streamLimits';
 import type { PanelAction, ErrorView } from '../shared/protocol';
 import type { ChatConfiguration } from './configuration';
 
@@ -99,7 +100,33 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
         ),
         ['openSettings'],
       );
+    case 'oversized':
+      // Our own words only: the limit, and that nothing more was read.
+      return error.oversized === 'reply'
+        ? {
+            title: vscode.l10n.t(
+              'The reply grew past {0} characters and was stopped.',
+              (error.sizeLimit ?? 0).toLocaleString(),
+            ),
+            detail: vscode.l10n.t('What arrived is kept above.'),
+            actions: ['showLog'],
+          }
+        : {
+            title: vscode.l10n.t(
+              'The gateway sent an oversized event (over {0} MiB).',
+              formatMiB(error.sizeLimit ?? DEFAULT_MAX_EVENT_BYTES),
+            ),
+            detail: vscode.l10n.t(
+              'What arrived is kept above; the rest was not read. The limit is the setting gatewayChat.maxEventMiB.',
+            ),
+            actions: ['retry', 'openSettings', 'showLog'],
+          };
   }
+}
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? String(mib) : mib.toFixed(1);
 }
 
 /** Words for a reply that ended for another reason than having said everything, or undefined for a normal end. */

@@ -1,4 +1,4 @@
-import { ChatStreamDecoder, eventsFromCompletion, type ChatStreamDecoderOptions } from './chatStreamDecoder';
+import type { ChatStreamDecoderOptions } from './chatStreamDecoder';
 import type { ChatCompletionRequest, ChatEvent } from './chatTypes';
 import {
   buildRequestHeaders,
@@ -20,6 +20,14 @@ import { errorCodes, kindForStatus, summarizeErrorText, type GatewayError } from
 import type { Logger } from './logger';
 import type { Redactor } from './redact';
 import {
+  DEFAULT_WAITING_NOTICE_MS,
+  readEventStream,
+  readWholeCompletion,
+  untilSettled,
+  WaitingNotice,
+  type BodyReading,
+} from './replyBody';
+import {
   DEFAULT_MAX_RETRIES,
   isRetryableNetworkError,
   isRetryableResponse,
@@ -29,13 +37,13 @@ import {
   type RetryClock,
   type RetryOptions,
 } from './retryPolicy';
-import { DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_REPLY_CHARS, ReplyBudget, SseEventBudget } from './streamLimits';
 
 export { describeNetworkError, hostOf } from './gatewayHttp';
 
-/** Time until the response headers arrive. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
-/** Time between any two received bytes once the answer began (SSE comments count). */
+/**
+ * The longest wait for the gateway: for its answer once the request was sent, and between any two received bytes
+ * once the answer began (SSE comments count).
+ */
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
 export interface ChatClientOptions extends RetryOptions {
@@ -51,10 +59,13 @@ export interface ChatClientOptions extends RetryOptions {
    * headers (those are skipped with a log line); values of auth-like names are masked in logs and errors.
    */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Milliseconds until the response headers; default 30 s; 0 turns it off. */
-  readonly connectTimeoutMs?: number;
-  /** Milliseconds allowed between two received bytes; default 120 s; 0 turns it off. */
+  /**
+   * Milliseconds the client waits for the gateway to answer, and then between two received bytes; default 120 s; 0
+   * turns it off. A request that times out before the answer is not sent again (the gateway may be working on it).
+   */
   readonly idleTimeoutMs?: number;
+  /** Milliseconds without any of the reply before a `waiting` event; default 2 s; 0 turns it off. */
+  readonly waitingNoticeMs?: number;
   /** Same-origin redirects followed; default 5. Redirects to another origin are never followed. */
   readonly maxRedirects?: number;
   /** Time, randomness and sleep for the retry waits; the real ones by default. */
@@ -79,9 +90,12 @@ export function chatCompletionsUrl(baseUrl: string): string {
  * `error` event (never thrown); an abort through `signal` ends the iteration quietly. Whatever text was yielded
  * before a failure stays valid: the caller keeps the partial reply.
  *
- * A request that fails before any byte of the reply arrived (408/409/429/5xx, a refused or reset connection, a
- * connect timeout) is sent again, at most `maxRetries` times, each time after a `retrying` event; a reply that began
- * is never replayed. Nothing the client logs or reports contains the key or an auth-like header value.
+ * A request is sent again (at most `maxRetries` times, each time after a `retrying` event) only when it cannot have
+ * been billed: the gateway answered with a retryable status (408/409/429/5xx, `x-should-retry`), or the connection
+ * never opened (refused, no route, a temporary DNS failure). A request the gateway may have accepted (no answer in
+ * time, a connection that broke after it went out, a success status whose body then failed) is never replayed; a
+ * `waiting` event says when the answer is slow in coming. Nothing the client logs or reports contains the key or an
+ * auth-like header value.
  */
 export async function* streamChatCompletion(
   options: ChatClientOptions,
@@ -165,24 +179,23 @@ type AttemptOutcome =
 
 const DONE: AttemptOutcome = { kind: 'done' };
 
-/** One request: sends it, and either streams the reply or reports a failure that happened before it began. */
+/** One request: sends it, and either reads the reply or reports a failure that happened before it began. */
 async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, AttemptOutcome, undefined> {
   const { options, url, host, signal, log, redactor } = context;
   const controller = new AbortController();
   const forwardAbort = () => controller.abort();
   signal.addEventListener('abort', forwardAbort, { once: true });
-  const watchdog = new Watchdog(
-    controller,
-    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-  );
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // No separate connect timer: fetch does not tell when the request went out, and a gateway may take long to answer
+  // one it has (a large model loading, a buffering proxy). The whole wait for the answer is idle time.
+  const watchdog = new Watchdog(controller, undefined, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  const notice = new WaitingNotice(options.waitingNoticeMs ?? DEFAULT_WAITING_NOTICE_MS);
   try {
     if (signal.aborted) return DONE;
-    watchdog.startConnect();
+    watchdog.startIdle();
+    watchdog.readStarted();
     let fetched;
     try {
-      fetched = await raceAbort(
+      const sending = raceAbort(
         fetchSameOrigin(
           options.fetch ?? fetch,
           url,
@@ -194,11 +207,14 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
           if ('response' in late) void late.response.body?.cancel().catch(() => undefined);
         },
       );
+      fetched = yield* untilSettled(sending, notice);
     } catch (error) {
       if (signal.aborted) return DONE;
       if (watchdog.fired) {
-        log?.warn(`No response headers from ${host} within ${formatDuration(watchdog.fired.ms)} (connect timeout).`);
-        return { kind: 'failed', error: timeoutError('connect', watchdog.fired.ms, host), retryable: true };
+        // The gateway may have the request and still be working on it: sending it again could bill it twice.
+        const timeout = timeoutError('headers', watchdog.fired.ms, host);
+        log?.warn(timeout.message);
+        return { kind: 'failed', error: timeout, retryable: false };
       }
       const reason = describeNetworkError(error);
       log?.warn(`Request to ${host} failed: ${reason}`);
@@ -208,7 +224,7 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
         retryable: isRetryableNetworkError(error),
       };
     }
-    watchdog.stopConnect();
+    watchdog.readEnded();
     if ('error' in fetched) return { kind: 'failed', error: fetched.error, retryable: false };
     const response = fetched.response;
     const contentType = response.headers.get('content-type') ?? '';
@@ -247,157 +263,35 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
       };
     }
 
+    // A success status: the gateway has the request, so from here on nothing is sent again.
+    const reading: BodyReading = {
+      host,
+      status: response.status,
+      log,
+      redactor,
+      watchdog,
+      notice,
+      signal,
+      maxEventBytes: options.maxEventBytes,
+      maxReplyChars: options.maxReplyChars,
+      streamDecoder: options.streamDecoder,
+    };
     if (/\bapplication\/json\b/i.test(contentType)) {
       // The server ignored `stream: true` and sent the whole completion at once.
-      const maxBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-      const whole = await readBodyBounded(response, maxBytes, watchdog);
-      if (signal.aborted) return DONE;
-      if (watchdog.fired) {
-        const error = timeoutError('idle', watchdog.fired.ms, host, response.status);
-        log?.warn(error.message);
-        if (whole.bytes === 0) return { kind: 'failed', error, retryable: true };
-        yield { type: 'error', error: redactError(error, redactor) };
-        return DONE;
-      }
-      if (whole.truncated) {
-        const error = oversizedError('event', maxBytes, host);
-        log?.warn(error.message);
-        yield { type: 'error', error };
-        return DONE;
-      }
-      if (whole.failure !== undefined) {
-        const reason = describeNetworkError(whole.failure);
-        log?.warn(`Response from ${host} broke: ${reason}`);
-        const error: GatewayError = { kind: 'interrupted', message: reason, host };
-        if (whole.bytes === 0) return { kind: 'failed', error, retryable: true };
-        yield { type: 'error', error: redactError(error, redactor) };
-        return DONE;
-      }
-      const budget = new ReplyBudget(options.maxReplyChars ?? DEFAULT_MAX_REPLY_CHARS);
-      for (const event of eventsFromCompletion(whole.text, host, options.streamDecoder)) {
-        const admitted = budget.admit(event);
-        if (admitted) yield redactEvent(admitted, redactor);
-        if (budget.exceeded) {
-          yield { type: 'error', error: replyTooLong(budget, host, log) };
-          return DONE;
-        }
-      }
-      return DONE;
+      yield* readWholeCompletion(response, reading);
+    } else if (response.body) {
+      yield* readEventStream(response.body, reading);
+    } else {
+      yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response had no body.', host } };
     }
-
-    if (!response.body) {
-      return {
-        kind: 'failed',
-        error: { kind: 'unexpectedResponse', message: 'The response had no body.', host },
-        retryable: false,
-      };
-    }
-
-    const decoder = new ChatStreamDecoder(host, options.streamDecoder);
-    const textDecoder = new TextDecoder('utf-8');
-    // Counted before decoding: the parser keeps an unfinished line whole, so this is what bounds its memory.
-    const eventBudget = new SseEventBudget(options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES);
-    const replyBudget = new ReplyBudget(options.maxReplyChars ?? DEFAULT_MAX_REPLY_CHARS);
-    const body = response.body.getReader();
-    reader = body;
-    let bytes = 0;
-    let failure: unknown;
-    let oversized: GatewayError | undefined;
-    watchdog.startIdle(() => void body.cancel().catch(() => undefined));
-    try {
-      reading: while (!decoder.closed) {
-        watchdog.readStarted();
-        const { done, value } = await body.read();
-        watchdog.readEnded();
-        if (done || watchdog.fired) break;
-        if (value.byteLength === 0) continue;
-        bytes += value.byteLength;
-        const fits = eventBudget.accept(value);
-        const piece = fits < value.byteLength ? value.subarray(0, fits) : value;
-        for (const event of decoder.feed(textDecoder.decode(piece, { stream: true }))) {
-          const admitted = replyBudget.admit(event);
-          if (admitted) yield redactEvent(admitted, redactor);
-          if (replyBudget.exceeded) {
-            oversized = replyTooLong(replyBudget, host, log);
-            break reading;
-          }
-        }
-        if (fits < value.byteLength && !decoder.closed) {
-          oversized = oversizedError('event', eventBudget.maxBytes, host);
-          log?.warn(`${oversized.message} (${bytes} bytes received)`);
-          break;
-        }
-      }
-    } catch (error) {
-      failure = error;
-    }
-    watchdog.stopIdle();
-    if (signal.aborted) return DONE;
-    if (oversized) {
-      // The connection closes in `finally`: the gateway sees it and stops sending.
-      yield { type: 'error', error: oversized };
-      return DONE;
-    }
-    if (watchdog.fired) {
-      const error = timeoutError('idle', watchdog.fired.ms, host, response.status);
-      log?.warn(`${error.message} (${bytes} bytes received)`);
-      // Nothing of the reply arrived: as safe to send again as a connection that never answered.
-      if (bytes === 0) return { kind: 'failed', error, retryable: true };
-      yield { type: 'error', error: redactError(error, redactor) };
-      return DONE;
-    }
-    if (failure !== undefined) {
-      const reason = describeNetworkError(failure);
-      log?.warn(`Stream from ${host} broke: ${reason}`);
-      const error: GatewayError = { kind: 'interrupted', message: reason, host };
-      if (bytes === 0) return { kind: 'failed', error, retryable: true };
-      yield { type: 'error', error: redactError(error, redactor) };
-      return DONE;
-    }
-    if (bytes === 0 && !decoder.closed) {
-      log?.warn(`${host} closed the connection before the reply began.`);
-      const error: GatewayError = {
-        kind: 'interrupted',
-        message: 'The connection closed before the reply began.',
-        host,
-      };
-      return { kind: 'failed', error, retryable: true };
-    }
-    if (!decoder.closed) {
-      for (const event of decoder.feed(textDecoder.decode())) yield redactEvent(event, redactor);
-    }
-    for (const event of decoder.end()) yield redactEvent(event, redactor);
     return DONE;
   } finally {
+    notice.end();
     watchdog.clear();
     signal.removeEventListener('abort', forwardAbort);
     // However the attempt ended (done, failed, timed out, or the caller stopped iterating), the connection closes.
-    reader?.cancel().catch(() => undefined);
     controller.abort();
   }
-}
-
-function oversizedError(what: 'event' | 'reply', limit: number, host: string): GatewayError {
-  const message =
-    what === 'event'
-      ? `The gateway sent an oversized event (over ${formatMiB(limit)}); the reply was stopped there.`
-      : `The reply grew past ${limit} characters; it was stopped there.`;
-  return { kind: 'oversized', message, host, oversized: what, sizeLimit: limit };
-}
-
-function replyTooLong(budget: ReplyBudget, host: string, log: Logger | undefined): GatewayError {
-  const error = oversizedError('reply', budget.maxChars, host);
-  log?.warn(error.message);
-  return error;
-}
-
-function formatMiB(bytes: number): string {
-  const mib = bytes / (1024 * 1024);
-  return `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB`;
-}
-
-function redactEvent(event: ChatEvent, redactor: Redactor): ChatEvent {
-  return event.type === 'error' ? { type: 'error', error: redactError(event.error, redactor) } : event;
 }
 
 function retryReason(error: GatewayError): string {

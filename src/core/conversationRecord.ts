@@ -294,7 +294,8 @@ function cleanError(raw: unknown): GatewayError | undefined {
   if (typeof raw.status === 'number') error.status = raw.status;
   if (typeof raw.code === 'string') error.code = raw.code;
   if (typeof raw.retryAfterMs === 'number') error.retryAfterMs = raw.retryAfterMs;
-  if (raw.timeoutPhase === 'connect' || raw.timeoutPhase === 'idle') error.timeoutPhase = raw.timeoutPhase;
+  if (raw.timeoutPhase === 'connect' || raw.timeoutPhase === 'headers' || raw.timeoutPhase === 'idle')
+    error.timeoutPhase = raw.timeoutPhase;
   if (typeof raw.timeoutMs === 'number') error.timeoutMs = raw.timeoutMs;
   if (typeof raw.redirectHost === 'string') error.redirectHost = raw.redirectHost;
   if (raw.oversized === 'event' || raw.oversized === 'reply') error.oversized = raw.oversized;

@@ -28,8 +28,9 @@ export type GatewayErrorKind =
   /** The stream ended without `[DONE]` or a finish reason. */
   | 'interrupted'
   /**
-   * The gateway did not answer in time: `timeoutPhase` says which limit (`connect`: no response headers;
-   * `idle`: no byte for too long once the answer began) and `timeoutMs` how long it was.
+   * The gateway did not answer in time: `timeoutPhase` says which limit (`connect`: no answer within a whole-request
+   * limit; `headers`: no answer for the idle time after a chat request was sent, which is not sent again; `idle`: no
+   * byte for too long once the answer began) and `timeoutMs` how long it was.
    */
   | 'timeout'
   /**
@@ -58,7 +59,7 @@ export interface GatewayError {
    */
   readonly retryAfterMs?: number;
   /** For `timeout`: which limit fired. */
-  readonly timeoutPhase?: 'connect' | 'idle';
+  readonly timeoutPhase?: 'connect' | 'headers' | 'idle';
   /** For `timeout`: the limit, in milliseconds. */
   readonly timeoutMs?: number;
   /** For `redirected`: the host the gateway redirected to (where nothing was sent). */

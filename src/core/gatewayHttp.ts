@@ -215,7 +215,11 @@ export async function fetchSameOrigin(
 // ---------------------------------------------------------------------------------------------------------------
 // Timeouts
 
-export type TimeoutPhase = 'connect' | 'idle';
+/**
+ * `connect`: no answer within a whole-request limit (the model list); `headers`: a chat request sent, then no answer
+ * for the idle time; `idle`: an answer that began, then nothing more for the idle time.
+ */
+export type TimeoutPhase = 'connect' | 'headers' | 'idle';
 
 function enabled(ms: number | undefined): ms is number {
   return ms !== undefined && Number.isFinite(ms) && ms > 0;
@@ -309,7 +313,10 @@ export function timeoutError(phase: TimeoutPhase, ms: number, host: string, stat
   const message =
     phase === 'connect'
       ? `${host} did not answer within ${after} (connect timeout).`
-      : `${host} sent nothing for ${after} (idle timeout); the connection was closed.`;
+      : phase === 'headers'
+        ? `${host} sent no answer for ${after} (idle timeout); the request was not sent again, as the gateway may ` +
+          'still be working on it.'
+        : `${host} sent nothing for ${after} (idle timeout); the connection was closed.`;
   return {
     kind: 'timeout',
     message,

@@ -334,7 +334,7 @@ export class ChatSession implements vscode.Disposable {
       };
       const events = streamChatCompletion(client, request, abort.signal);
       for await (const event of events) {
-        // A "retrying…" notice is over once the reply starts.
+        // A "retrying…" or "waiting…" notice is over once the reply starts.
         if (noticeShown && (event.type === 'text' || event.type === 'reasoning')) notice('');
         if (
           firstTokenAt === undefined &&
@@ -365,6 +365,9 @@ export class ChatSession implements vscode.Disposable {
                 event.attempt,
               ),
             );
+            break;
+          case 'waiting':
+            notice(vscode.l10n.t('Waiting for the gateway…'));
             break;
           case 'model':
             reply.model = event.model;

@@ -78,6 +78,14 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
         'showLog',
       ]);
     case 'timeout':
+      if (error.timeoutPhase === 'headers')
+        return {
+          title: vscode.l10n.t('{0} did not answer within {1}.', error.host, formatWait(error.timeoutMs ?? 0)),
+          detail: vscode.l10n.t(
+            'The request was not sent again: the gateway may still be working on it (a large model loading, say). Retry when it is ready; the limit is the setting gatewayChat.idleTimeoutSeconds.',
+          ),
+          actions: ['retry', 'openSettings', 'showLog'],
+        };
       return error.timeoutPhase === 'idle'
         ? view(
             vscode.l10n.t('The gateway stopped sending for {0}.', formatWait(error.timeoutMs ?? 0)),

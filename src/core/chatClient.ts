@@ -1,6 +1,7 @@
 import type { ChatStreamDecoderOptions } from './chatStreamDecoder';
 import type { ChatCompletionRequest, ChatEvent } from './chatTypes';
 import {
+  authorizationFor,
   buildRequestHeaders,
   describeNetworkError,
   fetchSameOrigin,
@@ -115,11 +116,15 @@ export async function* streamChatCompletion(
     yield { type: 'error', error: redactError({ kind: 'badRequest', message, host }, redactor) };
     return;
   }
+  const authorization = authorizationFor(options.apiKey, host);
+  if ('error' in authorization) {
+    // Reported before anything is sent: the runtime would refuse the header on every attempt.
+    log?.warn(authorization.error.message);
+    yield { type: 'error', error: redactError(authorization.error, redactor) };
+    return;
+  }
   const headers = buildRequestHeaders(
-    {
-      'Content-Type': 'application/json',
-      ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
-    },
+    { 'Content-Type': 'application/json', ...authorization.headers },
     { Accept: 'text/event-stream', ...options.headers },
     log,
   );

@@ -224,6 +224,7 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<GatewayErrorKind>([
   'timeout',
   'redirected',
   'oversized',
+  'invalidApiKey',
 ] as GatewayErrorKind[]);
 
 /**
@@ -300,6 +301,8 @@ function cleanError(raw: unknown): GatewayError | undefined {
   if (typeof raw.redirectHost === 'string') error.redirectHost = raw.redirectHost;
   if (raw.oversized === 'event' || raw.oversized === 'reply') error.oversized = raw.oversized;
   if (typeof raw.sizeLimit === 'number') error.sizeLimit = raw.sizeLimit;
+  if (typeof raw.keyCharacter === 'number') error.keyCharacter = raw.keyCharacter;
+  if (typeof raw.keyPosition === 'number') error.keyPosition = raw.keyPosition;
   return error;
 }
 

@@ -43,7 +43,12 @@ export type GatewayErrorKind =
    * bytes), or a reply over the limit (`oversized: 'reply'`, `sizeLimit` in characters). The request was ended; what
    * arrived before stays valid.
    */
-  | 'oversized';
+  | 'oversized'
+  /**
+   * The stored API key has a character that cannot be sent in a header (a zero-width space pasted with it, say):
+   * `keyCharacter` is its code point, `keyPosition` its 1-based position. Nothing was sent.
+   */
+  | 'invalidApiKey';
 
 export interface GatewayError {
   readonly kind: GatewayErrorKind;
@@ -68,6 +73,10 @@ export interface GatewayError {
   readonly oversized?: 'event' | 'reply';
   /** For `oversized`: the limit that was crossed (bytes of an event, characters of a reply). */
   readonly sizeLimit?: number;
+  /** For `invalidApiKey`: the code point of the first character that cannot be sent. */
+  readonly keyCharacter?: number;
+  /** For `invalidApiKey`: its 1-based position in the key. */
+  readonly keyPosition?: number;
 }
 
 export function kindForStatus(status: number): GatewayErrorKind {

@@ -3,6 +3,7 @@
  * same-origin-only redirects (the key never leaves the configured origin), timeouts that really close the
  * connection, bounded body reads, and redaction of everything logged or reported. Web-standard globals only.
  */
+import { describeKeyCharacter, findKeyCharacter } from './apiKeyText';
 import type { GatewayError } from './gatewayError';
 import type { Logger } from './logger';
 import { Redactor } from './redact';
@@ -27,6 +28,29 @@ export function urlForLog(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/**
+ * The `Authorization` header for `apiKey` (none for an empty key), or the error when the key cannot be sent: a
+ * character outside visible ASCII (an earlier version stored a pasted key as it came) would make the runtime refuse
+ * the header, with a message that quotes it, on every request.
+ */
+export function authorizationFor(
+  apiKey: string,
+  host: string,
+): { readonly headers: Readonly<Record<string, string>> } | { readonly error: GatewayError } {
+  if (!apiKey) return { headers: {} };
+  const character = findKeyCharacter(apiKey);
+  if (!character) return { headers: { Authorization: `Bearer ${apiKey}` } };
+  return {
+    error: {
+      kind: 'invalidApiKey',
+      message: `The stored API key for ${host} contains ${describeKeyCharacter(character)}; set it again.`,
+      host,
+      keyCharacter: character.codePoint,
+      keyPosition: character.position,
+    },
+  };
 }
 
 /** Node's fetch hides the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`. */

@@ -395,7 +395,7 @@ export class ChatSession implements vscode.Disposable {
     } catch (unexpected) {
       // The client reports failures as events; anything thrown is a bug, but the partial reply is still kept.
       this.log.error(`Unexpected failure while streaming: ${String(unexpected)}`);
-      error = { kind: 'interrupted', message: String(unexpected), host: '' };
+      error = { kind: 'interrupted', message: this.log.redactor.redact(String(unexpected)), host: '' };
     } finally {
       for (const coalescer of [reasoning, text]) {
         coalescer.flush();

@@ -1,13 +1,19 @@
 import * as vscode from 'vscode';
+import { describeCodePoint } from '../core/apiKeyText';
 import type { GatewayError } from '../core/gatewayError';
+import { redactPatterns } from '../core/redact';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/streamLimits';
 import type { PanelAction, ErrorView } from '../shared/protocol';
 import type { ChatConfiguration } from './configuration';
 
-/** Words for each failure: what happened, the gateway's own message, and what the user can do about it. */
+/**
+ * Words for each failure: what happened, the gateway's own message, and what the user can do about it. The message
+ * passes through the redactor's patterns once more on its way to the panel (a bearer token or `sk-…` key in any
+ * message is masked, whatever layer wrote it).
+ */
 export function describeGatewayError(error: GatewayError, config: ChatConfiguration): ErrorView {
   const status = error.status ?? 0;
-  const said = error.message;
+  const said = redactPatterns(error.message);
   const view = (title: string, advice: string, actions: PanelAction[]): ErrorView => ({
     title,
     detail: [said, advice].filter(Boolean).join('\n'),
@@ -108,6 +114,19 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
         ),
         ['openSettings'],
       );
+    case 'invalidApiKey':
+      return {
+        title: vscode.l10n.t(
+          'The stored API key for {0} contains {1} at position {2}.',
+          error.host,
+          describeCodePoint(error.keyCharacter ?? 0),
+          error.keyPosition ?? 0,
+        ),
+        detail: vscode.l10n.t(
+          'It cannot be sent in a request, so nothing was sent. Set the key again: invisible characters around a pasted key are removed.',
+        ),
+        actions: ['setApiKey'],
+      };
     case 'oversized':
       // Our own words only: the limit, and that nothing more was read.
       return error.oversized === 'reply'

@@ -535,6 +535,53 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     assert.ok(!logger.lines.join('\n').includes(API_KEY));
   });
 
+  it('[D5] a stored key with a zero-width space is reported as such, and nothing is sent', async () => {
+    const logger = recordingLogger();
+    const events = await collect({ ...options, apiKey: `${API_KEY}\u200B`, logger });
+    assert.equal(events.length, 1, JSON.stringify(events));
+    const error = errorOf(events);
+    assert.equal(error.kind, 'invalidApiKey');
+    assert.equal(error.keyCharacter, 0x200b);
+    assert.equal(error.keyPosition, API_KEY.length + 1);
+    assert.match(
+      error.message,
+      /^The stored API key for 127\.0\.0\.1:\d+ contains U\+200B \(zero width space\) at position 29; set it again\.$/,
+    );
+    assert.equal(gateway.requests.length, 0, 'a request went out');
+    const everything = [JSON.stringify(events), ...logger.lines].join('\n');
+    assert.ok(!everything.includes(API_KEY.slice(8)), everything);
+  });
+
+  it('[D5][B7-18] a fetch TypeError quoting the Authorization value never reaches an error event or the log unredacted', async () => {
+    // Not sk-shaped: only knowing the key masks it.
+    const key = 'gw-live-9c1f2e3d4b5a69788776f0e1d2c3b4a5';
+    const thrown = [
+      new TypeError(`Headers.set: "Bearer ${key}\u0000" is an invalid header value.`),
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error(`invalid header value: ${key.slice(0, 20)}\u200B${key.slice(20)}`), {
+          code: 'ERR_INVALID_CHAR',
+        }),
+      }),
+      new TypeError(`Cannot convert argument to a ByteString: "…${key.slice(9, 30)}…"`),
+      new TypeError(`rejected: Bearer ${key.slice(0, 7)}\uFEFF${key.slice(7)}`),
+    ];
+    const logger = recordingLogger();
+    const seen: string[] = [];
+    for (const error of thrown) {
+      const failingFetch: typeof fetch = async () => {
+        throw error;
+      };
+      const events = await collect({ ...options, apiKey: key, logger, fetch: failingFetch });
+      assert.equal(errorOf(events).kind, 'network');
+      seen.push(JSON.stringify(events), errorOf(events).message);
+    }
+    const everything = [...seen, ...logger.lines].join('\n');
+    for (let start = 0; start + 8 <= key.length; start++) {
+      const piece = key.slice(start, start + 8);
+      assert.ok(!everything.includes(piece), `"${piece}" of the key reached the events or the log:\n${everything}`);
+    }
+  });
+
   it('times out even with a fetch that ignores its signal', async () => {
     const neverFetch: typeof fetch = () => new Promise<Response>(() => undefined);
     const events = await collect({ ...options, fetch: neverFetch, idleTimeoutMs: 30 });

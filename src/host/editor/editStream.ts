@@ -103,7 +103,7 @@ export async function streamEditReply(
     }
   } catch (unexpected) {
     deps.log.error(`Unexpected failure while streaming an edit: ${String(unexpected)}`);
-    error = { kind: 'interrupted', message: String(unexpected), host: '' };
+    error = { kind: 'interrupted', message: deps.log.redactor.redact(String(unexpected)), host: '' };
   }
   return { text, ...(finishReason ? { finishReason } : {}), ...(error ? { error } : {}), aborted: signal.aborted };
 }

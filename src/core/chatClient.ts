@@ -78,7 +78,7 @@ export interface ChatClientOptions extends RetryOptions {
    * an `oversized` error and what arrived before stays valid.
    */
   readonly maxEventBytes?: number;
-  /** Characters a reply (text, reasoning, tool-call arguments) may have; default 4 million. Past it, as above. */
+  /** Characters a reply (text, reasoning, tool-call arguments) may have; default 16 million. Past it, as above. */
   readonly maxReplyChars?: number;
 }
 

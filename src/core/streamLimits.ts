@@ -10,10 +10,10 @@ export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * A reply (text, reasoning and tool-call arguments together) longer than this many characters ends the request: about
- * eight times the longest reply today's models can write (128k output tokens are roughly half a million characters),
- * and still a size the panel and the saved conversation handle.
+ * thirty times the longest reply today's models can write (128k output tokens are roughly half a million characters),
+ * room for one event of the default cap whole, and still a size the panel and the saved conversation handle.
  */
-export const DEFAULT_MAX_REPLY_CHARS = 4_000_000;
+export const DEFAULT_MAX_REPLY_CHARS = 16_000_000;
 
 const LF = 0x0a;
 const CR = 0x0d;

@@ -65,6 +65,29 @@ describe('streamChatCompletion: limits on what the gateway sends', function () {
     assert.ok(counting.received() <= 2 * MiB, `the client read ${counting.received()} bytes`);
   });
 
+  it('[B7-42][D3] an 8 MiB single-line event in 1460 B fragments fits the default limits: the whole reply arrives', async () => {
+    const content = 'Q'.repeat(8 * MiB);
+    const bytes = new TextEncoder().encode(
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n` +
+        'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
+    );
+    let offset = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(offset, (offset += 1460)));
+      },
+    });
+    const events = await collect({
+      ...options,
+      fetch: async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
+    });
+    const summary = summarize(events);
+    assert.equal(summary.errorKind, undefined, summary.errorMessage);
+    assert.equal(summary.text.length, content.length);
+    assert.equal(summary.finish, 'stop');
+  });
+
   it('[D3] many events, each under the cap, together far over it: a normal reply', async () => {
     const piece = 'x'.repeat(1000);
     gateway.enqueue(sseReply(Array.from({ length: 300 }, () => piece)));

@@ -46,6 +46,38 @@ export class SseEventBudget {
    */
   accept(chunk: Uint8Array): number {
     const length = chunk.length;
+    if (this.afterCr === 'no' && this.eventBytes + length <= this.maxBytes && chunk.indexOf(CR) < 0)
+      return this.acceptLf(chunk);
+    return this.acceptAny(chunk);
+  }
+
+  /**
+   * The common case, without walking every line: only LF line ends, and no event can cross the limit in this chunk
+   * (even the one under way plus the whole chunk fits). Only where the last blank line is matters.
+   */
+  private acceptLf(chunk: Uint8Array): number {
+    const length = chunk.length;
+    const lastLf = chunk.lastIndexOf(LF);
+    if (lastLf < 0) {
+      this.lineBytes += length;
+      this.eventBytes += length;
+      return length;
+    }
+    let blank = -1;
+    for (let lf = lastLf; lf >= 0; lf = lf > 0 ? chunk.lastIndexOf(LF, lf - 1) : -1) {
+      // An LF right after another (or after a line end in an earlier chunk) ends an empty line: the event.
+      if (lf > 0 ? chunk[lf - 1] === LF : this.lineBytes === 0) {
+        blank = lf;
+        break;
+      }
+    }
+    this.eventBytes = blank >= 0 ? length - (blank + 1) : this.eventBytes + length;
+    this.lineBytes = length - (lastLf + 1);
+    return length;
+  }
+
+  private acceptAny(chunk: Uint8Array): number {
+    const length = chunk.length;
     let start = 0;
     let lf = chunk.indexOf(LF);
     let cr = chunk.indexOf(CR);

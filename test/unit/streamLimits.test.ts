@@ -55,6 +55,34 @@ describe('SseEventBudget', () => {
     }
   });
 
+  it('[D3] counts like a byte-by-byte reading for LF-only streams cut anywhere (the path that skips whole lines)', () => {
+    /** Bytes since the last blank line, one byte at a time. */
+    const reference = (bytes: Uint8Array): number => {
+      let pending = 0;
+      let line = 0;
+      for (const byte of bytes) {
+        pending++;
+        if (byte !== 0x0a) line++;
+        else if (line === 0) pending = 0;
+        else line = 0;
+      }
+      return pending;
+    };
+    const pieces = ['data: {"a":1}', '', ': c', 'data: x', 'data: y', '', '', 'event: e'];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 40; round++) {
+      const lines = Array.from({ length: 3 + Math.floor(random() * 8) }, () => pieces[Math.floor(random() * 8)]);
+      const bytes = encoder.encode(lines.join('\n') + (random() < 0.5 ? '\n' : ''));
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const budget = new SseEventBudget(1000);
+        budget.accept(bytes.subarray(0, cut));
+        budget.accept(bytes.subarray(cut));
+        assert.equal(budget.pendingBytes, reference(bytes), `${JSON.stringify(lines)} cut at ${cut}`);
+      }
+    }
+  });
+
   it('[D3] accepts events up to the limit and refuses the byte that crosses it, however the bytes arrive', () => {
     const event = `data: ${'x'.repeat(94)}\n\n`; // 102 bytes
     assert.equal(acceptAll(new SseEventBudget(102), event.repeat(5)), 510, 'each event alone fits exactly');

@@ -29,7 +29,7 @@ export interface ScriptedReply {
   steps: ReplyStep[];
   /**
    * Send the status line and headers only with the first written byte, not at once: a `wait` or `hold` before the
-   * first `write` is then a server that has not answered at all (no headers), as for a connect timeout.
+   * first `write` is then a server that has not answered at all (no headers), as a gateway slow to answer.
    */
   holdHeaders?: boolean;
 }

@@ -9,6 +9,7 @@ import type {
   PendingToolCall,
   ReplyTurnOptions,
   TurnEffect,
+  TurnInput,
   TurnToolbox,
 } from '../../src/core/turn/turnTypes';
 import type { ScriptedReply } from '../support/fakeGateway';
@@ -151,38 +152,30 @@ export async function driveTurn(
     for (const effect of effects) {
       seen.push(effect);
       await host.onEffect?.(effect, stop);
-      switch (effect.type) {
-        case 'request': {
-          const abort = new AbortController();
-          inFlight = abort;
-          const body = buildTurnRequest(snapshot, effect.messages, effect.tools);
-          for await (const event of streamChatCompletion(client, body, abort.signal))
-            await perform(turn.handle({ type: 'event', event }));
-          await perform(turn.handle({ type: 'streamEnded' }));
-          break;
+      // The effects a driver must act on; the others are for showing and saving, which these tests do not need.
+      if (effect.type === 'request') {
+        const abort = new AbortController();
+        inFlight = abort;
+        const body = buildTurnRequest(snapshot, effect.messages, effect.tools);
+        for await (const event of streamChatCompletion(client, body, abort.signal))
+          await perform(turn.handle({ type: 'event', event }));
+        await perform(turn.handle({ type: 'streamEnded' }));
+      } else if (effect.type === 'abort') {
+        inFlight?.abort();
+      } else if (effect.type === 'askApproval') {
+        for (const pending of effect.calls) {
+          const decision = host.decide?.(pending) ?? 'allowOnce';
+          await perform(turn.handle({ type: 'decision', callId: pending.call.id, decision }));
         }
-        case 'abort':
-          inFlight?.abort();
-          break;
-        case 'askApproval':
-          for (const pending of effect.calls) {
-            const decision = host.decide?.(pending) ?? 'allowOnce';
-            await perform(turn.handle({ type: 'decision', callId: pending.call.id, decision }));
-          }
-          break;
-        case 'runTool': {
-          let input;
-          try {
-            const content = (await host.runTool?.(effect.call, effect.args)) ?? '';
-            input = { type: 'toolSucceeded', callId: effect.call.id, content } as const;
-          } catch (error) {
-            input = { type: 'toolFailed', callId: effect.call.id, message: (error as Error).message } as const;
-          }
-          await perform(turn.handle(input));
-          break;
+      } else if (effect.type === 'runTool') {
+        let input: TurnInput;
+        try {
+          const content = (await host.runTool?.(effect.call, effect.args)) ?? '';
+          input = { type: 'toolSucceeded', callId: effect.call.id, content };
+        } catch (error) {
+          input = { type: 'toolFailed', callId: effect.call.id, message: (error as Error).message };
         }
-        default:
-          break;
+        await perform(turn.handle(input));
       }
     }
   }

@@ -30,8 +30,8 @@ export type WorkspacePathCheck =
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 /** `c:`, `C:\x`, `c:x` (drive-relative on Windows). */
 const DRIVE_LETTER = /^[a-z]:/i;
-/** A URI scheme such as `file:` or `vscode-remote:`. */
-const URI_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+/** A URI such as `file:///x` or `vscode-remote://host/x` (a bare `name:x` is refused for its colon). */
+const URI_SCHEME = /^[a-z][a-z0-9+.-]+:\//i;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /**

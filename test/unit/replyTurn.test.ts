@@ -86,7 +86,7 @@ describe('createReplyTurn', () => {
       assert.equal(conversation.messages[1].text, 'Hi');
     });
 
-    it('ends with error, keeping the partial reply and the error, when the stream reports one', () => {
+    it('[B7-34] ends with error, keeping the partial reply and the error, when the stream reports one', () => {
       const { conversation, turn } = newTurn();
       turn.handle({ type: 'start' });
       const error = { kind: 'streamError' as const, message: 'overloaded', host: 'gateway.test' };
@@ -98,7 +98,7 @@ describe('createReplyTurn', () => {
       assert.equal(only(effects, 'turnEnded')[0].status, 'error');
     });
 
-    it('ends interrupted when the connection broke, keeping what arrived', () => {
+    it('[B7-36] ends interrupted when the connection broke, keeping what arrived', () => {
       const { conversation, turn } = newTurn();
       turn.handle({ type: 'start' });
       const error = { kind: 'interrupted' as const, message: 'socket hang up', host: 'gateway.test' };
@@ -395,6 +395,19 @@ describe('createReplyTurn', () => {
       assert.equal(tool?.content, answer.content);
     });
 
+    it('caps the error text of a tool that threw like a result', () => {
+      const { turn } = newTurn({ toolbox: readTools(), maxToolResultChars: 30 });
+      turn.handle({ type: 'start' });
+      callRound(turn, call('call_1', 'read_file', { path: 'a' }));
+      const effects = turn.handle({ type: 'toolFailed', callId: 'call_1', message: 'at line '.repeat(100) });
+      const answer = only(effects, 'toolAnswered')[0];
+      assert.equal(answer.outcome, 'failed');
+      assert.match(
+        answer.content,
+        /^Error: the tool failed: at lin\n\n\[Result cut: 823 characters, only the first 30/,
+      );
+    });
+
     it('never cuts a result inside a surrogate pair', () => {
       const { turn } = newTurn({ toolbox: readTools(), maxToolResultChars: 3 });
       turn.handle({ type: 'start' });
@@ -415,14 +428,14 @@ describe('createReplyTurn', () => {
       );
     });
 
-    it('ends with a notice, not an empty bubble, when the reply says tool_calls but no call came', () => {
+    it('[B7-40] ends with a notice, not an empty bubble, when the reply says tool_calls but no call came', () => {
       const { turn } = newTurn({ toolbox: readTools() });
       turn.handle({ type: 'start' });
       const effects = feedRound(turn, finish('tool_calls'));
       assert.deepEqual(only(effects, 'turnEnded')[0].notice, { kind: 'toolCallsMissing' });
     });
 
-    it('runs nothing and ends with a notice when the model calls tools that were not offered', () => {
+    it('[B7-40] runs nothing and ends with a notice when the model calls tools that were not offered', () => {
       const { conversation, turn } = newTurn();
       const start = turn.handle({ type: 'start' });
       assert.deepEqual(only(start, 'request')[0].tools, []);
@@ -532,7 +545,7 @@ describe('createReplyTurn', () => {
       assert.deepEqual([conversation.messages[1].status, conversation.messages[1].text], ['stopped', '']);
     });
 
-    it('while streaming: aborts, keeps the partial reply, and the end of the aborted stream changes nothing', () => {
+    it('[B7-44] while streaming: aborts, keeps the partial reply, and the end of the aborted stream changes nothing', () => {
       const { conversation, clock, turn } = newTurn();
       turn.handle({ type: 'start' });
       clock.advance(100);

@@ -321,7 +321,7 @@ describe('a whole tool loop against the scripted fake gateway', () => {
     assert.equal(only(effects, 'turnEnded')[0].status, 'done');
   });
 
-  it('Stop while the second round streams closes its connection and keeps the partial reply', async () => {
+  it('[B7-44] Stop while the second round streams closes its connection and keeps the partial reply', async () => {
     const conversation = new Conversation();
     conversation.addUserMessage('Go.');
     const read = {

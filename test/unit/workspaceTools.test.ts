@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { buildChatRequest } from '../../src/core/chatRequest';
+import { combineToolboxes } from '../../src/core/tools/combinedToolbox';
 import { applyTextReplacements } from '../../src/core/tools/textReplacements';
 import { checkWorkspaceToolArguments } from '../../src/core/tools/toolArguments';
 import { workspaceToolbox } from '../../src/core/tools/workspaceToolbox';
@@ -12,6 +13,7 @@ import {
   type WorkspaceToolName,
 } from '../../src/core/tools/workspaceTools';
 import { validateChatCompletionRequest } from '../support/requestSchema';
+import { definition } from './turnHelpers';
 
 const context = { folders: [{ name: 'project' }] };
 
@@ -240,5 +242,23 @@ describe('workspace tools', () => {
       const result = applyTextReplacements('a\r\nb\r\nc\r\n', [{ oldText: 'a\nb', newText: 'A\nB' }]);
       assert.deepEqual(result, { ok: true, text: 'A\r\nB\r\nc\r\n' });
     });
+  });
+});
+
+describe('combineToolboxes', () => {
+  it('offers the tools of several toolboxes, each call checked and asked about by the toolbox that defines it', () => {
+    const workspace = workspaceToolbox({ acting: false, folders: context.folders });
+    const other = {
+      definitions: [definition('read_file'), definition('mcp_weather')],
+      checkArguments: () => ({ ok: false as const, problem: 'never used for read_file' }),
+      needsApproval: () => true,
+    };
+    const both = combineToolboxes(workspace, other);
+    const names = both.definitions.map((tool) => tool.function.name);
+    assert.deepEqual(names, [...READ_ONLY_TOOL_NAMES, 'mcp_weather']);
+    assert.equal(both.checkArguments?.('read_file', { path: 'a' }).ok, true);
+    assert.equal(both.needsApproval('read_file', {}), false);
+    assert.equal(both.needsApproval('mcp_weather', {}), true);
+    assert.equal(both.checkArguments?.('mcp_weather', {}).ok, false);
   });
 });

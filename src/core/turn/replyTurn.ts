@@ -92,7 +92,12 @@ export function createReplyTurn(options: ReplyTurnOptions): ReplyTurn {
         return onToolAnswered(input.callId, content, capped ? 'resultCapped' : 'result');
       }
       case 'toolFailed':
-        return onToolAnswered(input.callId, failureAnswer(input.message), 'failed');
+        // An error text can be as long as a result (a stack, a command's output): it is capped the same way.
+        return onToolAnswered(
+          input.callId,
+          capToolResult(failureAnswer(input.message), maxResultChars).content,
+          'failed',
+        );
     }
   }
 

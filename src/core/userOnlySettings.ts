@@ -75,9 +75,9 @@ export function setByFolder(inspected: InspectedSetting<unknown> | undefined): b
 
 /**
  * The user-only settings of `section` that a settings file sets: dotted keys (`"gatewayChat.baseUrl"`), the nested
- * form (`"gatewayChat": { "baseUrl": … }`), and both inside language blocks (`"[python]": { … }`). With `workspaceFile`
- * the settings are those under the `settings` key of a `.code-workspace` file. A file that is not valid JSON with
- * comments is searched for dotted keys, as VS Code reads what it can of a broken file.
+ * form (`"gatewayChat": { "baseUrl": … }`), and both inside language blocks (`"[python]": { … }`). With
+ * `workspaceFile` the settings are those under the `settings` key of a `.code-workspace` file. A file that is not
+ * valid JSON with comments is searched for dotted keys, as VS Code reads what it can of a broken file.
  */
 export function userOnlySettingsIn(
   text: string,

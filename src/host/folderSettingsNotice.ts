@@ -79,7 +79,8 @@ export class FolderSettingsNotice implements vscode.Disposable {
 
   private async report(file: SettingsFile, names: readonly UserOnlySetting[]): Promise<void> {
     const list = (of: readonly string[]) => of.map((name) => `${SECTION}.${name}`).join(', ');
-    const line = `Ignored folder settings in ${file.uri ? describe(file.uri) : file.label}: ${list(names)} (read from user settings only).`;
+    const where = file.uri ? describe(file.uri) : file.label;
+    const line = `Ignored folder settings in ${where}: ${list(names)} (read from user settings only).`;
     if (!this.logged.has(line)) {
       this.logged.add(line);
       this.log.warn(line);

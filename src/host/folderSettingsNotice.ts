@@ -5,8 +5,11 @@ import type { ExtensionLog } from './log';
 
 /** `file#setting` entries already shown in a notification, per workspace: each is said once. */
 const TOLD = 'gatewayChat.ignoredFolderSettings';
-/** A settings file larger than this is not read here (VS Code still ignores its user-only settings). */
-const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * A settings file larger than this is not read here (parsing it would hold up the extension host); its user-only
+ * settings are ignored all the same.
+ */
+const MAX_FILE_BYTES = 256 * 1024;
 
 interface SettingsFile {
   /** Stable identity (the file's URI; `workspace` for what VS Code reports without a file). */
@@ -37,25 +40,27 @@ export class FolderSettingsNotice implements vscode.Disposable {
     private readonly memory: vscode.Memento,
   ) {}
 
-  /** Checks now, and again whenever the workspace's settings files may have changed. */
+  /** Checks soon, and again whenever the workspace's settings files may have changed. */
   start(): void {
     this.disposables.push(
-      vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.watch();
-        this.check();
-      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.check({ rewatch: true })),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SECTION)) this.check();
       }),
     );
-    this.watch();
-    this.check();
+    // Activation only wires things together: the files are read right after it. With no folder open there is nothing
+    // to read (a folder added later is checked then).
+    const folders = vscode.workspace.workspaceFolders;
+    if (Array.isArray(folders) && folders.length > 0) setTimeout(() => this.check({ rewatch: true }), 0);
   }
 
   /** Checks the settings files once more (one check at a time, in order). */
-  check(): void {
+  check(options: { readonly rewatch?: boolean } = {}): void {
     this.checking = this.checking
-      .then(() => this.run())
+      .then(() => {
+        if (options.rewatch) this.watch();
+        return this.run();
+      })
       .catch((error: unknown) => this.log.warn(`Could not check the folder settings: ${String(error)}`));
   }
 

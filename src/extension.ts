@@ -3,12 +3,13 @@ import { LEGACY_KEY_ENTRY } from './core/gatewayKeys';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
-import { readConfiguration } from './host/configuration';
+import { readBaseUrl } from './host/configuration';
 import { registerConversationCommands } from './host/conversationCommands';
 import { registerEditorCommands } from './host/editor/editorCommands';
 import { registerImageCommands } from './host/images/imageCommands';
 import { ConversationHistory } from './host/conversationHistory';
 import { ConversationStore } from './host/conversationStore';
+import { FolderSettingsNotice } from './host/folderSettingsNotice';
 import { ExtensionLog } from './host/log';
 import { ModelCatalogService } from './host/modelCatalogService';
 
@@ -18,23 +19,22 @@ import { ModelCatalogService } from './host/modelCatalogService';
  */
 export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   const log = new ExtensionLog();
-  const keys = new ApiKeyStore(
-    context.secrets,
-    log.redactor,
-    context.globalState,
-    () => readConfiguration().baseUrl,
-    log,
-  );
+  // Keys go only to the gateway the user chose: readBaseUrl never reads a folder's settings.
+  const keys = new ApiKeyStore(context.secrets, log.redactor, context.globalState, readBaseUrl, log);
   const catalog = new ModelCatalogService(keys, log);
   // Saved conversations: nothing is read or written until the view opens or a history command runs.
   const store = new ConversationStore(vscode.Uri.joinPath(context.globalStorageUri, 'conversations'), log);
   const history = new ConversationHistory(store, context.globalState, log, (text) => log.redactor.redact(text));
   const provider = new ChatViewProvider(context.extensionUri, keys, log, catalog, history);
+  // A folder's settings that only the user may set are ignored; this says so (reads the folders' settings files).
+  const folderSettings = new FolderSettingsNotice(log, context.workspaceState);
+  folderSettings.start();
   context.subscriptions.push(
     log,
     keys,
     provider,
     history,
+    folderSettings,
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     ...registerCommands(provider, keys, log, catalog),
     ...registerConversationCommands(provider, history, log),

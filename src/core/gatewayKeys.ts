@@ -1,8 +1,8 @@
 /**
  * API keys are kept one per gateway: the SecretStorage entry of a key is named after the origin (scheme, host and
  * port) of the base URL it belongs to, so switching `gatewayChat.baseUrl` to another gateway never sends it the key
- * of the previous one. Earlier versions kept a single key for every gateway; it is moved once to the gateway that is
- * configured when the store is first used.
+ * of the previous one. Earlier versions kept a single key for every gateway; it is moved once to the gateway of the
+ * user's settings (never a folder's) when the store is first used.
  */
 
 /** The single entry of earlier versions (one key for whatever gateway was configured). */

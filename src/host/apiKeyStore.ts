@@ -33,8 +33,11 @@ export class ApiKeyStore implements vscode.Disposable {
     private readonly redactor: Redactor,
     /** Where decisions about plain-http gateways are remembered; without it the user is asked every time. */
     private readonly decisions: vscode.Memento | undefined,
-    /** The base URL configured now: an earlier version's single key becomes this gateway's key. */
-    private readonly configuredBaseUrl: () => string,
+    /**
+     * The base URL the user chose (their own settings or the default, never a folder's): an earlier version's single
+     * key becomes this gateway's key, and no other's.
+     */
+    private readonly userBaseUrl: () => string,
     private readonly log?: { info(message: string): void; warn(message: string): void },
   ) {
     this.subscription = secrets.onDidChange((event) => {
@@ -111,7 +114,7 @@ export class ApiKeyStore implements vscode.Disposable {
 
   private async migrate(): Promise<void> {
     try {
-      const step = await migrateLegacyKey(this.secrets, this.configuredBaseUrl());
+      const step = await migrateLegacyKey(this.secrets, this.userBaseUrl());
       if (step.kind === 'wait') {
         // Tried again on the next use, once the base URL names a gateway; said once.
         this.migration = undefined;

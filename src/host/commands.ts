@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { keyOriginOf } from '../core/gatewayKeys';
 import { promptForApiKey, type ApiKeyStore } from './apiKeyStore';
 import type { ChatViewProvider } from './chatViewProvider';
-import { readConfiguration } from './configuration';
+import { readBaseUrl } from './configuration';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 
@@ -14,14 +14,14 @@ export function registerCommands(
 ): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('gatewayChat.setApiKey', async () => {
-      const origin = await promptForApiKey(keys, readConfiguration().baseUrl);
+      const origin = await promptForApiKey(keys, readBaseUrl());
       if (origin) {
         log.info(`API key for ${origin} stored in secret storage.`);
         void vscode.window.showInformationMessage(vscode.l10n.t('Gateway Chat: API key for {0} saved.', origin));
       }
     }),
     vscode.commands.registerCommand('gatewayChat.clearApiKey', async () => {
-      const { baseUrl } = readConfiguration();
+      const baseUrl = readBaseUrl();
       const origin = keyOriginOf(baseUrl) ?? baseUrl;
       if (await keys.clear(baseUrl)) {
         log.info(`API key for ${origin} removed from secret storage.`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ProviderPreferences } from '../core/chatTypes';
 import { readGenerationParameters, type GenerationParameters } from '../core/generationParameters';
 import type { ModelProfile } from '../core/modelProfile';
+import { setByFolder, userChosenValue, USER_ONLY_SETTINGS, type UserOnlySetting } from '../core/userOnlySettings';
 import type { ImageLimits, SendWith } from '../shared/protocol';
 
 export const SECTION = 'gatewayChat';
@@ -42,6 +43,20 @@ const RESERVED_BODY_KEYS = ['model', 'messages', 'stream'];
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_HEADERS = ['authorization', 'content-type', 'content-length', 'host'];
 
+/**
+ * A setting only the user may set (see core/userOnlySettings): their user or remote-machine value, else the default.
+ * A workspace's or folder's value is never read, even where VS Code would apply it (forks, older builds).
+ */
+function userSetting<T>(config: vscode.WorkspaceConfiguration, name: UserOnlySetting): T | undefined {
+  return userChosenValue(config.inspect<T>(name));
+}
+
+/** The gateway the user chose (their settings or the default, never a folder's): the only one that gets a key. */
+export function readBaseUrl(): string {
+  const value = userSetting<unknown>(vscode.workspace.getConfiguration(SECTION), 'baseUrl');
+  return typeof value === 'string' ? value.trim() : '';
+}
+
 /** Reads the settings once into a checked snapshot; the only place that knows the setting names. */
 export function readConfiguration(): ChatConfiguration {
   const config = vscode.workspace.getConfiguration(SECTION);
@@ -49,10 +64,11 @@ export function readConfiguration(): ChatConfiguration {
   const setting = (name: string, reason: string) =>
     problems.push(vscode.l10n.t('The setting {0}.{1} {2}', SECTION, name, reason));
 
-  const baseUrl = (config.get<string>('baseUrl') ?? '').trim();
+  const baseUrl = readBaseUrl();
   const baseUrlReason = baseUrlProblem(baseUrl);
   if (baseUrlReason) setting('baseUrl', baseUrlReason);
-  const model = (config.get<string>('model') ?? '').trim();
+  const modelValue = userSetting<unknown>(config, 'model');
+  const model = typeof modelValue === 'string' ? modelValue.trim() : '';
   if (!model) setting('model', vscode.l10n.t('is empty: enter a model id such as openai/gpt-4o.'));
 
   const { parameters, problems: parameterProblems } = readGenerationParameters({
@@ -68,16 +84,16 @@ export function readConfiguration(): ChatConfiguration {
   for (const { field, reason } of parameterProblems) setting(field, reason);
 
   const provider = readProvider(config, setting);
-  const modelOverride = readModelOverride(config.get('modelOverrides'), model, setting);
-  const extraBody = readExtraBody(config.get('extraBody'), setting);
-  const headers = readHeaders(config.get('headers'), setting);
+  const modelOverride = readModelOverride(userSetting(config, 'modelOverrides'), model, setting);
+  const extraBody = readExtraBody(userSetting(config, 'extraBody'), setting);
+  const headers = readHeaders(userSetting(config, 'headers'), setting);
   const idleSeconds = config.get<number>('idleTimeoutSeconds') ?? 120;
   if (typeof idleSeconds !== 'number' || !(idleSeconds >= 5))
     setting('idleTimeoutSeconds', vscode.l10n.t('must be a number of seconds, at least 5.'));
   const maxEventMiB = config.get<number>('maxEventMiB') ?? 16;
   if (typeof maxEventMiB !== 'number' || !(maxEventMiB >= 1 && maxEventMiB <= 1024))
     setting('maxEventMiB', vscode.l10n.t('must be a number of MiB from 1 to 1024.'));
-  const systemPrompt = config.get<string>('systemPrompt') ?? '';
+  const systemPrompt = userSetting<unknown>(config, 'systemPrompt') ?? '';
   const sendWith = config.get<string>('sendWith') ?? 'enter';
   if (sendWith !== 'enter' && sendWith !== 'ctrlEnter')
     setting('sendWith', vscode.l10n.t('must be enter or ctrlEnter (got "{0}").', String(sendWith)));
@@ -144,8 +160,8 @@ function baseUrlProblem(baseUrl: string): string | undefined {
 }
 
 function readProvider(config: vscode.WorkspaceConfiguration, report: Report): ProviderPreferences | undefined {
-  const routing = config.get<string>('routing') ?? 'default';
-  const fallback = config.get<unknown>('fallbackModels') ?? [];
+  const routing = userSetting<string>(config, 'routing') ?? 'default';
+  const fallback = userSetting<unknown>(config, 'fallbackModels') ?? [];
   let chosenRouting: ProviderPreferences['routing'];
   if (routing !== 'default') {
     if ((ROUTINGS as readonly string[]).includes(routing)) chosenRouting = routing as ProviderPreferences['routing'];
@@ -232,6 +248,56 @@ function readHeaders(value: unknown, report: Report): Readonly<Record<string, st
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export interface EditorConfiguration {
+  /** Lines before and after the selection sent as context (a folder may set it; Restricted Mode ignores it). */
+  readonly contextLines: number;
+  /** The user's system prompt for editor commands; blank: the built-in one. */
+  readonly systemPrompt: string;
+  /** The user's task text per editor command, replacing the built-in one. */
+  readonly templates: Readonly<Record<string, unknown>>;
+}
+
+/** The settings of the editor commands. */
+export function readEditorConfiguration(): EditorConfiguration {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const contextLines = config.get<unknown>('editor.contextLines', 20);
+  const systemPrompt = userSetting<unknown>(config, 'editor.systemPrompt');
+  const templates = userSetting<unknown>(config, 'editor.promptTemplates');
+  return {
+    contextLines: typeof contextLines === 'number' && contextLines >= 0 ? Math.min(contextLines, 500) : 20,
+    systemPrompt: typeof systemPrompt === 'string' ? systemPrompt : '',
+    templates: isPlainObject(templates) ? templates : {},
+  };
+}
+
+export interface ReviewConfiguration {
+  /** `gatewayChat.inlineEdit.review` for the document. */
+  readonly review: 'auto' | 'inline' | 'diffEditor';
+  /** Whether VS Code auto-saves the document (`files.autoSave` is not "off"). */
+  readonly autoSave: boolean;
+}
+
+/** How an edit of `uri` is reviewed (settings of the document's folder apply). */
+export function readReviewConfiguration(uri: vscode.Uri): ReviewConfiguration {
+  const review = vscode.workspace.getConfiguration(SECTION, uri).get<string>('inlineEdit.review', 'auto');
+  const autoSave = vscode.workspace.getConfiguration('files', uri).get<string>('autoSave', 'off');
+  return {
+    review: review === 'inline' || review === 'diffEditor' ? review : 'auto',
+    autoSave: autoSave !== 'off',
+  };
+}
+
+/**
+ * The user-only settings that the workspace or one of its folders sets, as VS Code reports them (it already drops
+ * machine-scoped ones from folder files; a fork or older build may not). These values are never read.
+ */
+export function userOnlySettingsSetByFolders(): UserOnlySetting[] {
+  const scopes = [undefined, ...(vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri)];
+  return USER_ONLY_SETTINGS.filter((name) =>
+    scopes.some((scope) => setByFolder(vscode.workspace.getConfiguration(SECTION, scope).inspect(name))),
+  );
 }
 
 export function affectsChatConfiguration(event: vscode.ConfigurationChangeEvent): boolean {

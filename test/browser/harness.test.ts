@@ -9,8 +9,9 @@ describe('panel browser harness', () => {
   it('uses the English strings of src/host/panelStrings.ts (which needs vscode, so is read as text)', () => {
     const source = fs.readFileSync(path.join(REPO_ROOT, 'src', 'host', 'panelStrings.ts'), 'utf8');
     const fromHost: Record<string, string> = {};
-    for (const match of source.matchAll(/(\w+):\s*vscode\.l10n\.t\(\s*'((?:[^'\\]|\\.)*)'\s*\)/g)) {
-      fromHost[match[1]] = match[2].replace(/\\(.)/g, '$1');
+    // Either quote: the formatter picks double quotes for a string that holds an apostrophe.
+    for (const match of source.matchAll(/(\w+):\s*vscode\.l10n\.t\(\s*(['"])((?:(?!\2)[^\\]|\\.)*)\2\s*,?\s*\)/g)) {
+      fromHost[match[1]] = match[3].replace(/\\(.)/g, '$1');
     }
     assert.deepEqual(
       Object.keys(fromHost).sort(),

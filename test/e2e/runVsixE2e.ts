@@ -2,7 +2,8 @@
  * Acceptance check: the packaged .vsix works end to end as a user uses it.
  *
  * Installs gateway-chat-*.vsix (built by `npm run package`) into a fresh profile with code-server's own CLI,
- * points `gatewayChat.baseUrl` at a local FakeGateway in the user settings, starts code-server as an end user
+ * points `gatewayChat.baseUrl` at a local FakeGateway in the remote settings (a code-server window is a remote
+ * window, whose machine-scoped settings come from there), starts code-server as an end user
  * does (`--auth none`, no development flags, no test payload), opens it in headless Chromium and, only through the
  * UI: F1 → "Gateway Chat: Set API Key" → types the key → Enter; clicks "Gateway Chat" in the activity bar; asks a
  * question in the panel; waits for the streamed reply. Then checks what the gateway received, and that the key is
@@ -27,6 +28,7 @@ import {
   installVsix,
   runCodeServerCli,
   listFiles,
+  remoteSettingsFile,
   VsCodeServer,
 } from '../support/vscodeServer';
 import { WorkbenchDriver } from '../integration/workbenchDriver';
@@ -147,7 +149,7 @@ async function main(): Promise<Results> {
       );
     });
 
-    await step('code-server starts with the extension and user settings pointing at a local gateway', async () => {
+    await step('code-server starts with the extension and remote settings pointing at a local gateway', async () => {
       gateway = await FakeGateway.start();
       gateway.enqueue(sseReply(ANSWER_DELTAS, { delayMs: 40 }));
       server = await VsCodeServer.start({
@@ -156,7 +158,7 @@ async function main(): Promise<Results> {
         folder: workspace,
         userDataDir,
         extensionsDir,
-        settings: { 'gatewayChat.baseUrl': gateway.baseUrl, 'gatewayChat.model': 'openai/gpt-4o-mini' },
+        remoteSettings: { 'gatewayChat.baseUrl': gateway.baseUrl, 'gatewayChat.model': 'openai/gpt-4o-mini' },
         onOutput: VERBOSE ? (line) => print(`[code-server] ${line}`) : undefined,
       });
       note(`code-server on ${server.url} (pid ${server.pid}); gateway on ${gateway.baseUrl}`);
@@ -231,12 +233,12 @@ async function main(): Promise<Results> {
     print('');
     print('The key stays secret');
     await step(
-      'the key is not in the user settings.json',
+      'the key is in neither the user nor the remote settings.json',
       () => {
-        const file = path.join(userDataDir, 'User', 'settings.json');
-        const text = fs.readFileSync(file, 'utf8');
-        assert.match(text, /gatewayChat\.baseUrl/);
-        assert.equal(text.includes(API_KEY), false, `the key is in ${file}`);
+        const remote = remoteSettingsFile(userDataDir);
+        assert.match(fs.readFileSync(remote, 'utf8'), /gatewayChat\.baseUrl/);
+        for (const file of [path.join(userDataDir, 'User', 'settings.json'), remote])
+          assert.equal(fs.readFileSync(file, 'utf8').includes(API_KEY), false, `the key is in ${file}`);
       },
       { always: true },
     );

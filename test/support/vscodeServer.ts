@@ -108,6 +108,11 @@ export interface StartServerOptions {
   folder?: string;
   /** User settings, written to `<user-data-dir>/User/settings.json` before the server starts (merged over QUIET_SETTINGS). */
   settings?: Record<string, unknown>;
+  /**
+   * Remote settings (the settings editor's Remote tab), written to `<user-data-dir>/Machine/settings.json`. The
+   * browser window of a VS Code server is a remote window: machine-scoped settings are read from here only.
+   */
+  remoteSettings?: Record<string, unknown>;
   /** Reuse these instead of fresh temp dirs (they are then not deleted on stop). */
   userDataDir?: string;
   extensionsDir?: string;
@@ -180,6 +185,7 @@ export class VsCodeServer {
     const userDataDir = options.userDataDir ?? makeTemp('gateway-chat-user-');
     const extensionsDir = options.extensionsDir ?? makeTemp('gateway-chat-ext-');
     writeUserSettings(userDataDir, { ...QUIET_SETTINGS, ...options.settings });
+    if (options.remoteSettings) writeRemoteSettings(userDataDir, options.remoteSettings);
 
     const port = await freePort();
     const flavor = options.flavor ?? 'server-main';
@@ -329,7 +335,19 @@ function serverEnv(install: ServerInstall, extra?: NodeJS.ProcessEnv): NodeJS.Pr
 }
 
 export function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): string {
-  const file = path.join(userDataDir, 'User', 'settings.json');
+  return writeSettingsFile(path.join(userDataDir, 'User', 'settings.json'), settings);
+}
+
+/** The remote (machine) settings of a VS Code server: where its windows read machine-scoped settings. */
+export function remoteSettingsFile(userDataDir: string): string {
+  return path.join(userDataDir, 'Machine', 'settings.json');
+}
+
+export function writeRemoteSettings(userDataDir: string, settings: Record<string, unknown>): string {
+  return writeSettingsFile(remoteSettingsFile(userDataDir), settings);
+}
+
+function writeSettingsFile(file: string, settings: Record<string, unknown>): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
   return file;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { extractReplyCode } from '../../core/replyCode';
+import { readReviewConfiguration } from '../configuration';
 
 /**
  * What the two ways of reviewing a proposed edit share: the in-place inline diff (`InlineEditController`) and the
@@ -75,13 +76,10 @@ export function settleProposal(result: ProposalResult): Settled {
 
 /** The review mode for a document: the setting, where "auto" avoids writing a proposal into a file auto-save may save. */
 export function reviewModeFor(document: vscode.TextDocument): ReviewMode {
-  const setting = vscode.workspace
-    .getConfiguration('gatewayChat', document.uri)
-    .get<string>('inlineEdit.review', 'auto');
-  if (setting === 'inline' || setting === 'diffEditor') return setting;
+  const { review, autoSave } = readReviewConfiguration(document.uri);
+  if (review !== 'auto') return review;
   if (document.isUntitled) return 'inline';
-  const autoSave = vscode.workspace.getConfiguration('files', document.uri).get<string>('autoSave', 'off');
-  return autoSave === 'off' ? 'inline' : 'diffEditor';
+  return autoSave ? 'diffEditor' : 'inline';
 }
 
 /** The URI a command was given for a review (a URI, its string), else the active editor's document. */

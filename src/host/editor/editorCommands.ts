@@ -9,7 +9,7 @@ import {
 import { extractReplyCode, streamingCode } from '../../core/replyCode';
 import type { ApiKeyStore } from '../apiKeyStore';
 import type { ChatViewProvider } from '../chatViewProvider';
-import { SECTION } from '../configuration';
+import { readEditorConfiguration } from '../configuration';
 import type { ExtensionLog } from '../log';
 import type { ModelCatalogService } from '../modelCatalogService';
 import { editPreflight, streamEditReply, type EditDeps } from './editStream';
@@ -215,22 +215,10 @@ async function enclosingSymbol(
   return best;
 }
 
-function editorSettings(): { contextLines: number; systemPrompt: string; templates: Record<string, unknown> } {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const contextLines = config.get<number>('editor.contextLines', 20);
-  const systemPrompt = config.get<string>('editor.systemPrompt', '');
-  const templates = config.get<Record<string, unknown>>('editor.promptTemplates', {});
-  return {
-    contextLines: typeof contextLines === 'number' && contextLines >= 0 ? Math.min(contextLines, 500) : 20,
-    systemPrompt: typeof systemPrompt === 'string' ? systemPrompt : '',
-    templates: typeof templates === 'object' && templates !== null ? templates : {},
-  };
-}
-
 function promptFor(command: EditCommand, target: Target, args: CommandArgs, instruction?: string) {
   const document = target.editor.document;
   const lines = Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text);
-  const settings = editorSettings();
+  const settings = readEditorConfiguration();
   const { before, after } = surroundingLines(lines, target.startLine, target.endLine, settings.contextLines);
   const diagnostics: PromptDiagnostic[] = (
     args.diagnostics ?? vscode.languages.getDiagnostics(document.uri).filter((d) => d.range.intersection(target.range))

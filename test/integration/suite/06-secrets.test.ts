@@ -1,12 +1,13 @@
 /**
  * The key never leaves SecretStorage: after the tests above used it (stored it, sent it, showed errors about it),
- * it is absent from the chat webview's DOM, the user's settings.json and every log file VS Code wrote. The same goes
- * for the other keys of the run (a second gateway's, and the single key of an earlier version that was moved).
+ * it is absent from the chat webview's DOM, the user's and the remote settings.json and every log file VS Code
+ * wrote. The same goes for the other keys of the run (a second gateway's, and the single key of an earlier version
+ * that was moved).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { filesContaining, listFiles } from '../../support/vscodeServer';
+import { filesContaining, listFiles, remoteSettingsFile } from '../../support/vscodeServer';
 import { activate, ALL_TEST_KEYS, sel, setApiKeyThroughUi, sleep, TEST_API_KEY } from './helpers';
 import * as ui from './ui';
 
@@ -24,13 +25,20 @@ describe('The API key stays secret', function () {
     for (const key of ALL_TEST_KEYS) assert.equal(html.includes(key), false, 'an API key is in the webview DOM');
   });
 
-  it('is not in the user settings.json', function () {
+  it('is not in the user or remote settings.json', function () {
     const file = process.env.GATEWAY_CHAT_SETTINGS_FILE;
-    if (!file) this.skip();
+    const dataDir = process.env.GATEWAY_CHAT_USER_DATA_DIR;
+    if (!file || !dataDir) this.skip();
     assert.ok(fs.existsSync(file), `${file} does not exist`);
-    const settings = fs.readFileSync(file, 'utf8');
-    assert.match(settings, /gatewayChat\.baseUrl/, 'settings.json was expected to hold the base URL the tests set');
-    for (const key of ALL_TEST_KEYS) assert.equal(settings.includes(key), false, 'an API key is in settings.json');
+    // In a remote window (the server route) VS Code writes the machine-scoped base URL to the remote settings.
+    const files = [file, remoteSettingsFile(dataDir)].filter((candidate) => fs.existsSync(candidate));
+    const texts = files.map((candidate) => fs.readFileSync(candidate, 'utf8'));
+    assert.ok(
+      texts.some((text) => /gatewayChat\.baseUrl/.test(text)),
+      `${files.join(' or ')} was expected to hold the base URL the tests set`,
+    );
+    for (const [i, text] of texts.entries())
+      for (const key of ALL_TEST_KEYS) assert.equal(text.includes(key), false, `an API key is in ${files[i]}`);
   });
 
   it("is not in any log file (including the extension's own log)", async function () {

@@ -1,6 +1,7 @@
-import { ChatStreamDecoder, completionEvents, type ChatStreamDecoderOptions } from './chatStreamDecoder';
+import type { ChatStreamDecoderOptions } from './chatStreamDecoder';
 import type { ChatCompletionRequest, ChatEvent } from './chatTypes';
 import {
+  authorizationFor,
   buildRequestHeaders,
   describeNetworkError,
   fetchSameOrigin,
@@ -16,9 +17,17 @@ import {
   urlForLog,
   Watchdog,
 } from './gatewayHttp';
-import { kindForStatus, readErrorBody, summarizeErrorText, type GatewayError } from './gatewayError';
+import { errorCodes, kindForStatus, summarizeErrorText, type GatewayError } from './gatewayError';
 import type { Logger } from './logger';
 import type { Redactor } from './redact';
+import {
+  DEFAULT_WAITING_NOTICE_MS,
+  readEventStream,
+  readWholeCompletion,
+  untilSettled,
+  WaitingNotice,
+  type BodyReading,
+} from './replyBody';
 import {
   DEFAULT_MAX_RETRIES,
   isRetryableNetworkError,
@@ -32,12 +41,11 @@ import {
 
 export { describeNetworkError, hostOf } from './gatewayHttp';
 
-/** Time until the response headers arrive. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
-/** Time between any two received bytes once the answer began (SSE comments count). */
+/**
+ * The longest wait for the gateway: for its answer once the request was sent, and between any two received bytes
+ * once the answer began (SSE comments count).
+ */
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
-/** A whole (non-streamed) completion larger than this is refused. */
-const MAX_COMPLETION_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ChatClientOptions extends RetryOptions {
   /** For example `https://api.ofox.ai/v1`; `/chat/completions` is appended. */
@@ -52,16 +60,26 @@ export interface ChatClientOptions extends RetryOptions {
    * headers (those are skipped with a log line); values of auth-like names are masked in logs and errors.
    */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Milliseconds until the response headers; default 30 s; 0 turns it off. */
-  readonly connectTimeoutMs?: number;
-  /** Milliseconds allowed between two received bytes; default 120 s; 0 turns it off. */
+  /**
+   * Milliseconds the client waits for the gateway to answer, and then between two received bytes; default 120 s; 0
+   * turns it off. A request that times out before the answer is not sent again (the gateway may be working on it).
+   */
   readonly idleTimeoutMs?: number;
+  /** Milliseconds without any of the reply before a `waiting` event; default 2 s; 0 turns it off. */
+  readonly waitingNoticeMs?: number;
   /** Same-origin redirects followed; default 5. Redirects to another origin are never followed. */
   readonly maxRedirects?: number;
   /** Time, randomness and sleep for the retry waits; the real ones by default. */
   readonly clock?: RetryClock;
   /** Passed to the stream decoder (and used for a non-streamed answer): `<think>` splitting and the like. */
   readonly streamDecoder?: ChatStreamDecoderOptions;
+  /**
+   * Bytes one SSE event (or a whole non-streamed completion) may have; default 16 MiB. Past it the request ends with
+   * an `oversized` error and what arrived before stays valid.
+   */
+  readonly maxEventBytes?: number;
+  /** Characters a reply (text, reasoning, tool-call arguments) may have; default 16 million. Past it, as above. */
+  readonly maxReplyChars?: number;
 }
 
 export function chatCompletionsUrl(baseUrl: string): string {
@@ -73,9 +91,12 @@ export function chatCompletionsUrl(baseUrl: string): string {
  * `error` event (never thrown); an abort through `signal` ends the iteration quietly. Whatever text was yielded
  * before a failure stays valid: the caller keeps the partial reply.
  *
- * A request that fails before any byte of the reply arrived (408/409/429/5xx, a refused or reset connection, a
- * connect timeout) is sent again, at most `maxRetries` times, each time after a `retrying` event; a reply that began
- * is never replayed. Nothing the client logs or reports contains the key or an auth-like header value.
+ * A request is sent again (at most `maxRetries` times, each time after a `retrying` event) only when it cannot have
+ * been billed: the gateway answered with a retryable status (408/409/429/5xx, `x-should-retry`), or the connection
+ * never opened (refused, no route, a temporary DNS failure). A request the gateway may have accepted (no answer in
+ * time, a connection that broke after it went out, a success status whose body then failed) is never replayed; a
+ * `waiting` event says when the answer is slow in coming. Nothing the client logs or reports contains the key or an
+ * auth-like header value.
  */
 export async function* streamChatCompletion(
   options: ChatClientOptions,
@@ -95,11 +116,15 @@ export async function* streamChatCompletion(
     yield { type: 'error', error: redactError({ kind: 'badRequest', message, host }, redactor) };
     return;
   }
+  const authorization = authorizationFor(options.apiKey, host);
+  if ('error' in authorization) {
+    // Reported before anything is sent: the runtime would refuse the header on every attempt.
+    log?.warn(authorization.error.message);
+    yield { type: 'error', error: redactError(authorization.error, redactor) };
+    return;
+  }
   const headers = buildRequestHeaders(
-    {
-      'Content-Type': 'application/json',
-      ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
-    },
+    { 'Content-Type': 'application/json', ...authorization.headers },
     { Accept: 'text/event-stream', ...options.headers },
     log,
   );
@@ -159,24 +184,23 @@ type AttemptOutcome =
 
 const DONE: AttemptOutcome = { kind: 'done' };
 
-/** One request: sends it, and either streams the reply or reports a failure that happened before it began. */
+/** One request: sends it, and either reads the reply or reports a failure that happened before it began. */
 async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, AttemptOutcome, undefined> {
   const { options, url, host, signal, log, redactor } = context;
   const controller = new AbortController();
   const forwardAbort = () => controller.abort();
   signal.addEventListener('abort', forwardAbort, { once: true });
-  const watchdog = new Watchdog(
-    controller,
-    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-  );
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // No separate connect timer: fetch does not tell when the request went out, and a gateway may take long to answer
+  // one it has (a large model loading, a buffering proxy). The whole wait for the answer is idle time.
+  const watchdog = new Watchdog(controller, undefined, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  const notice = new WaitingNotice(options.waitingNoticeMs ?? DEFAULT_WAITING_NOTICE_MS);
   try {
     if (signal.aborted) return DONE;
-    watchdog.startConnect();
+    watchdog.startIdle();
+    watchdog.readStarted();
     let fetched;
     try {
-      fetched = await raceAbort(
+      const sending = raceAbort(
         fetchSameOrigin(
           options.fetch ?? fetch,
           url,
@@ -188,11 +212,14 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
           if ('response' in late) void late.response.body?.cancel().catch(() => undefined);
         },
       );
+      fetched = yield* untilSettled(sending, notice);
     } catch (error) {
       if (signal.aborted) return DONE;
       if (watchdog.fired) {
-        log?.warn(`No response headers from ${host} within ${formatDuration(watchdog.fired.ms)} (connect timeout).`);
-        return { kind: 'failed', error: timeoutError('connect', watchdog.fired.ms, host), retryable: true };
+        // The gateway may have the request and still be working on it: sending it again could bill it twice.
+        const timeout = timeoutError('headers', watchdog.fired.ms, host);
+        log?.warn(timeout.message);
+        return { kind: 'failed', error: timeout, retryable: false };
       }
       const reason = describeNetworkError(error);
       log?.warn(`Request to ${host} failed: ${reason}`);
@@ -202,7 +229,7 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
         retryable: isRetryableNetworkError(error),
       };
     }
-    watchdog.stopConnect();
+    watchdog.readEnded();
     if ('error' in fetched) return { kind: 'failed', error: fetched.error, retryable: false };
     const response = fetched.response;
     const contentType = response.headers.get('content-type') ?? '';
@@ -241,166 +268,38 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
       };
     }
 
+    // A success status: the gateway has the request, so from here on nothing is sent again.
+    const reading: BodyReading = {
+      host,
+      status: response.status,
+      log,
+      redactor,
+      watchdog,
+      notice,
+      signal,
+      maxEventBytes: options.maxEventBytes,
+      maxReplyChars: options.maxReplyChars,
+      streamDecoder: options.streamDecoder,
+    };
     if (/\bapplication\/json\b/i.test(contentType)) {
       // The server ignored `stream: true` and sent the whole completion at once.
-      const whole = await readBodyBounded(response, MAX_COMPLETION_BODY_BYTES, watchdog);
-      if (signal.aborted) return DONE;
-      if (watchdog.fired) {
-        const error = timeoutError('idle', watchdog.fired.ms, host, response.status);
-        log?.warn(error.message);
-        if (whole.bytes === 0) return { kind: 'failed', error, retryable: true };
-        yield { type: 'error', error: redactError(error, redactor) };
-        return DONE;
-      }
-      if (whole.truncated) {
-        const error: GatewayError = { kind: 'unexpectedResponse', message: 'The response was too large.', host };
-        yield { type: 'error', error };
-        return DONE;
-      }
-      if (whole.failure !== undefined) {
-        const reason = describeNetworkError(whole.failure);
-        log?.warn(`Response from ${host} broke: ${reason}`);
-        const error: GatewayError = { kind: 'interrupted', message: reason, host };
-        if (whole.bytes === 0) return { kind: 'failed', error, retryable: true };
-        yield { type: 'error', error: redactError(error, redactor) };
-        return DONE;
-      }
-      for (const event of eventsFromCompletion(whole.text, host, options.streamDecoder))
-        yield redactEvent(event, redactor);
-      return DONE;
+      yield* readWholeCompletion(response, reading);
+    } else if (response.body) {
+      yield* readEventStream(response.body, reading);
+    } else {
+      yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response had no body.', host } };
     }
-
-    if (!response.body) {
-      return {
-        kind: 'failed',
-        error: { kind: 'unexpectedResponse', message: 'The response had no body.', host },
-        retryable: false,
-      };
-    }
-
-    const decoder = new ChatStreamDecoder(host, options.streamDecoder);
-    const textDecoder = new TextDecoder('utf-8');
-    const body = response.body.getReader();
-    reader = body;
-    let bytes = 0;
-    let failure: unknown;
-    watchdog.startIdle(() => void body.cancel().catch(() => undefined));
-    try {
-      while (!decoder.closed) {
-        watchdog.readStarted();
-        const { done, value } = await body.read();
-        watchdog.readEnded();
-        if (done || watchdog.fired) break;
-        if (value.byteLength === 0) continue;
-        bytes += value.byteLength;
-        for (const event of decoder.feed(textDecoder.decode(value, { stream: true })))
-          yield redactEvent(event, redactor);
-      }
-    } catch (error) {
-      failure = error;
-    }
-    watchdog.stopIdle();
-    if (signal.aborted) return DONE;
-    if (watchdog.fired) {
-      const error = timeoutError('idle', watchdog.fired.ms, host, response.status);
-      log?.warn(`${error.message} (${bytes} bytes received)`);
-      // Nothing of the reply arrived: as safe to send again as a connection that never answered.
-      if (bytes === 0) return { kind: 'failed', error, retryable: true };
-      yield { type: 'error', error: redactError(error, redactor) };
-      return DONE;
-    }
-    if (failure !== undefined) {
-      const reason = describeNetworkError(failure);
-      log?.warn(`Stream from ${host} broke: ${reason}`);
-      const error: GatewayError = { kind: 'interrupted', message: reason, host };
-      if (bytes === 0) return { kind: 'failed', error, retryable: true };
-      yield { type: 'error', error: redactError(error, redactor) };
-      return DONE;
-    }
-    if (bytes === 0 && !decoder.closed) {
-      log?.warn(`${host} closed the connection before the reply began.`);
-      const error: GatewayError = {
-        kind: 'interrupted',
-        message: 'The connection closed before the reply began.',
-        host,
-      };
-      return { kind: 'failed', error, retryable: true };
-    }
-    if (!decoder.closed) {
-      for (const event of decoder.feed(textDecoder.decode())) yield redactEvent(event, redactor);
-    }
-    for (const event of decoder.end()) yield redactEvent(event, redactor);
     return DONE;
   } finally {
+    notice.end();
     watchdog.clear();
     signal.removeEventListener('abort', forwardAbort);
     // However the attempt ended (done, failed, timed out, or the caller stopped iterating), the connection closes.
-    reader?.cancel().catch(() => undefined);
     controller.abort();
   }
-}
-
-function redactEvent(event: ChatEvent, redactor: Redactor): ChatEvent {
-  return event.type === 'error' ? { type: 'error', error: redactError(event.error, redactor) } : event;
 }
 
 function retryReason(error: GatewayError): string {
   const text = error.status !== undefined ? `HTTP ${error.status}: ${error.message}` : error.message;
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
-/** Every `error.code` and `error.type` of an error body (the quota check reads both). */
-function errorCodes(text: string): string[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  const codes: string[] = [];
-  const summary = readErrorBody(value);
-  if (summary?.code) codes.push(summary.code);
-  const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).error : undefined;
-  if (typeof inner === 'object' && inner !== null) {
-    for (const key of ['code', 'type', 'status'] as const) {
-      const field = (inner as Record<string, unknown>)[key];
-      if (typeof field === 'string') codes.push(field);
-    }
-  }
-  return codes;
-}
-
-/** A whole `chat.completion` (the server ignored `stream: true`) as the same events a stream of it would give. */
-function* eventsFromCompletion(
-  text: string,
-  host: string,
-  decoderOptions: ChatStreamDecoderOptions | undefined,
-): Generator<ChatEvent> {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not valid JSON.', host } };
-    return;
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    yield {
-      type: 'error',
-      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
-    };
-    return;
-  }
-  const record = body as Record<string, unknown>;
-  if (record.error !== undefined) {
-    yield { type: 'error', error: { kind: 'streamError', message: summarizeErrorText(text).message, host } };
-    return;
-  }
-  if (!Array.isArray(record.choices)) {
-    yield {
-      type: 'error',
-      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
-    };
-    return;
-  }
-  yield* completionEvents(record, decoderOptions);
 }

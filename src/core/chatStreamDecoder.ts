@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import type { ChatEvent, Usage } from './chatTypes';
-import { readErrorBody, type GatewayError } from './gatewayError';
+import { readErrorBody, summarizeErrorText, type GatewayError } from './gatewayError';
 import { ThinkTagSplitter, type ContentSegment } from './thinkTagSplitter';
 import { ToolCallAssembler } from './toolCallAssembler';
 
@@ -308,4 +308,39 @@ function safeParse(text: string): unknown {
 function truncate(text: string, max: number): string {
   const trimmed = text.trim();
   return trimmed.length > max ? `${trimmed.slice(0, max)}…` : trimmed;
+}
+
+/** A whole `chat.completion` (the server ignored `stream: true`) as the same events a stream of it would give. */
+export function* eventsFromCompletion(
+  text: string,
+  host: string,
+  decoderOptions: ChatStreamDecoderOptions | undefined,
+): Generator<ChatEvent> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    yield { type: 'error', error: { kind: 'unexpectedResponse', message: 'The response was not valid JSON.', host } };
+    return;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    yield {
+      type: 'error',
+      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
+    };
+    return;
+  }
+  const record = body as Record<string, unknown>;
+  if (record.error !== undefined) {
+    yield { type: 'error', error: { kind: 'streamError', message: summarizeErrorText(text).message, host } };
+    return;
+  }
+  if (!Array.isArray(record.choices)) {
+    yield {
+      type: 'error',
+      error: { kind: 'unexpectedResponse', message: 'The response was not a chat completion.', host },
+    };
+    return;
+  }
+  yield* completionEvents(record, decoderOptions);
 }

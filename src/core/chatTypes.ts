@@ -172,7 +172,12 @@ export type ChatEvent =
    * The request failed before any of the reply arrived and is sent again after `delayMs`. `attempt` counts the
    * retries (1 for the first); `reason` is one short line (no secrets) for the panel and the log.
    */
-  | { readonly type: 'retrying'; readonly attempt: number; readonly delayMs: number; readonly reason: string };
+  | { readonly type: 'retrying'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
+  /**
+   * The request went out and nothing of the reply has come for a while (a gateway loading a model, a queue, a
+   * buffering proxy): said once per attempt, before the reply's first text.
+   */
+  | { readonly type: 'waiting' };
 
 /** The choice an event is about (0 when the event does not say). */
 export function choiceOf(event: { readonly choice?: number }): number {

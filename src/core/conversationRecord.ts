@@ -223,6 +223,8 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<GatewayErrorKind>([
   'interrupted',
   'timeout',
   'redirected',
+  'oversized',
+  'invalidApiKey',
 ] as GatewayErrorKind[]);
 
 /**
@@ -293,9 +295,14 @@ function cleanError(raw: unknown): GatewayError | undefined {
   if (typeof raw.status === 'number') error.status = raw.status;
   if (typeof raw.code === 'string') error.code = raw.code;
   if (typeof raw.retryAfterMs === 'number') error.retryAfterMs = raw.retryAfterMs;
-  if (raw.timeoutPhase === 'connect' || raw.timeoutPhase === 'idle') error.timeoutPhase = raw.timeoutPhase;
+  if (raw.timeoutPhase === 'connect' || raw.timeoutPhase === 'headers' || raw.timeoutPhase === 'idle')
+    error.timeoutPhase = raw.timeoutPhase;
   if (typeof raw.timeoutMs === 'number') error.timeoutMs = raw.timeoutMs;
   if (typeof raw.redirectHost === 'string') error.redirectHost = raw.redirectHost;
+  if (raw.oversized === 'event' || raw.oversized === 'reply') error.oversized = raw.oversized;
+  if (typeof raw.sizeLimit === 'number') error.sizeLimit = raw.sizeLimit;
+  if (typeof raw.keyCharacter === 'number') error.keyCharacter = raw.keyCharacter;
+  if (typeof raw.keyPosition === 'number') error.keyPosition = raw.keyPosition;
   return error;
 }
 

@@ -28,15 +28,27 @@ export type GatewayErrorKind =
   /** The stream ended without `[DONE]` or a finish reason. */
   | 'interrupted'
   /**
-   * The gateway did not answer in time: `timeoutPhase` says which limit (`connect`: no response headers;
-   * `idle`: no byte for too long once the answer began) and `timeoutMs` how long it was.
+   * The gateway did not answer in time: `timeoutPhase` says which limit (`connect`: no answer within a whole-request
+   * limit; `headers`: no answer for the idle time after a chat request was sent, which is not sent again; `idle`: no
+   * byte for too long once the answer began) and `timeoutMs` how long it was.
    */
   | 'timeout'
   /**
    * The gateway redirected to another origin (`redirectHost`), or too often. The request was not sent there, so
    * the key never left the configured origin.
    */
-  | 'redirected';
+  | 'redirected'
+  /**
+   * The gateway sent more than the client holds: one event over the limit (`oversized: 'event'`, `sizeLimit` in
+   * bytes), or a reply over the limit (`oversized: 'reply'`, `sizeLimit` in characters). The request was ended; what
+   * arrived before stays valid.
+   */
+  | 'oversized'
+  /**
+   * The stored API key has a character that cannot be sent in a header (a zero-width space pasted with it, say):
+   * `keyCharacter` is its code point, `keyPosition` its 1-based position. Nothing was sent.
+   */
+  | 'invalidApiKey';
 
 export interface GatewayError {
   readonly kind: GatewayErrorKind;
@@ -52,11 +64,19 @@ export interface GatewayError {
    */
   readonly retryAfterMs?: number;
   /** For `timeout`: which limit fired. */
-  readonly timeoutPhase?: 'connect' | 'idle';
+  readonly timeoutPhase?: 'connect' | 'headers' | 'idle';
   /** For `timeout`: the limit, in milliseconds. */
   readonly timeoutMs?: number;
   /** For `redirected`: the host the gateway redirected to (where nothing was sent). */
   readonly redirectHost?: string;
+  /** For `oversized`: what was too large. */
+  readonly oversized?: 'event' | 'reply';
+  /** For `oversized`: the limit that was crossed (bytes of an event, characters of a reply). */
+  readonly sizeLimit?: number;
+  /** For `invalidApiKey`: the code point of the first character that cannot be sent. */
+  readonly keyCharacter?: number;
+  /** For `invalidApiKey`: its 1-based position in the key. */
+  readonly keyPosition?: number;
 }
 
 export function kindForStatus(status: number): GatewayErrorKind {
@@ -108,4 +128,25 @@ export function summarizeErrorText(text: string): { readonly message: string; re
   const trimmed = text.trim();
   if (/^<(!doctype|html)/i.test(trimmed)) return { message: '' };
   return { message: trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed };
+}
+
+/** Every `error.code` and `error.type` of an error body (the quota check reads both). */
+export function errorCodes(text: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const codes: string[] = [];
+  const summary = readErrorBody(value);
+  if (summary?.code) codes.push(summary.code);
+  const inner = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).error : undefined;
+  if (typeof inner === 'object' && inner !== null) {
+    for (const key of ['code', 'type', 'status'] as const) {
+      const field = (inner as Record<string, unknown>)[key];
+      if (typeof field === 'string') codes.push(field);
+    }
+  }
+  return codes;
 }

@@ -3,6 +3,7 @@
  * same-origin-only redirects (the key never leaves the configured origin), timeouts that really close the
  * connection, bounded body reads, and redaction of everything logged or reported. Web-standard globals only.
  */
+import { describeKeyCharacter, findKeyCharacter } from './apiKeyText';
 import type { GatewayError } from './gatewayError';
 import type { Logger } from './logger';
 import { Redactor } from './redact';
@@ -27,6 +28,29 @@ export function urlForLog(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/**
+ * The `Authorization` header for `apiKey` (none for an empty key), or the error when the key cannot be sent: a
+ * character outside visible ASCII (an earlier version stored a pasted key as it came) would make the runtime refuse
+ * the header, with a message that quotes it, on every request.
+ */
+export function authorizationFor(
+  apiKey: string,
+  host: string,
+): { readonly headers: Readonly<Record<string, string>> } | { readonly error: GatewayError } {
+  if (!apiKey) return { headers: {} };
+  const character = findKeyCharacter(apiKey);
+  if (!character) return { headers: { Authorization: `Bearer ${apiKey}` } };
+  return {
+    error: {
+      kind: 'invalidApiKey',
+      message: `The stored API key for ${host} contains ${describeKeyCharacter(character)}; set it again.`,
+      host,
+      keyCharacter: character.codePoint,
+      keyPosition: character.position,
+    },
+  };
 }
 
 /** Node's fetch hides the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`. */
@@ -215,7 +239,11 @@ export async function fetchSameOrigin(
 // ---------------------------------------------------------------------------------------------------------------
 // Timeouts
 
-export type TimeoutPhase = 'connect' | 'idle';
+/**
+ * `connect`: no answer within a whole-request limit (the model list); `headers`: a chat request sent, then no answer
+ * for the idle time; `idle`: an answer that began, then nothing more for the idle time.
+ */
+export type TimeoutPhase = 'connect' | 'headers' | 'idle';
 
 function enabled(ms: number | undefined): ms is number {
   return ms !== undefined && Number.isFinite(ms) && ms > 0;
@@ -309,7 +337,10 @@ export function timeoutError(phase: TimeoutPhase, ms: number, host: string, stat
   const message =
     phase === 'connect'
       ? `${host} did not answer within ${after} (connect timeout).`
-      : `${host} sent nothing for ${after} (idle timeout); the connection was closed.`;
+      : phase === 'headers'
+        ? `${host} sent no answer for ${after} (idle timeout); the request was not sent again, as the gateway may ` +
+          'still be working on it.'
+        : `${host} sent nothing for ${after} (idle timeout); the connection was closed.`;
   return {
     kind: 'timeout',
     message,

@@ -5,6 +5,7 @@
  * host turns into "type a model id".
  */
 import {
+  authorizationFor,
   buildRequestHeaders,
   describeNetworkError,
   fetchSameOrigin,
@@ -118,11 +119,9 @@ export async function fetchModelCatalog(options: FetchModelCatalogOptions): Prom
     if (signal?.aborted) return aborted();
     log?.info(`GET ${urlForLog(url)}`);
     watchdog.startConnect();
-    const headers = buildRequestHeaders(
-      options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {},
-      { Accept: 'application/json', ...options.headers },
-      log,
-    );
+    const authorization = authorizationFor(options.apiKey ?? '', host);
+    if ('error' in authorization) return fail(authorization.error);
+    const headers = buildRequestHeaders(authorization.headers, { Accept: 'application/json', ...options.headers }, log);
     let fetched;
     try {
       fetched = await raceAbort(

@@ -2,11 +2,15 @@
  * When a failed chat request may be sent again, and after how long. Pure: the clock, the randomness and the sleep
  * are injected, so every rule is tested without waiting.
  *
- * The rules (those of openai-node, plus a cap on long waits and a quota check):
- * - only before the first byte of the reply (the client never replays a reply that began);
+ * The rules (those of openai-node, except that a request the gateway may have accepted is never sent again, plus a
+ * cap on long waits and a quota check):
+ * - a request is sent again only when the gateway said so with its status, or when it cannot have reached the
+ *   gateway: a slow gateway that is still working on it would otherwise be billed twice;
  * - `x-should-retry: true|false` from the gateway wins over the status;
  * - otherwise 408, 409, 429 and 5xx are retried, except a 429 that means the quota or credit is exhausted;
- * - connection failures (refused, reset, temporary DNS failure, no response headers in time) are retried;
+ * - a connection that never opened (refused, no route, a temporary DNS failure, the runtime's own connect timeout)
+ *   is retried; one that broke or went quiet after the request went out is not, and nothing is after a success
+ *   status;
  * - the wait is `retry-after-ms`, else `Retry-After` (seconds or an HTTP date), else a jittered exponential backoff;
  * - a wait longer than `maxRetryDelayMs` is not waited out: the error is reported with `retryAfterMs`.
  */
@@ -119,57 +123,71 @@ export function backoffDelayMs(retryIndex: number, random: number): number {
   return Math.round(seconds * (1 - random * 0.25) * 1000);
 }
 
-/** Node/undici (and browser) error codes of a connection that failed before an answer, worth trying again. */
-const RETRYABLE_NETWORK_CODES = new Set([
+/**
+ * Node/undici error codes of a connection that never opened, so the request cannot have reached the gateway: worth
+ * trying again. A reset, a closed socket or a headers timeout (`ECONNRESET`, `EPIPE`, `UND_ERR_SOCKET`,
+ * `UND_ERR_HEADERS_TIMEOUT`…) may come after the gateway received the request, and is not here.
+ */
+const NEVER_SENT_CODES = new Set([
   'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
   'EAI_AGAIN',
   'ENETUNREACH',
   'ENETDOWN',
   'EHOSTUNREACH',
   'EHOSTDOWN',
-  'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
+
+/** System calls that fail before a request is written (Node puts them in `syscall`: `connect ETIMEDOUT …`). */
+const BEFORE_SEND_SYSCALLS = new Set(['connect', 'getaddrinfo']);
 
 /** Failures that will not heal by themselves: an unknown host, certificate and TLS problems, a bad URL. */
 const PERMANENT_NETWORK_CODE =
   /^(ENOTFOUND|CERT_|ERR_TLS_|ERR_SSL_|ERR_INVALID_URL|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_INVALID_)/;
 
-/** The error codes in an error and its `cause` chain (Node's fetch puts `ECONNREFUSED` and friends in `cause`). */
-export function networkErrorCodes(error: unknown): string[] {
-  const codes: string[] = [];
+/** The errors of an error's `cause` chain, with those of an AggregateError (happy eyeballs) in it. */
+function errorChain(error: unknown): object[] {
+  const chain: object[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    const errors = (current as { errors?: unknown }).errors; // AggregateError (happy eyeballs)
+    chain.push(current);
+    const errors = (current as { errors?: unknown }).errors;
     if (Array.isArray(errors)) {
-      for (const inner of errors) {
-        const innerCode = (inner as { code?: unknown } | null)?.code;
-        if (typeof innerCode === 'string') codes.push(innerCode);
-      }
+      for (const inner of errors) if (typeof inner === 'object' && inner !== null) chain.push(inner);
     }
     current = (current as { cause?: unknown }).cause;
   }
-  return codes;
+  return chain;
+}
+
+/** The error codes in an error and its `cause` chain (Node's fetch puts `ECONNREFUSED` and friends in `cause`). */
+export function networkErrorCodes(error: unknown): string[] {
+  return errorChain(error).flatMap((item) => {
+    const code = (item as { code?: unknown }).code;
+    return typeof code === 'string' ? [code] : [];
+  });
 }
 
 /**
- * Whether a fetch that threw (no HTTP answer) may be retried: refused, reset, temporary DNS failures and the like.
- * An unknown host or a certificate problem is not; a failure without any code (a browser's bare "Failed to fetch")
- * is treated as a connection failure.
+ * Whether a fetch that threw (no HTTP answer) may be retried: only when the connection never opened, so the gateway
+ * cannot have the request (refused, no route, a temporary DNS failure, a connect that timed out). An unknown host or
+ * a certificate problem will not heal by itself; a reset or a closed connection may come after the gateway received
+ * the request; a failure that says nothing (a browser's bare "Failed to fetch") might be either. None of those is
+ * sent again: the user can, with Retry.
  */
 export function isRetryableNetworkError(error: unknown): boolean {
+  const chain = errorChain(error);
   const codes = networkErrorCodes(error);
   if (codes.some((code) => PERMANENT_NETWORK_CODE.test(code))) return false;
-  if (codes.some((code) => RETRYABLE_NETWORK_CODES.has(code))) return true;
-  return codes.length === 0;
+  if (codes.some((code) => NEVER_SENT_CODES.has(code))) return true;
+  return chain.some((item) => {
+    const syscall = (item as { syscall?: unknown }).syscall;
+    return (
+      typeof syscall === 'string' &&
+      BEFORE_SEND_SYSCALLS.has(syscall) &&
+      typeof (item as { code?: unknown }).code === 'string'
+    );
+  });
 }
 
 export interface RetryInput {

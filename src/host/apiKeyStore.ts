@@ -7,6 +7,7 @@ import {
   LEGACY_KEY_ENTRY,
   migrateLegacyKey,
 } from '../core/gatewayKeys';
+import { cleanApiKey, describeCodePoint, type CleanedApiKey } from '../core/apiKeyText';
 import { originOf, sendsKeyInClear } from '../core/keyTransport';
 import type { Redactor } from '../core/redact';
 
@@ -135,8 +136,10 @@ export class ApiKeyStore implements vscode.Disposable {
 }
 
 /**
- * Asks for the key of `baseUrl`'s gateway in a password box that names the gateway; trims it and refuses an empty
- * one. Returns the origin the key was stored for, or `undefined` when none was.
+ * Asks for the key of `baseUrl`'s gateway in a password box that names the gateway. Whitespace and invisible
+ * characters around the pasted key are removed (the box says which); a key that is empty, or has a character that
+ * cannot be sent in a header, is refused with the character and its position. Returns the origin the key was stored
+ * for, or `undefined` when none was.
  */
 export async function promptForApiKey(store: ApiKeyStore, baseUrl: string): Promise<string | undefined> {
   const origin = keyOriginOf(baseUrl);
@@ -155,9 +158,29 @@ export async function promptForApiKey(store: ApiKeyStore, baseUrl: string): Prom
     placeHolder: 'sk-…',
     password: true,
     ignoreFocusOut: true,
-    validateInput: (text) => (text.trim() ? undefined : vscode.l10n.t('The API key cannot be empty.')),
+    validateInput: (text) => keyValidation(cleanApiKey(text)),
   });
-  const key = value?.trim();
-  if (!key) return undefined;
-  return (await store.set(baseUrl, key)) ? origin : undefined;
+  const cleaned = value === undefined ? undefined : cleanApiKey(value);
+  if (!cleaned?.ok) return undefined;
+  return (await store.set(baseUrl, cleaned.key)) ? origin : undefined;
+}
+
+/** What the password box says about the text in it: why it cannot be stored, or what will be removed from it. */
+function keyValidation(cleaned: CleanedApiKey): string | vscode.InputBoxValidationMessage | undefined {
+  if (!cleaned.ok) {
+    return cleaned.reason === 'empty'
+      ? vscode.l10n.t('The API key cannot be empty.')
+      : vscode.l10n.t(
+          'The key contains {0} at position {1}, which cannot be sent in a request. Paste the key alone, as the gateway shows it.',
+          describeCodePoint(cleaned.character.codePoint),
+          cleaned.character.position,
+        );
+  }
+  const invisible = cleaned.removed.filter((character) => character.codePoint > 0x20);
+  if (invisible.length === 0) return undefined;
+  const names = [...new Set(invisible.map((character) => describeCodePoint(character.codePoint)))].join(', ');
+  return {
+    message: vscode.l10n.t('Invisible characters around the key will be removed: {0}.', names),
+    severity: vscode.InputBoxValidationSeverity.Info,
+  };
 }

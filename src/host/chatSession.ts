@@ -329,11 +329,12 @@ export class ChatSession implements vscode.Disposable {
         apiKey,
         headers: config.headers,
         idleTimeoutMs: config.idleTimeoutMs,
+        maxEventBytes: config.maxEventBytes,
         logger: this.log,
       };
       const events = streamChatCompletion(client, request, abort.signal);
       for await (const event of events) {
-        // A "retrying…" notice is over once the reply starts.
+        // A "retrying…" or "waiting…" notice is over once the reply starts.
         if (noticeShown && (event.type === 'text' || event.type === 'reasoning')) notice('');
         if (
           firstTokenAt === undefined &&
@@ -365,6 +366,9 @@ export class ChatSession implements vscode.Disposable {
               ),
             );
             break;
+          case 'waiting':
+            notice(vscode.l10n.t('Waiting for the gateway…'));
+            break;
           case 'model':
             reply.model = event.model;
             break;
@@ -391,7 +395,7 @@ export class ChatSession implements vscode.Disposable {
     } catch (unexpected) {
       // The client reports failures as events; anything thrown is a bug, but the partial reply is still kept.
       this.log.error(`Unexpected failure while streaming: ${String(unexpected)}`);
-      error = { kind: 'interrupted', message: String(unexpected), host: '' };
+      error = { kind: 'interrupted', message: this.log.redactor.redact(String(unexpected)), host: '' };
     } finally {
       for (const coalescer of [reasoning, text]) {
         coalescer.flush();

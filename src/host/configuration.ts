@@ -26,6 +26,8 @@ export interface ChatConfiguration {
   readonly extraBody: Readonly<Record<string, unknown>>;
   readonly headers: Readonly<Record<string, string>>;
   readonly idleTimeoutMs: number;
+  /** The most one event of a reply stream may have (`gatewayChat.maxEventMiB`), in bytes. */
+  readonly maxEventBytes: number;
   readonly sendWith: SendWith;
   /** How images are prepared before they are sent (`gatewayChat.images.*`). */
   readonly imageLimits: ImageLimits;
@@ -88,6 +90,9 @@ export function readConfiguration(): ChatConfiguration {
   const idleSeconds = config.get<number>('idleTimeoutSeconds') ?? 120;
   if (typeof idleSeconds !== 'number' || !(idleSeconds >= 5))
     setting('idleTimeoutSeconds', vscode.l10n.t('must be a number of seconds, at least 5.'));
+  const maxEventMiB = config.get<number>('maxEventMiB') ?? 16;
+  if (typeof maxEventMiB !== 'number' || !(maxEventMiB >= 1 && maxEventMiB <= 1024))
+    setting('maxEventMiB', vscode.l10n.t('must be a number of MiB from 1 to 1024.'));
   const systemPrompt = userSetting<unknown>(config, 'systemPrompt') ?? '';
   const sendWith = config.get<string>('sendWith') ?? 'enter';
   if (sendWith !== 'enter' && sendWith !== 'ctrlEnter')
@@ -104,6 +109,7 @@ export function readConfiguration(): ChatConfiguration {
     extraBody,
     headers,
     idleTimeoutMs: Math.max(5, Number(idleSeconds) || 120) * 1000,
+    maxEventBytes: Math.round(Math.min(1024, Math.max(1, Number(maxEventMiB) || 16)) * 1024 * 1024),
     sendWith: sendWith === 'ctrlEnter' ? 'ctrlEnter' : 'enter',
     imageLimits,
     ...(problems.length ? { problem: problems.join('\n') } : {}),

@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
+import { describeCodePoint } from '../core/apiKeyText';
 import type { GatewayError } from '../core/gatewayError';
+import { redactPatterns } from '../core/redact';
+import { DEFAULT_MAX_EVENT_BYTES } from '../core/streamLimits';
 import type { PanelAction, ErrorView } from '../shared/protocol';
 import type { ChatConfiguration } from './configuration';
 
-/** Words for each failure: what happened, the gateway's own message, and what the user can do about it. */
+/**
+ * Words for each failure: what happened, the gateway's own message, and what the user can do about it. The message
+ * passes through the redactor's patterns once more on its way to the panel (a bearer token or `sk-…` key in any
+ * message is masked, whatever layer wrote it).
+ */
 export function describeGatewayError(error: GatewayError, config: ChatConfiguration): ErrorView {
   const status = error.status ?? 0;
-  const said = error.message;
+  const said = redactPatterns(error.message);
   const view = (title: string, advice: string, actions: PanelAction[]): ErrorView => ({
     title,
     detail: [said, advice].filter(Boolean).join('\n'),
@@ -77,6 +84,14 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
         'showLog',
       ]);
     case 'timeout':
+      if (error.timeoutPhase === 'headers')
+        return {
+          title: vscode.l10n.t('{0} did not answer within {1}.', error.host, formatWait(error.timeoutMs ?? 0)),
+          detail: vscode.l10n.t(
+            'The request was not sent again: the gateway may still be working on it (a large model loading, say). Retry when it is ready; the limit is the setting gatewayChat.idleTimeoutSeconds.',
+          ),
+          actions: ['retry', 'openSettings', 'showLog'],
+        };
       return error.timeoutPhase === 'idle'
         ? view(
             vscode.l10n.t('The gateway stopped sending for {0}.', formatWait(error.timeoutMs ?? 0)),
@@ -99,7 +114,46 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
         ),
         ['openSettings'],
       );
+    case 'invalidApiKey':
+      return {
+        title: vscode.l10n.t(
+          'The stored API key for {0} contains {1} at position {2}.',
+          error.host,
+          describeCodePoint(error.keyCharacter ?? 0),
+          error.keyPosition ?? 0,
+        ),
+        detail: vscode.l10n.t(
+          'It cannot be sent in a request, so nothing was sent. Set the key again: invisible characters around a pasted key are removed.',
+        ),
+        actions: ['setApiKey'],
+      };
+    case 'oversized':
+      // Our own words only: the limit, and that nothing more was read.
+      return error.oversized === 'reply'
+        ? {
+            title: vscode.l10n.t(
+              'The reply grew past {0} characters and was stopped.',
+              (error.sizeLimit ?? 0).toLocaleString(),
+            ),
+            detail: vscode.l10n.t('What arrived is kept above.'),
+            actions: ['showLog'],
+          }
+        : {
+            title: vscode.l10n.t(
+              'The gateway sent an oversized event (over {0} MiB).',
+              formatMiB(error.sizeLimit ?? DEFAULT_MAX_EVENT_BYTES),
+            ),
+            detail: vscode.l10n.t(
+              'What arrived is kept above; the rest was not read. The limit is the setting gatewayChat.maxEventMiB.',
+            ),
+            actions: ['retry', 'openSettings', 'showLog'],
+          };
   }
+}
+
+function formatMiB(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? String(mib) : mib.toFixed(1);
 }
 
 /** Words for a reply that ended for another reason than having said everything, or undefined for a normal end. */

@@ -5,10 +5,13 @@
  * (a) 20,000 small OpenAI-style deltas delivered in 64 B, 1,460 B (one TCP segment) and 16 KiB network chunks, and one
  *     event per chunk;
  * (b) one `data:` line of 1, 2, 4 and 8 MiB (base64-like) in 1,460 B fragments: the time ratio per size doubling
- *     tells linear (≈ 2) from quadratic (≈ 4).
+ *     tells linear (≈ 2) from quadratic (≈ 4). Hostile-corpus case B7-42 (8 MiB in linear time) is asserted: an
+ *     overall ratio above 3 per doubling fails the run;
+ * (c) the memory peak of a 64 MiB event that never ends, with the event cap and without (sseMemoryBench.ts).
  *
  * Contenders:
- * - ours:        TextDecoder (stream mode) + ChatStreamDecoder (src/core/chatStreamDecoder.ts), fed the byte chunks;
+ * - ours:        the event-size count (src/core/streamLimits.ts), TextDecoder (stream mode) and ChatStreamDecoder
+ *                (src/core/chatStreamDecoder.ts), fed the byte chunks;
  * - ours+client: the whole `streamChatCompletion` over a Response whose body is a ReadableStream of the chunks
  *                (reader, idle timer, decoder, events): what the extension runs;
  * - openai:      `Stream.fromSSEResponse` of the `openai` package over `new Response(ReadableStream of the chunks)`;
@@ -24,7 +27,9 @@ import { Stream } from 'openai/streaming';
 import { streamChatCompletion } from '../../src/core/chatClient';
 import { ChatStreamDecoder } from '../../src/core/chatStreamDecoder';
 import type { ChatCompletionRequest, ChatEvent } from '../../src/core/chatTypes';
+import { DEFAULT_MAX_EVENT_BYTES, SseEventBudget } from '../../src/core/streamLimits';
 import { fixed, iqr, measureAlternating, median, seededRandom, table, type Contender } from './harness';
+import { DEFAULT_EVENT_MEMORY_OPTIONS, runEventMemoryBench, type EventMemoryOptions } from './sseMemoryBench';
 
 export interface SseBenchOptions {
   /** Measured runs per case (after warm-up). */
@@ -40,6 +45,8 @@ export interface SseBenchOptions {
   readonly slowRuns: number;
   /** A contender whose median on a large line exceeds this is not run on the next (doubled) size. */
   readonly skipAboveMs: number;
+  /** Part (c). */
+  readonly eventMemory: EventMemoryOptions;
 }
 
 export const DEFAULT_SSE_BENCH_OPTIONS: SseBenchOptions = {
@@ -50,7 +57,11 @@ export const DEFAULT_SSE_BENCH_OPTIONS: SseBenchOptions = {
   slowMs: 3_000,
   slowRuns: 3,
   skipAboveMs: 5_000,
+  eventMemory: DEFAULT_EVENT_MEMORY_OPTIONS,
 };
+
+/** B7-42: an overall time ratio per doubling above this (linear is ≈ 2, quadratic ≈ 4) fails the run. */
+const LINEAR_RATIO_LIMIT = 3;
 
 interface Input {
   readonly chunks: readonly Uint8Array[];
@@ -203,9 +214,11 @@ const ours: Contender<Input, Output> = {
   run({ chunks }) {
     const decoder = new ChatStreamDecoder('bench');
     const textDecoder = new TextDecoder('utf-8');
+    const budget = new SseEventBudget(DEFAULT_MAX_EVENT_BYTES);
     const out = { text: '' };
     for (const chunk of chunks) {
       if (decoder.closed) break;
+      if (budget.accept(chunk) < chunk.length) throw new Error('event over the cap');
       textOf(decoder.feed(textDecoder.decode(chunk, { stream: true })), out);
     }
     if (!decoder.closed) textOf(decoder.feed(textDecoder.decode()), out);
@@ -318,6 +331,29 @@ const floor: Contender<Input, Output> = {
 };
 
 export const CONTENDERS: readonly Contender<Input, Output>[] = [ours, oursClient, openai, naive, framingFloor, floor];
+
+/**
+ * The longest time one network chunk takes in our decoder (each chunk is handled after an await in the client, so
+ * this is the longest task it puts on the extension host), median of three passes.
+ */
+function longestFeed(fixture: StreamFixture, chunkBytes: number): number {
+  const passes: number[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    const decoder = new ChatStreamDecoder('bench');
+    const textDecoder = new TextDecoder('utf-8');
+    const budget = new SseEventBudget(DEFAULT_MAX_EVENT_BYTES);
+    let longest = 0;
+    for (const chunk of chunksOf(fixture.bytes, chunkBytes)) {
+      const started = performance.now();
+      budget.accept(chunk);
+      decoder.feed(textDecoder.decode(chunk, { stream: true }));
+      longest = Math.max(longest, performance.now() - started);
+    }
+    decoder.end();
+    passes.push(longest);
+  }
+  return median(passes);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Runs
@@ -523,8 +559,22 @@ export async function runSseBench(
         ok: overall <= 2.3,
         text: `(b) ${name}: time ratio per doubling near 2 (overall ≤ 2.3): ${fixed(overall, 2)} (${listed})`,
       });
+      if (options.sizesMiB.includes(8)) {
+        const linear = overall <= LINEAR_RATIO_LIMIT;
+        const line =
+          `[B7-42] ${name}: one 8 MiB line in 1460 B fragments in linear time: ratios per doubling ${listed}, ` +
+          `overall ${fixed(overall, 2)} (asserted ≤ ${LINEAR_RATIO_LIMIT}; quadratic would be ≈ 4)`;
+        print(`  ${linear ? 'PASS' : 'FAIL'} ${line}`);
+        if (!linear) problems.push(line);
+      }
     }
   }
+  if (!options.sizesMiB.includes(8)) print('  [B7-42] not measured: this run has no 8 MiB size (--quick)');
+  const longest = longestFeed(largeLineStream(8 * 1024 * 1024), 1460);
+  goals.push({
+    ok: longest <= 50,
+    text: `(b) [B7-42] longest single chunk (the one that ends the 8 MiB line: join, JSON.parse) ${fixed(longest, 1)} ms (goal ≤ 50 ms)`,
+  });
   const lastSize = options.sizesMiB[options.sizesMiB.length - 1];
   const lastRow = largeRows.filter(
     (row) => row.length > 1 && row[0].startsWith(`${lastSize} MiB`) && row[1] === ours.name,
@@ -538,6 +588,10 @@ export async function runSseBench(
       text: `(b) ${lastSize} MiB: ours within 1.5x of the JSON.parse floor: ${lastRow[9]}x (SSE+JSON floor: ${framingRow?.[9] ?? '–'}x)`,
     });
   }
+
+  const memory = await runEventMemoryBench(options.eventMemory, print);
+  goals.push(...memory.goals);
+  problems.push(...memory.problems);
 
   print(`load average at the end: ${loadAverage()}`);
   print('');

@@ -11,6 +11,11 @@ import { compileSchemas, validateChatCompletionRequest } from './requestSchema';
 export type ReplyStep =
   /** Write raw bytes to the response body. */
   | { kind: 'write'; data: string | Uint8Array }
+  /**
+   * Write `data` `times` times, each write waiting until the socket took the last (a gateway that keeps sending as
+   * fast as the client reads); stops as soon as the client goes away.
+   */
+  | { kind: 'repeat'; data: string | Uint8Array; times: number }
   /** Pause. */
   | { kind: 'wait'; ms: number }
   /** Pause until `gateway.release()` is called (or the client goes away). */
@@ -24,7 +29,7 @@ export interface ScriptedReply {
   steps: ReplyStep[];
   /**
    * Send the status line and headers only with the first written byte, not at once: a `wait` or `hold` before the
-   * first `write` is then a server that has not answered at all (no headers), as for a connect timeout.
+   * first `write` is then a server that has not answered at all (no headers), as a gateway slow to answer.
    */
   holdHeaders?: boolean;
 }
@@ -42,6 +47,8 @@ export interface RecordedRequest {
   clientClosedEarly: boolean;
   /** Resolves when the client closed the connection before the reply finished. */
   whenClientClosed: Promise<void>;
+  /** Bytes of the response body written to the socket so far. */
+  bytesSent: number;
 }
 
 const CHAT_PATH = '/v1/chat/completions';
@@ -227,6 +234,7 @@ export class FakeGateway {
       schemaErrors: isChat ? validateChatCompletionRequest(body) : [],
       clientClosedEarly: false,
       whenClientClosed,
+      bytesSent: 0,
     };
     const control = new AbortController();
     const onClose = () => {
@@ -252,6 +260,13 @@ export class FakeGateway {
         switch (step.kind) {
           case 'write':
             await write(res, step.data, control.signal);
+            recorded.bytesSent += byteLength(step.data);
+            break;
+          case 'repeat':
+            for (let i = 0; i < step.times && !control.signal.aborted && !res.destroyed; i++) {
+              await write(res, step.data, control.signal);
+              recorded.bytesSent += byteLength(step.data);
+            }
             break;
           case 'wait':
             await sleep(step.ms, control.signal);
@@ -316,6 +331,10 @@ function parseBody(raw: string): unknown {
   } catch {
     return raw;
   }
+}
+
+function byteLength(data: string | Uint8Array): number {
+  return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
 }
 
 /** Writes and waits until the bytes are handed to the socket, so a later `destroy` cannot swallow them. */

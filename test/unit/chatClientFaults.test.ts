@@ -178,19 +178,23 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.match(error.message, /ECONNREFUSED/);
   });
 
-  it('retries a connection dropped before any answer', async () => {
-    gateway.enqueue({ steps: [{ kind: 'destroy' }] }, sseReply(['ok']));
+  it('[D6] does not replay a request whose connection dropped after the gateway received it, before any answer', async () => {
+    gateway.enqueue({ steps: [{ kind: 'destroy' }] }, sseReply(['replayed']));
     const events = await collect(options);
-    assert.equal(retriesOf(events).length, 1);
-    assert.equal(summarize(events).text, 'ok');
+    assert.equal(retriesOf(events).length, 0);
+    assert.equal(errorOf(events).kind, 'network');
+    assert.equal(gateway.requests.length, 1);
   });
 
-  it('retries a 200 whose connection dropped before the first byte of the body', async () => {
-    gateway.enqueue({ headers: SSE_HEADERS, steps: [{ kind: 'wait', ms: 10 }, { kind: 'destroy' }] }, sseReply(['ok']));
+  it('[D6] does not replay a 200 whose connection dropped before the first byte of the body', async () => {
+    gateway.enqueue(
+      { headers: SSE_HEADERS, steps: [{ kind: 'wait', ms: 10 }, { kind: 'destroy' }] },
+      sseReply(['replayed']),
+    );
     const events = await collect(options);
-    assert.equal(retriesOf(events).length, 1);
-    assert.equal(summarize(events).text, 'ok');
-    assert.equal(gateway.requests.length, 2);
+    assert.equal(retriesOf(events).length, 0);
+    assert.equal(errorOf(events).kind, 'interrupted');
+    assert.equal(gateway.requests.length, 1);
   });
 
   it('never replays a reply that began: a dropped stream is reported, with the partial text', async () => {
@@ -256,32 +260,72 @@ describe('streamChatCompletion: timeouts', () => {
 
   const stallBeforeHeaders: ScriptedReply = { headers: SSE_HEADERS, holdHeaders: true, steps: [{ kind: 'hold' }] };
 
-  it('connect timeout: no headers in time aborts the request (the gateway sees the close) and retries', async () => {
+  it('[B7-43][D6] no answer within the idle timeout: the request is aborted (the gateway sees the close) and not sent again', async () => {
     gateway.enqueue(stallBeforeHeaders, stallBeforeHeaders);
-    const events = await collect({ ...options, connectTimeoutMs: 50, maxRetries: 1 });
-    assert.equal(gateway.requests.length, 2);
-    for (const received of gateway.requests) {
-      await withTimeout(received.whenClientClosed, 5000, 'the gateway never saw the connection close');
-    }
-    const retries = retriesOf(events);
-    assert.equal(retries.length, 1);
-    assert.match(retries[0].reason, /connect timeout/);
+    const events = await collect({ ...options, idleTimeoutMs: 80 });
+    assert.equal(gateway.requests.length, 1, 'the gateway may be working on it: not sent again');
+    await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the connection close');
+    assert.equal(retriesOf(events).length, 0);
     const error = errorOf(events);
     assert.equal(error.kind, 'timeout');
-    assert.equal(error.timeoutPhase, 'connect');
-    assert.equal(error.timeoutMs, 50);
-    assert.match(error.message, /50 ms/);
-    assert.match(error.message, /connect timeout/);
+    assert.equal(error.timeoutPhase, 'headers');
+    assert.equal(error.timeoutMs, 80);
+    assert.match(error.message, /80 ms \(idle timeout\); the request was not sent again/);
   });
 
-  it('connect timeout, then a gateway that answers: the reply streams', async () => {
-    gateway.enqueue(stallBeforeHeaders, sseReply(['Second', ' time']));
-    const events = await collect({ ...options, connectTimeoutMs: 50 });
-    assert.equal(retriesOf(events).length, 1);
-    assert.equal(summarize(events).text, 'Second time');
+  it('[D6] a gateway that sends its headers long after the request (a model loading): one request, "waiting" meanwhile, then the reply', async () => {
+    // The headers come only when the test releases them, after the client said it is waiting: longer than any
+    // connect timeout would be, as a gateway loading a large model answers after 45 s.
+    const reply = sseReply(['Loaded', ' at last']);
+    gateway.enqueue({ ...reply, holdHeaders: true, steps: [{ kind: 'hold' }, ...reply.steps] }, sseReply(['again']));
+    const events: ChatEvent[] = [];
+    for await (const event of streamChatCompletion(
+      { ...options, idleTimeoutMs: 60_000, waitingNoticeMs: 20 },
+      request(),
+      new AbortController().signal,
+    )) {
+      events.push(event);
+      if (event.type === 'waiting') gateway.release();
+    }
+    assert.equal(gateway.requests.length, 1, 'sent once');
+    assert.equal(events[0].type, 'waiting', 'the client said it was waiting before anything else');
+    assert.equal(events.filter((event) => event.type === 'waiting').length, 1);
+    assert.equal(retriesOf(events).length, 0);
+    const summary = summarize(events);
+    assert.equal(summary.errorKind, undefined, summary.errorMessage);
+    assert.equal(summary.text, 'Loaded at last');
   });
 
-  it('idle timeout after the first byte: the partial text is kept, the connection closed, nothing replayed', async () => {
+  it('[B7-33][D6] after the headers, keep-alive comments and no text yet: "waiting" once, then the reply', async () => {
+    const reply = sseReply(['thought', ' it through']);
+    gateway.enqueue({
+      ...reply,
+      steps: [{ kind: 'write', data: ': OPENROUTER PROCESSING\n\n' }, { kind: 'hold' }, ...reply.steps],
+    });
+    const events: ChatEvent[] = [];
+    for await (const event of streamChatCompletion(
+      { ...options, waitingNoticeMs: 20 },
+      request(),
+      new AbortController().signal,
+    )) {
+      events.push(event);
+      if (event.type === 'waiting') gateway.release();
+    }
+    assert.deepEqual(
+      events.filter((event) => event.type === 'waiting' || event.type === 'text').map((event) => event.type),
+      ['waiting', 'text', 'text'],
+    );
+    assert.equal(summarize(events).text, 'thought it through');
+  });
+
+  it('says nothing about waiting when the reply comes at once', async () => {
+    gateway.enqueue(sseReply(['quick']));
+    const events = await collect({ ...options, waitingNoticeMs: 60_000 });
+    assert.equal(events.filter((event) => event.type === 'waiting').length, 0);
+    assert.equal(summarize(events).text, 'quick');
+  });
+
+  it('[B7-43] idle timeout after the first byte: the partial text is kept, the connection closed, nothing replayed', async () => {
     gateway.enqueue(sseReply(['first', ' never'], { holdAfter: 1 }), sseReply(['replayed']));
     const events = await collect({ ...options, idleTimeoutMs: 80 });
     assert.equal(summarize(events).text, 'first');
@@ -294,13 +338,15 @@ describe('streamChatCompletion: timeouts', () => {
     await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the connection close');
   });
 
-  it('idle timeout after the headers of a 200 but before any byte of it: sent again', async () => {
-    gateway.enqueue({ headers: SSE_HEADERS, steps: [{ kind: 'hold' }] }, sseReply(['ok']));
+  it('[B7-43][D6] idle timeout after the headers of a 200 but before any byte of it: reported, not sent again', async () => {
+    gateway.enqueue({ headers: SSE_HEADERS, steps: [{ kind: 'hold' }] }, sseReply(['replayed']));
     const events = await collect({ ...options, idleTimeoutMs: 80 });
-    assert.equal(retriesOf(events).length, 1);
-    assert.match(retriesOf(events)[0].reason, /idle timeout/);
-    assert.equal(summarize(events).text, 'ok');
-    await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the first connection close');
+    assert.equal(retriesOf(events).length, 0);
+    const error = errorOf(events);
+    assert.equal(error.kind, 'timeout');
+    assert.equal(error.timeoutPhase, 'idle');
+    assert.equal(gateway.requests.length, 1);
+    await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the connection close');
   });
 
   it('keep-alive comments every 50 ms keep a slow stream alive beyond the idle timeout', async () => {
@@ -489,9 +535,56 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     assert.ok(!logger.lines.join('\n').includes(API_KEY));
   });
 
+  it('[D5] a stored key with a zero-width space is reported as such, and nothing is sent', async () => {
+    const logger = recordingLogger();
+    const events = await collect({ ...options, apiKey: `${API_KEY}\u200B`, logger });
+    assert.equal(events.length, 1, JSON.stringify(events));
+    const error = errorOf(events);
+    assert.equal(error.kind, 'invalidApiKey');
+    assert.equal(error.keyCharacter, 0x200b);
+    assert.equal(error.keyPosition, API_KEY.length + 1);
+    assert.match(
+      error.message,
+      /^The stored API key for 127\.0\.0\.1:\d+ contains U\+200B \(zero width space\) at position 29; set it again\.$/,
+    );
+    assert.equal(gateway.requests.length, 0, 'a request went out');
+    const everything = [JSON.stringify(events), ...logger.lines].join('\n');
+    assert.ok(!everything.includes(API_KEY.slice(8)), everything);
+  });
+
+  it('[D5][B7-18] a fetch TypeError quoting the Authorization value never reaches an error event or the log unredacted', async () => {
+    // Not sk-shaped: only knowing the key masks it.
+    const key = 'gw-live-9c1f2e3d4b5a69788776f0e1d2c3b4a5';
+    const thrown = [
+      new TypeError(`Headers.set: "Bearer ${key}\u0000" is an invalid header value.`),
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error(`invalid header value: ${key.slice(0, 20)}\u200B${key.slice(20)}`), {
+          code: 'ERR_INVALID_CHAR',
+        }),
+      }),
+      new TypeError(`Cannot convert argument to a ByteString: "…${key.slice(9, 30)}…"`),
+      new TypeError(`rejected: Bearer ${key.slice(0, 7)}\uFEFF${key.slice(7)}`),
+    ];
+    const logger = recordingLogger();
+    const seen: string[] = [];
+    for (const error of thrown) {
+      const failingFetch: typeof fetch = async () => {
+        throw error;
+      };
+      const events = await collect({ ...options, apiKey: key, logger, fetch: failingFetch });
+      assert.equal(errorOf(events).kind, 'network');
+      seen.push(JSON.stringify(events), errorOf(events).message);
+    }
+    const everything = [...seen, ...logger.lines].join('\n');
+    for (let start = 0; start + 8 <= key.length; start++) {
+      const piece = key.slice(start, start + 8);
+      assert.ok(!everything.includes(piece), `"${piece}" of the key reached the events or the log:\n${everything}`);
+    }
+  });
+
   it('times out even with a fetch that ignores its signal', async () => {
     const neverFetch: typeof fetch = () => new Promise<Response>(() => undefined);
-    const events = await collect({ ...options, fetch: neverFetch, connectTimeoutMs: 30, maxRetries: 0 });
+    const events = await collect({ ...options, fetch: neverFetch, idleTimeoutMs: 30 });
     assert.equal(errorOf(events).kind, 'timeout');
   });
 });

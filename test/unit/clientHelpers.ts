@@ -105,3 +105,27 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
     clearTimeout(timer);
   }
 }
+
+/**
+ * The global fetch, with the response body counted as the client reads it: what the client was handed is an upper
+ * bound of what it can hold.
+ */
+export function countingFetch(): { readonly fetch: typeof fetch; readonly received: () => number } {
+  let received = 0;
+  const counted: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (!response.body) return response;
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        received += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(counter), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+  return { fetch: counted, received: () => received };
+}

@@ -76,6 +76,24 @@ describe('conversation records', () => {
     assert.deepEqual(result.record.messages[2]?.timing, { firstTokenMs: 7 });
   });
 
+  it('[D3][D5][D6] keeps the errors of an oversized reply, a key that cannot be sent and an answer that never came', () => {
+    const errors = [
+      { kind: 'oversized', message: 'too big', host: 'h', oversized: 'event', sizeLimit: 16_777_216 },
+      { kind: 'invalidApiKey', message: 'bad key', host: 'h', keyCharacter: 0x200b, keyPosition: 52 },
+      { kind: 'timeout', message: 'slow', host: 'h', timeoutPhase: 'headers', timeoutMs: 120_000 },
+    ];
+    const messages = [
+      { id: 'u1', role: 'user', text: 'Q' },
+      ...errors.map((error, index) => ({ id: `a${index}`, role: 'assistant', text: '', status: 'error', error })),
+    ];
+    const result = parseRecord({ version: 1, id: 'c-1', messages });
+    assert.ok(result.ok);
+    assert.deepEqual(
+      result.record.messages.slice(1).map((message) => message.error),
+      errors,
+    );
+  });
+
   it('is a snapshot: later changes to the conversation do not reach a record taken before', () => {
     const conversation = new Conversation();
     conversation.addUserMessage('Q');

@@ -166,7 +166,8 @@ export function summarize(events: readonly ChatEvent[]): StreamSummary {
         if (event.error.code !== undefined) summary.errorCode = event.error.code;
         break;
       case 'retrying':
-        // A retry happens before any of the reply: it changes nothing the user ends up seeing.
+      case 'waiting':
+        // Before any of the reply: they change nothing the user ends up seeing.
         break;
     }
   });

@@ -166,6 +166,19 @@ describe('model catalog: fetchModelCatalog against a fake gateway', () => {
     assert.equal(received.headers['x-title'], 'Gateway Chat');
   });
 
+  it('[D5] a stored key with a byte order mark: nothing is sent, and the failure says what is wrong with the key', async () => {
+    const logger = recordingLogger();
+    const result = expectFailure(
+      await fetchModelCatalog({ baseUrl: gateway.baseUrl, apiKey: `\uFEFF${API_KEY}`, logger }),
+    );
+    assert.equal(result.error.kind, 'invalidApiKey');
+    assert.equal(result.error.keyCharacter, 0xfeff);
+    assert.equal(result.error.keyPosition, 1);
+    assert.equal(gateway.requests.length, 0);
+    assert.ok(!JSON.stringify(result).includes(API_KEY.slice(8)));
+    assert.ok(!logger.lines.join('\n').includes(API_KEY.slice(8)));
+  });
+
   it('returns a typed failure, never throws: 404, 401, HTML, invalid JSON, not a list', async () => {
     gateway.enqueueModels(
       errorReply(404, 'Not found'),

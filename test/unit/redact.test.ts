@@ -107,6 +107,57 @@ describe('Redactor', () => {
     }
   });
 
+  it('[D5][B7-18] masks any 8 characters of a registered key: a partial echo, a cut-off quote, a key wrapped in invisible characters', () => {
+    const redactor = redactorWithKey();
+    const tail = KEY.slice(-12);
+    for (const text of [
+      `Incorrect API key provided: ofx-9f8e****${tail}.`,
+      `invalid key ${KEY.slice(4, 16)}…`,
+      `TypeError: Headers.set: "Bearer ${KEY}\u0000" is an invalid header value.`,
+      `value was ${KEY.slice(0, 20)}\u200B${KEY.slice(20)}`,
+      `"${KEY.slice(2, 11)}"`,
+    ]) {
+      const redacted = redactor.redact(text);
+      for (let start = 0; start + 8 <= KEY.length; start++) {
+        assert.ok(!redacted.includes(KEY.slice(start, start + 8)), `"${KEY.slice(start, start + 8)}" in ${redacted}`);
+      }
+      assert.match(redacted, /REDACTED/);
+    }
+    // The part every key of its kind starts with says nothing about this key: a gateway's hint stays readable.
+    const openAi = new Redactor();
+    openAi.addSecret('sk-proj-Xy7bQ2nR8sT4vW1zA5cD9eF3gH6');
+    assert.equal(
+      openAi.redact('Incorrect API key provided: sk-proj-****gH6.'),
+      'Incorrect API key provided: sk-proj-****gH6.',
+    );
+    // Nor do the words of a header secret: only its pieces with a digit, a capital or another sign count.
+    const header = new Redactor();
+    header.addSecret('team-organization-token-2024');
+    const prose = 'Rate limit reached in organization org-x';
+    assert.equal(header.redact(prose), prose);
+    assert.equal(header.redact('token was n-token-2024'), 'token was [REDACTED]');
+  });
+
+  it('[D5] knows a key stored with invisible characters also without them', () => {
+    const redactor = new Redactor();
+    redactor.addSecret(`${KEY}\u200B`);
+    assert.equal(redactor.redact(`key ${KEY} refused`), 'key [REDACTED] refused');
+    assert.equal(redactor.redact(`key \uFEFF${KEY}\u200B refused`), 'key \uFEFF[REDACTED] refused');
+    redactor.removeSecret(`${KEY}\u200B`);
+    assert.equal(redactor.redact(`key ${KEY.slice(0, 10)}`), `key ${KEY.slice(0, 10)}`);
+  });
+
+  it('[D5] masks a bearer token with characters no word has, whatever precedes it', () => {
+    for (const text of [
+      'sent Bearer sk-abc\u200B to the gateway',
+      'Cannot send "Bearer ab\uFEFFcd"',
+      'Bearer toküen',
+    ]) {
+      assert.match(redactPatterns(text), /Bearer \[REDACTED\]/, text);
+      assert.doesNotMatch(redactPatterns(text), /abc|ab.cd|toküen/, text);
+    }
+  });
+
   it('ignores very short secrets and forgets removed ones', () => {
     const redactor = new Redactor();
     redactor.addSecret('abc');

@@ -86,6 +86,15 @@ describe('createReplyTurn', () => {
       assert.equal(conversation.messages[1].text, 'Hi');
     });
 
+    it('[D6] shows a waiting notice while the gateway is slow to answer, and takes it away when the reply begins', () => {
+      const { turn } = newTurn();
+      turn.handle({ type: 'start' });
+      assert.deepEqual(types(turn.handle({ type: 'event', event: { type: 'waiting' } })), ['waiting']);
+      assert.equal(turn.phase, 'requesting');
+      assert.deepEqual(types(turn.handle({ type: 'event', event: text('Hi') })), ['retryOver', 'text']);
+      assert.equal(turn.phase, 'streaming');
+    });
+
     it('[B7-34] ends with error, keeping the partial reply and the error, when the stream reports one', () => {
       const { conversation, turn } = newTurn();
       turn.handle({ type: 'start' });

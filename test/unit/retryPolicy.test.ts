@@ -114,18 +114,24 @@ describe('retry policy', () => {
     });
   });
 
-  it('retries refused, reset and temporarily unresolvable connections, not unknown hosts or certificate errors', () => {
-    for (const code of [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'EAI_AGAIN',
-      'ETIMEDOUT',
-      'UND_ERR_SOCKET',
-      'UND_ERR_CONNECT_TIMEOUT',
-    ]) {
+  it('[D6] retries only connections that never opened: not a reset, a closed socket or a bare failure, which may come after the gateway has the request', () => {
+    for (const code of ['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']) {
       assert.equal(isRetryableNetworkError(fetchFailure(code)), true, code);
     }
+    // Node says which system call failed: a connect that timed out never sent anything, a read that did may have.
+    const during = (syscall: string) =>
+      new TypeError('fetch failed', {
+        cause: Object.assign(new Error(`${syscall} ETIMEDOUT`), { code: 'ETIMEDOUT', syscall }),
+      });
+    assert.equal(isRetryableNetworkError(during('connect')), true, 'connect ETIMEDOUT');
+    assert.equal(isRetryableNetworkError(during('read')), false, 'read ETIMEDOUT');
     for (const code of [
+      'ECONNRESET',
+      'EPIPE',
+      'ECONNABORTED',
+      'UND_ERR_SOCKET',
+      'UND_ERR_CLOSED',
+      'UND_ERR_HEADERS_TIMEOUT',
       'ENOTFOUND',
       'CERT_HAS_EXPIRED',
       'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -134,14 +140,15 @@ describe('retry policy', () => {
     ]) {
       assert.equal(isRetryableNetworkError(fetchFailure(code)), false, code);
     }
-    // A browser's bare "Failed to fetch" says nothing: treated as a connection failure.
-    assert.equal(isRetryableNetworkError(new TypeError('Failed to fetch')), true);
+    // A browser's bare "Failed to fetch" says nothing: the gateway may have the request.
+    assert.equal(isRetryableNetworkError(new TypeError('Failed to fetch')), false);
     const aggregate = new TypeError('fetch failed', {
       cause: Object.assign(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })]), {
         code: undefined,
       }),
     });
     assert.deepEqual(networkErrorCodes(aggregate), ['ECONNREFUSED']);
+    assert.equal(isRetryableNetworkError(aggregate), true, 'refused on every address');
   });
 
   it('has a sleep that an abort ends at once', async () => {

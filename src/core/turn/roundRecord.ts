@@ -93,6 +93,11 @@ export function recordEvent(
         reason: event.reason,
       });
       return { effects, replyBegan: false };
+    case 'waiting':
+      // The same notice as a retry's, taken away by the reply's first piece.
+      round.retryShown = true;
+      effects.push({ type: 'waiting', messageId });
+      return { effects, replyBegan: false };
   }
   return { effects, replyBegan: event.type !== 'error' };
 }

@@ -102,6 +102,8 @@ export type TurnEffect =
       readonly delayMs: number;
       readonly reason: string;
     }
+  /** The request went out and nothing of the reply has come for a while (a notice until `retryOver`). */
+  | { readonly type: 'waiting'; readonly messageId: string }
   | { readonly type: 'retryOver'; readonly messageId: string }
   /** A tool call taking shape while the reply streams (to show it as it forms). */
   | {

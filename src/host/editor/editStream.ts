@@ -82,7 +82,14 @@ export async function streamEditReply(
   let text = '';
   let finishReason: string | undefined;
   let error: GatewayError | undefined;
-  const client = { baseUrl, apiKey, headers: config.headers, idleTimeoutMs: config.idleTimeoutMs, logger: deps.log };
+  const client = {
+    baseUrl,
+    apiKey,
+    headers: config.headers,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxEventBytes: config.maxEventBytes,
+    logger: deps.log,
+  };
   try {
     for await (const event of streamChatCompletion(client, request, signal)) {
       if (event.type === 'text' && choiceOf(event) === 0) {
@@ -96,7 +103,7 @@ export async function streamEditReply(
     }
   } catch (unexpected) {
     deps.log.error(`Unexpected failure while streaming an edit: ${String(unexpected)}`);
-    error = { kind: 'interrupted', message: String(unexpected), host: '' };
+    error = { kind: 'interrupted', message: deps.log.redactor.redact(String(unexpected)), host: '' };
   }
   return { text, ...(finishReason ? { finishReason } : {}), ...(error ? { error } : {}), aborted: signal.aborted };
 }

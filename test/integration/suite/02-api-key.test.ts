@@ -2,7 +2,8 @@
  * The API key round trip through VS Code's SecretStorage, as a user does it: "Set API Key" opens a password box,
  * the panel's "set API key" banner goes away once a key is stored and comes back when it is cleared. Keys are kept
  * per gateway: switching `gatewayChat.baseUrl` never sends one gateway's key to another, and the single key of an
- * earlier version goes to the gateway configured when it is found.
+ * earlier version goes to the gateway configured when it is found. Invisible characters pasted around a key are
+ * removed, one inside it is refused with its position, and a key stored with one is reported instead of failing.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -13,6 +14,7 @@ import {
   ask,
   clearApiKey,
   clearNotifications,
+  lastAssistantAllText,
   LEGACY_API_KEY,
   newChat,
   OTHER_API_KEY,
@@ -211,6 +213,80 @@ describe('API keys per gateway', function () {
       }
     } finally {
       await third.close();
+    }
+  });
+});
+
+describe('A pasted key with invisible characters', function () {
+  let gateway: FakeGateway;
+
+  before(async function () {
+    ui.requireUi(this);
+    await activate();
+    gateway = await FakeGateway.start();
+    await setConfig('model', 'openai/gpt-4o-mini');
+    await ui.openChatView();
+    await setConfig('baseUrl', gateway.baseUrl);
+    await ui.waitFor(sel.noKeyBanner, 'visible');
+  });
+
+  after(async () => {
+    await gateway?.close();
+  });
+
+  it('[D5] a key pasted with a trailing U+200B is stored without it, and a chat request then succeeds', async () => {
+    const command = vscode.commands.executeCommand('gatewayChat.setApiKey');
+    await ui.waitForQuickInput();
+    await ui.typeInQuickInput(`${TEST_API_KEY}\u200B`);
+    const shown = await ui.waitForQuickInputText('U+200B');
+    assert.match(shown, /removed: U\+200B \(zero width space\)/);
+    await ui.pressInWorkbench('Enter');
+    await withTimeout(command, 10_000, 'gatewayChat.setApiKey did not finish after Enter');
+    await ui.waitForQuickInputClosed();
+    await ui.waitFor(sel.noKeyBanner, 'hidden');
+
+    await newChat();
+    gateway.enqueue(sseReply(['Clean key, clean answer.']));
+    await ask('Does my key work?');
+    const request = await gateway.nextChatRequest(15_000);
+    assert.equal(request.headers.authorization, `Bearer ${TEST_API_KEY}`);
+    assert.equal(await waitForLastAssistant('done'), 'Clean key, clean answer.');
+  });
+
+  it('[D5] a key with a zero-width space inside is refused, naming the character and its position', async () => {
+    const command = vscode.commands.executeCommand('gatewayChat.setApiKey');
+    await ui.waitForQuickInput();
+    await ui.typeInQuickInput(`${TEST_API_KEY.slice(0, 10)}\u200B${TEST_API_KEY.slice(10)}`);
+    await ui.pressInWorkbench('Enter');
+    const shown = await ui.waitForQuickInputText('position 11');
+    assert.match(shown, /U\+200B \(zero width space\) at position 11/);
+    assert.equal(await ui.quickInputVisible(), true, 'Enter on a refused key closed the input box');
+    await ui.pressInWorkbench('Escape');
+    await withTimeout(command, 10_000, 'gatewayChat.setApiKey did not finish after Escape');
+    await ui.waitForQuickInputClosed();
+  });
+
+  it('[D5] a key an earlier version stored with a U+200B is reported as such, with Set API Key, and nothing is sent', async () => {
+    const other = await FakeGateway.start();
+    try {
+      await setConfig('baseUrl', other.baseUrl);
+      await ui.waitFor(sel.noKeyBanner, 'visible');
+      // An earlier version stored the pasted text as it came (trimmed, and U+200B is not whitespace).
+      await vscode.commands.executeCommand('gatewayChat.internal.storeLegacyApiKey', `${OTHER_API_KEY}\u200B`);
+      await ui.waitFor(sel.noKeyBanner, 'hidden');
+      await newChat();
+      await ask('Is my old key fine?');
+      await waitForLastAssistant('error');
+      const text = await lastAssistantAllText();
+      assert.match(text, /stored API key for 127\.0\.0\.1:\d+ contains U\+200B \(zero width space\)/, text);
+      assert.match(text, new RegExp(`at position ${OTHER_API_KEY.length + 1}`), text);
+      assert.doesNotMatch(text, /interrupted/i);
+      assert.equal(await ui.count(sel.errorAction('setApiKey')), 1, 'no "Set API Key" action');
+      assert.equal(other.chatRequests().length, 0, 'a request went out with the broken key');
+      assert.ok(!text.includes(OTHER_API_KEY.slice(4, 16)), 'the key is in the panel');
+    } finally {
+      await setConfig('baseUrl', gateway.baseUrl);
+      await other.close();
     }
   });
 });

@@ -137,6 +137,20 @@ describe('Chat round trip in the panel', function () {
     assert.equal((await ui.panelTexts(sel.notice))[2]?.trim() ?? '', '', 'a reply with text has no notice');
   });
 
+  it('[D6] a gateway slow to answer: "Waiting for the gateway…" shows, the request goes once, the reply replaces the notice', async () => {
+    await newChat();
+    const before = gateway.chatRequests().length;
+    const reply = sseReply(['Model loaded, here is the answer.']);
+    gateway.enqueue({ ...reply, holdHeaders: true, steps: [{ kind: 'hold' }, ...reply.steps] });
+    await ask('Are you there?');
+    await gateway.nextChatRequest(15_000);
+    await ui.waitForPanelText(sel.notice, 'Waiting for the gateway…');
+    gateway.release();
+    assert.equal((await waitForLastAssistant('done')).trim(), 'Model loaded, here is the answer.');
+    assert.equal((await ui.panelTexts(sel.notice)).at(-1)?.trim() ?? '', '', 'the notice stayed after the reply');
+    assert.equal(gateway.chatRequests().length - before, 1, 'the request was sent more than once');
+  });
+
   it('looks right with a real question and a multi-line answer (screenshot chat-panel)', async () => {
     await newChat();
     const answer = [

@@ -31,6 +31,8 @@ export const USER_ONLY_SETTINGS = [
   'editor.systemPrompt',
   /** The task text of each editor command. */
   'editor.promptTemplates',
+  /** How much one stream event may hold in memory: a folder raising it would undo the cap. */
+  'maxEventMiB',
 ] as const;
 
 export type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];

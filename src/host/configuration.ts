@@ -90,7 +90,7 @@ export function readConfiguration(): ChatConfiguration {
   const idleSeconds = config.get<number>('idleTimeoutSeconds') ?? 120;
   if (typeof idleSeconds !== 'number' || !(idleSeconds >= 5))
     setting('idleTimeoutSeconds', vscode.l10n.t('must be a number of seconds, at least 5.'));
-  const maxEventMiB = config.get<number>('maxEventMiB') ?? 16;
+  const maxEventMiB = userSetting<number>(config, 'maxEventMiB') ?? 16;
   if (typeof maxEventMiB !== 'number' || !(maxEventMiB >= 1 && maxEventMiB <= 1024))
     setting('maxEventMiB', vscode.l10n.t('must be a number of MiB from 1 to 1024.'));
   const systemPrompt = userSetting<unknown>(config, 'systemPrompt') ?? '';

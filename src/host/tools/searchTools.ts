@@ -12,6 +12,9 @@ import { FolderFilters } from './folderFilters';
 import type { LinkGuard } from './linkGuard';
 import { relativeTo, shownPath, throwIfCancelled, ToolError, unsavedText, workspaceFolders } from './workspaceUris';
 
+/** Files read at the same time. */
+const READ_CONCURRENCY = 32;
+
 type Request<T extends WorkspaceToolRequest['tool']> = Extract<WorkspaceToolRequest, { tool: T }>;
 
 interface FoundFile {
@@ -68,11 +71,16 @@ export async function findFiles(request: Request<'find_files'>, token: vscode.Ca
   const { files, more } = await findInWorkspace(request.pattern, request.maxResults, token);
   if (files.length === 0)
     return `No files match ${JSON.stringify(request.pattern)} (excluded and .gitignore'd files are left out).`;
+  let chars = 0;
+  const shown = files
+    .map((file) => file.shown)
+    .filter((path) => (chars += path.length + 1) <= READ_LIMITS.maxReadChars);
+  const cut = more || shown.length < files.length;
   const lines = [
-    `${files.length}${more ? '+' : ''} ${files.length === 1 ? 'file matches' : 'files match'} ${JSON.stringify(request.pattern)}:`,
-    ...files.map((file) => file.shown),
+    `${shown.length}${cut ? '+' : ''} ${shown.length === 1 ? 'file matches' : 'files match'} ${JSON.stringify(request.pattern)}:`,
+    ...shown,
   ];
-  if (more) lines.push(`[Only the first ${files.length} are listed: use a narrower pattern to see the others.]`);
+  if (cut) lines.push(`[Only the first ${shown.length} are listed: use a narrower pattern to see the others.]`);
   return lines.join('\n');
 }
 
@@ -91,35 +99,55 @@ export async function searchText(
   const lines: string[] = [];
   const skipped = { binary: 0, large: 0, links: 0, unreadable: 0, budget: 0 };
   let matches = 0;
-  let filesWithMatches = 0;
+  const filesWithMatches = new Set<string>();
   let searched = 0;
   let bytesRead = 0;
-  for (const [index, file] of files.entries()) {
+  let chars = 0;
+  let full = false;
+  // Each file system call is a round trip (to the window, in a remote or web workbench): read several at a time.
+  for (let start = 0; start < files.length && matches < request.maxResults && !full; start += READ_CONCURRENCY) {
     throwIfCancelled(token);
-    if (matches >= request.maxResults) break;
     if (bytesRead >= READ_LIMITS.maxSearchTotalBytes) {
-      skipped.budget = files.length - index;
+      skipped.budget = files.length - start;
       break;
     }
-    const text = await readForSearch(file, guard, skipped);
-    if (text === undefined) continue;
-    searched++;
-    bytesRead += text.length;
-    const found = matchingLines(text, compiled.matcher, request.maxResults - matches);
-    if (found.length === 0) continue;
-    filesWithMatches++;
-    matches += found.length;
-    for (const match of found) lines.push(`${file.shown}:${match.line}: ${match.text}`);
+    const batch = files.slice(start, start + READ_CONCURRENCY);
+    const texts = await Promise.all(batch.map((file) => readForSearch(file, guard, skipped)));
+    for (const [index, text] of texts.entries()) {
+      if (text === undefined || matches >= request.maxResults) continue;
+      searched++;
+      bytesRead += text.length;
+      const found = matchingLines(text, compiled.matcher, request.maxResults - matches);
+      if (found.length === 0) continue;
+      matches += found.length;
+      for (const match of found) {
+        const line = `${batch[index].shown}:${match.line}: ${match.text}`;
+        chars += line.length + 1;
+        if (chars > READ_LIMITS.maxReadChars) {
+          full = true;
+          break;
+        }
+        lines.push(line);
+        filesWithMatches.add(batch[index].shown);
+      }
+      if (full) break;
+    }
   }
   const what = JSON.stringify(request.query);
   const where = request.include ? ` in ${JSON.stringify(request.include)}` : '';
+  if (full) matches = lines.length;
   const header =
     matches === 0
       ? `No matches for ${what}${where} (${searched} ${searched === 1 ? 'file' : 'files'} searched; excluded and .gitignore'd files are left out).`
-      : `${matches} ${matches === 1 ? 'match' : 'matches'} for ${what}${where} in ${filesWithMatches} ` +
-        `${filesWithMatches === 1 ? 'file' : 'files'} (${searched} searched):`;
+      : `${matches} ${matches === 1 ? 'match' : 'matches'} for ${what}${where} in ${filesWithMatches.size} ` +
+        `${filesWithMatches.size === 1 ? 'file' : 'files'} (${searched} searched):`;
   const notes: string[] = [];
-  if (matches >= request.maxResults)
+  if (full)
+    notes.push(
+      `[Stopped after ${lines.length} matching lines: the answer is limited to ${READ_LIMITS.maxReadChars} ` +
+        'characters. Narrow the search with "include" or a longer query.]',
+    );
+  else if (matches >= request.maxResults)
     notes.push(
       `[Stopped at ${request.maxResults} matches: more may exist. Narrow the search with "include" or a longer query.]`,
     );

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { READ_LIMITS } from '../../core/tools/readLimits';
 import { capCommandOutput, plainTerminalText } from '../../core/tools/terminalOutput';
 import type { WorkspaceToolRequest } from '../../core/tools/toolArguments';
-import { resolvePath, ToolError } from './workspaceUris';
+import { LinkGuard } from './linkGuard';
+import { describeFsError, resolvePath, ToolError } from './workspaceUris';
 
 type Request = Extract<WorkspaceToolRequest, { tool: 'run_terminal_command' }>;
 
@@ -38,6 +39,11 @@ export class TerminalCommands implements vscode.Disposable {
       throw new ToolError(
         'Commands cannot run in this workspace: its folders are not on a file system a shell can use.',
       );
+    await new LinkGuard().assertInside(cwd.uri, cwd.folder.uri, cwd.shown);
+    const stat = await vscode.workspace.fs.stat(cwd.uri).then(undefined, (error: unknown) => {
+      throw describeFsError(error, cwd.shown);
+    });
+    if (!(stat.type & vscode.FileType.Directory)) throw new ToolError(`"cwd": ${cwd.shown} is not a folder.`);
     const { terminal, fresh } = this.terminalIn(cwd.uri);
     terminal.show(true);
     const integration = terminal.shellIntegration ?? (fresh ? await shellIntegrationOf(terminal, token) : undefined);

@@ -132,6 +132,21 @@ describe('Workspace tools in the real VS Code', function () {
       }
     });
 
+    it('refuses a pipe (a special file that would block a read forever), and a search passes it by', async function () {
+      const pipe = path.join(root, 'tools', 'pipe');
+      try {
+        execFileSync('mkfifo', [pipe]);
+      } catch {
+        skipWithReason(this, 'mkfifo is not available on this machine');
+      }
+      try {
+        assert.match(await refusal('read_file', { path: 'tools/pipe' }), /is not a regular file/);
+        assert.match(await run('search_text', { query: 'anything', include: 'tools/pipe' }), /^No matches/);
+      } finally {
+        fs.rmSync(pipe, { force: true });
+      }
+    });
+
     it('says so when there is no such file, or it is a folder', async () => {
       assert.match(
         await refusal('read_file', { path: 'tools/missing.ts' }),
@@ -204,6 +219,12 @@ describe('Workspace tools in the real VS Code', function () {
       );
     });
 
+    it('keeps its answer within the character limit however many matches are asked for', async () => {
+      const answer = await run('search_text', { query: 'line', include: 'tools/big.txt', max_results: 500 });
+      assert.ok(answer.length < 41_000, `the answer has ${answer.length} characters`);
+      assert.match(answer, /\[Stopped after \d+ matching lines: the answer is limited to 40000 characters\./);
+    });
+
     it('stops at max_results matches and says more may exist', async () => {
       const answer = await run('search_text', { query: 'line', include: 'tools/big.txt', max_results: 5 });
       assert.equal(answer.split('\n').filter((line) => line.startsWith('tools/big.txt:')).length, 5);
@@ -250,12 +271,31 @@ describe('Workspace tools in the real VS Code', function () {
       assert.match(answer, /Selection: line 2, column 3 to line 3, column 2; its lines:\n2: {3}return a \+ b;.*\n3: }/);
     });
 
-    it('lists the open editors, the active one marked', async () => {
+    it('lists the open editors, the active one marked, a file outside the workspace by its name only', async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.window.showTextDocument(vscode.Uri.file(path.join(outside, 'secret.txt')), { preview: false });
       await vscode.window.showTextDocument(uriOf('tools/src/util.ts'), { preview: false });
       await vscode.window.showTextDocument(uriOf('tools/src/app.ts'), { preview: false });
       const answer = await run('get_open_editors');
-      assert.equal(answer, ['2 editors are open:', 'tools/src/util.ts', 'tools/src/app.ts (active)'].join('\n'));
+      assert.equal(
+        answer,
+        [
+          '3 editors are open:',
+          'secret.txt (outside the workspace)',
+          'tools/src/util.ts',
+          'tools/src/app.ts (active)',
+        ].join('\n'),
+      );
+    });
+
+    it('does not share what an active editor outside the workspace holds', async () => {
+      await vscode.window.showTextDocument(vscode.Uri.file(path.join(outside, 'secret.txt')), { preview: false });
+      const answer = await run('get_active_editor');
+      assert.equal(
+        answer,
+        'The active editor shows a file outside the workspace folders; what it holds is not shared.',
+      );
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
     it('reads what the editor shows when the file has unsaved changes', async () => {
@@ -311,6 +351,14 @@ describe('Workspace tools in the real VS Code', function () {
       assert.match(answer, /app\.ts\s+util\.ts/);
       assert.match(answer, /Exit code: 0$/);
       assert.ok(vscode.window.terminals.some((terminal) => terminal.name === 'Gateway Chat'));
+    });
+
+    it('refuses to run in a folder reached through a link that leads outside the workspace', async () => {
+      const before = vscode.window.terminals.length;
+      const problem = await refusal('run_terminal_command', { command: 'touch ran.txt', cwd: 'tools/link-out' });
+      assert.match(problem, /tools\/link-out is reached through a symbolic link that leads outside/);
+      assert.equal(fs.existsSync(path.join(outside, 'ran.txt')), false);
+      assert.ok(vscode.window.terminals.length <= before, 'a terminal was opened for a refused command');
     });
 
     it('reports a failing command’s exit code', async function () {

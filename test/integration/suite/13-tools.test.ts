@@ -161,7 +161,8 @@ describe('Workspace tools in the real VS Code', function () {
     it('masks keys in what it answers', async () => {
       const answer = await run('read_file', { path: 'tools/keys.txt' });
       assert.ok(!answer.includes(TEST_API_KEY), answer);
-      assert.match(answer, /gateway key: sk-\[REDACTED\]/);
+      // Masked as a known key once Set API Key has stored it (earlier suites), else by its shape.
+      assert.match(answer, /gateway key: (sk-)?\[REDACTED\]$/);
     });
   });
 

@@ -12,6 +12,11 @@ import { ConversationStore } from './host/conversationStore';
 import { FolderSettingsNotice } from './host/folderSettingsNotice';
 import { ExtensionLog } from './host/log';
 import { ModelCatalogService } from './host/modelCatalogService';
+import { currentToolOffer } from './host/tools/toolOffer';
+import { WorkspaceToolRunner } from './host/tools/workspaceToolRunner';
+import { checkWorkspaceToolArguments } from './core/tools/toolArguments';
+import { isWorkspaceToolName } from './core/tools/workspaceTools';
+import type { ToolOffer } from './core/tools/toolOffer';
 
 /**
  * The composition root. Activation only wires things together: no network, no secret read, no webview work happens
@@ -48,6 +53,9 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
         typeof key === 'string' && key ? context.secrets.store(LEGACY_KEY_ENTRY, key) : undefined,
       ),
     );
+    const tools = new WorkspaceToolRunner({ redact: (text) => log.redactor.redact(text) });
+    context.subscriptions.push(tools);
+    return { conversationsFolder: store.folder, workspaceTools: testToolHook(tools) };
   }
   return { conversationsFolder: store.folder };
 }
@@ -55,6 +63,26 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
 /** What the extension exports (for its integration tests): where the conversations are saved. */
 export interface GatewayChatApi {
   readonly conversationsFolder: vscode.Uri;
+  /** In tests only: the workspace tools, run as a model's call with these arguments would run them. */
+  readonly workspaceTools?: WorkspaceToolsHook;
+}
+
+export interface WorkspaceToolsHook {
+  run(tool: string, args: unknown, token?: vscode.CancellationToken): Promise<string>;
+  offer(): ToolOffer;
+}
+
+function testToolHook(runner: WorkspaceToolRunner): WorkspaceToolsHook {
+  return {
+    offer: currentToolOffer,
+    async run(tool, args, token) {
+      if (!isWorkspaceToolName(tool)) throw new Error(`There is no workspace tool named "${tool}".`);
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      const checked = checkWorkspaceToolArguments(tool, args, { folders });
+      if (!checked.ok) throw new Error(checked.problem);
+      return runner.run(checked.value, token ?? new vscode.CancellationTokenSource().token);
+    },
+  };
 }
 
 export function deactivate(): void {

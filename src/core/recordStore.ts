@@ -2,7 +2,6 @@ import type { ConversationMessage } from './conversation';
 import {
   imageRefsOf,
   parseRecord,
-  parseStoredMessage,
   readRecordJson,
   serializeStoredRecord,
   storedMessage,
@@ -11,9 +10,9 @@ import {
   type ConversationRecord,
   type ConversationSummary,
 } from './conversationRecord';
-import { dataUrlOfFile, imageFileOf, isImageKey } from './imageData';
+import { ImageFiles, IMAGES_FOLDER } from './imageFiles';
 import type { Logger } from './logger';
-import { Pacer } from './pacing';
+import { journalText, parseJournal, type OnDisk } from './recordJournal';
 import { applyJournal, mergeRecords, sameMessages } from './recordMerge';
 
 /**
@@ -46,27 +45,12 @@ export interface SaveOutcome {
 
 const INDEX_FILE = 'index.json';
 const INDEX_VERSION = 1;
-export const IMAGES_FOLDER = 'images';
+export { IMAGES_FOLDER };
 const TMP_SUFFIX = '.tmp';
 const JOURNAL_SUFFIX = '.journal.json';
 const RECORD_NAME = /^([A-Za-z0-9_-]{1,100})\.json$/;
 /** A temporary file older than this is left over from a crash (a live write takes milliseconds). */
 const STALE_TMP_MS = 60_000;
-/** An image file no record refers to is deleted only when it is older than this (another window may be saving it). */
-const IMAGE_GRACE_MS = 60_000;
-/** How many characters of image data URLs the store remembers the stored file of (and keeps alive). */
-const IMAGE_CACHE_CHARS = 160_000_000;
-
-/** What this store last wrote or read of a record: to tell whether another window changed it since. */
-interface OnDisk {
-  readonly revision: number;
-  readonly mtime: number;
-  readonly size: number;
-  readonly title: string;
-  readonly ids: readonly string[];
-  /** Each message as it was written (images by reference). */
-  readonly messages: readonly string[];
-}
 
 /**
  * The saved conversations: one `<id>.json` file each, `index.json` (id, title, times, message count) so the history
@@ -88,10 +72,7 @@ export class RecordStore {
   private queue: Promise<unknown> = Promise.resolve();
   private tmpCounter = 0;
   private readonly onDisk = new Map<string, OnDisk>();
-  /** Data URL → stored image name, most recently used last; and back. */
-  private readonly imageKeys = new Map<string, string>();
-  private readonly imageUrls = new Map<string, string>();
-  private cachedChars = 0;
+  private readonly images: ImageFiles;
   /** Names this window's journals, so two windows streaming into one conversation never overwrite each other's. */
   private readonly windowTag = Math.floor(Math.random() * 36 ** 6)
     .toString(36)
@@ -101,7 +82,9 @@ export class RecordStore {
     private readonly fs: StorageFs,
     private readonly log: Logger,
     private readonly pause?: () => Promise<void>,
-  ) {}
+  ) {
+    this.images = new ImageFiles(fs, log, (path, bytes) => this.writeAtomically(path, bytes), pause);
+  }
 
   /**
    * The saved conversations, newest first. Read again from the folder each time, so conversations that another
@@ -162,7 +145,7 @@ export class RecordStore {
         known.mtime === stat.mtime &&
         known.size === stat.size;
       if (unchanged) {
-        const journal = this.journalFor(record, known);
+        const journal = journalText(record, known, (url) => this.images.keyOf(url));
         if (journal) {
           await this.writeAtomically(this.journalName(record.id), journal);
           return { revision: known.revision, wrote: 'journal' };
@@ -215,22 +198,12 @@ export class RecordStore {
 
   /** The stored image file of a data URL, when this store has written or read it (for the panel to load it). */
   imageKeyOf(url: string): string | undefined {
-    return this.imageKeys.get(url);
+    return this.images.keyOf(url);
   }
 
   /** A stored image as a data URL (reattaching an image of an earlier message); undefined when there is none. */
-  async readImage(key: string): Promise<string | undefined> {
-    if (!isImageKey(key)) return undefined;
-    const cached = this.imageUrls.get(key);
-    if (cached) return cached;
-    const bytes = await this.fs.readFile(`${IMAGES_FOLDER}/${key}`);
-    const url = bytes && (await dataUrlOfFile(key, bytes, this.pacer()));
-    if (url) this.remember(url, key);
-    return url;
-  }
-
-  private pacer(): Pacer {
-    return new Pacer(this.pause);
+  readImage(key: string): Promise<string | undefined> {
+    return this.images.read(key);
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -249,30 +222,6 @@ export class RecordStore {
       },
     );
     return this.loading;
-  }
-
-  /** The journal text for `record` when only its streaming last message changed since `known`; else undefined. */
-  private journalFor(record: ConversationRecord, known: OnDisk): string | undefined {
-    const last = record.messages.at(-1);
-    if (!last || last.role !== 'assistant' || last.status !== 'streaming' || record.title !== known.title)
-      return undefined;
-    const before = record.messages.slice(0, -1);
-    const keyOf = (url: string) => this.imageKeys.get(url);
-    const lastWasSaved = known.messages.length === before.length + 1;
-    if (known.messages.length !== before.length && !lastWasSaved) return undefined;
-    for (let index = 0; index < before.length; index += 1) {
-      const message = before[index];
-      if (!message || JSON.stringify(storedMessage(message, keyOf)) !== known.messages[index]) return undefined;
-    }
-    if (lastWasSaved && known.ids.at(-1) !== last.id) return undefined;
-    return `${JSON.stringify({
-      journal: 1,
-      conversation: record.id,
-      base: known.revision,
-      after: before.at(-1)?.id ?? null,
-      writtenAt: new Date().toISOString(),
-      message: storedMessage(last, keyOf),
-    })}\n`;
   }
 
   private journalName(id: string): string {
@@ -303,11 +252,7 @@ export class RecordStore {
       const bytes = await this.fs.readFile(name);
       if (!bytes) return undefined;
       const json = await readRecordJson(bytes, STORAGE_LIMITS, this.pause);
-      const value = json.ok ? json.value : undefined;
-      if (!isObject(value) || value.journal !== 1 || value.conversation !== id) return undefined;
-      const message = parseStoredMessage(value.message);
-      if (!message) return undefined;
-      return { message, after: typeof value.after === 'string' ? value.after : undefined };
+      return json.ok ? parseJournal(json.value, id) : undefined;
     } catch (error) {
       this.log.warn(`Could not read the journal ${name}: ${String(error)}`);
       return undefined;
@@ -316,8 +261,8 @@ export class RecordStore {
 
   /** Writes the images, then the record, then forgets the journals it holds. */
   private async writeRecord(record: ConversationRecord, revision: number): Promise<void> {
-    for (const message of record.messages) for (const image of message.images ?? []) await this.storeImage(image.url);
-    const keyOf = (url: string) => this.imageKeys.get(url);
+    for (const message of record.messages) for (const image of message.images ?? []) await this.images.store(image.url);
+    const keyOf = (url: string) => this.images.keyOf(url);
     const text = serializeStoredRecord(record, revision, keyOf);
     const file = recordFile(record.id);
     await this.writeAtomically(file, text);
@@ -343,44 +288,7 @@ export class RecordStore {
     }
   }
 
-  /** The image file of a data URL, written unless it is there already. */
-  private async storeImage(url: string): Promise<void> {
-    const known = this.imageKeys.get(url);
-    if (known) {
-      this.touch(url, known);
-      if (await this.fs.stat(`${IMAGES_FOLDER}/${known}`)) return;
-    }
-    let file: { key: string; bytes: Uint8Array };
-    try {
-      file = await imageFileOf(url, this.pacer());
-    } catch (error) {
-      this.log.warn(`An image could not be stored apart (${String(error)}); it stays in the record.`);
-      return;
-    }
-    const path = `${IMAGES_FOLDER}/${file.key}`;
-    if (!(await this.fs.stat(path))) await this.writeAtomically(path, file.bytes);
-    this.remember(url, file.key);
-  }
-
-  private remember(url: string, key: string): void {
-    if (this.imageKeys.has(url)) return this.touch(url, key);
-    this.imageKeys.set(url, key);
-    this.imageUrls.set(key, url);
-    this.cachedChars += url.length;
-    for (const [oldUrl, oldKey] of this.imageKeys) {
-      if (this.cachedChars <= IMAGE_CACHE_CHARS || oldUrl === url) break;
-      this.imageKeys.delete(oldUrl);
-      this.imageUrls.delete(oldKey);
-      this.cachedChars -= oldUrl.length;
-    }
-  }
-
-  private touch(url: string, key: string): void {
-    this.imageKeys.delete(url);
-    this.imageKeys.set(url, key);
-  }
-
-  /** After a delete: image files that no record refers to (and that no save can be writing now) go. */
+  /** After a delete: image files that no record refers to go (see `ImageFiles.deleteUnused`). */
   private async deleteUnusedImages(): Promise<void> {
     const used = new Set<string>();
     for (const { name, isFile } of await this.fs.list('')) {
@@ -392,20 +300,7 @@ export class RecordStore {
       if (!json.ok) return;
       for (const ref of imageRefsOf(json.value)) used.add(ref);
     }
-    const now = Date.now();
-    for (const { name, isFile } of await this.fs.list(IMAGES_FOLDER)) {
-      if (!isFile || used.has(name)) continue;
-      const path = `${IMAGES_FOLDER}/${name}`;
-      const stat = await this.fs.stat(path);
-      if (!stat || now - stat.mtime < IMAGE_GRACE_MS) continue;
-      await this.fs.delete(path);
-      const url = this.imageUrls.get(name);
-      if (url) {
-        this.imageUrls.delete(name);
-        this.imageKeys.delete(url);
-        this.cachedChars -= url.length;
-      }
-    }
+    await this.images.deleteUnused(used);
   }
 
   /**
@@ -522,7 +417,7 @@ export class RecordStore {
     if (!json.ok) return this.moveAside(file, json.reason);
     const images = new Map<string, string>();
     for (const key of imageRefsOf(json.value)) {
-      const url = await this.readImage(key);
+      const url = await this.images.read(key);
       if (url) images.set(key, url);
       else this.log.warn(`Conversation ${id}: the image ${key} is missing; it is left out.`);
     }
@@ -534,7 +429,7 @@ export class RecordStore {
       this.log.warn(`Conversation ${id}: left out ${parsed.skipped} message(s) that were not valid.`);
     const record = parsed.record;
     if (stat) {
-      const keyOf = (url: string) => this.imageKeys.get(url);
+      const keyOf = (url: string) => this.images.keyOf(url);
       this.onDisk.set(id, {
         revision: record.revision ?? 0,
         mtime: stat.mtime,

@@ -108,6 +108,7 @@ export class Conversation {
   /**
    * Takes `messages` as the conversation's list (after its save was merged with another window's): messages it has
    * stay the same objects, so a reply streaming into one goes on; a finished one takes the merged version's content.
+   * Messages added since the merged version was taken (a reply that started meanwhile) stay at the end.
    */
   adopt(messages: readonly ConversationMessage[]): void {
     const own = new Map(this.list.map((message) => [message.id, message]));
@@ -117,7 +118,9 @@ export class Conversation {
       if (current.status !== 'streaming' && current.text !== message.text) Object.assign(current, message);
       return current;
     });
-    this.list.splice(0, this.list.length, ...next);
+    const merged = new Set(messages.map(({ id }) => id));
+    const added = this.list.filter(({ id }) => !merged.has(id));
+    this.list.splice(0, this.list.length, ...next, ...added);
   }
 
   removeMessage(id: string): void {

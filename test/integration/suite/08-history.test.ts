@@ -433,6 +433,51 @@ describe('Conversation history', function () {
     assert.ok(!(await there.list()).some((entry) => entry.id === 'c-other-window'));
   });
 
+  it('[D8] keeps a turn another window saved into the open conversation: both turns on disk, and shown here', async () => {
+    await newChat();
+    gateway.enqueue(sseReply(['Here, first.'], { model: MODEL }));
+    await ask('First question in this window');
+    await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const mine = await waitForRecord('with the first turn', (candidate) =>
+      candidate.messages.some((message) => message.text === 'Here, first.' && message.status === 'done'),
+    );
+    // The other window opened the same conversation and added a turn to it.
+    const other = new ConversationStore(folder, quietLog);
+    const there = await other.load(mine.id);
+    assert.ok(there);
+    await other.save(
+      {
+        ...there,
+        messages: [
+          ...there.messages,
+          { id: 'u-other-window', role: 'user', text: 'Asked in the other window', status: 'done' },
+          { id: 'a-other-window', role: 'assistant', text: 'Answered there.', status: 'done' },
+        ],
+      },
+      there.revision,
+    );
+
+    gateway.enqueue(sseReply(['Here, second.'], { model: MODEL }));
+    await ask('Second question in this window');
+    await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const both = await waitForRecord(
+      'with the turns of both windows',
+      (candidate) => candidate.id === mine.id && candidate.messages.some((message) => message.text === 'Here, second.'),
+    );
+    assert.deepEqual(texts(both), [
+      ['user', 'First question in this window'],
+      ['assistant', 'Here, first.'],
+      ['user', 'Asked in the other window'],
+      ['assistant', 'Answered there.'],
+      ['user', 'Second question in this window'],
+      ['assistant', 'Here, second.'],
+    ]);
+    await ui.waitForPanelText(sel.userBody, 'Asked in the other window');
+    await clearNotifications();
+  });
+
   it('renames a conversation (the title is kept over the first message)', async () => {
     const title = await vscode.commands.executeCommand<string | undefined>(
       'gatewayChat.renameConversation',

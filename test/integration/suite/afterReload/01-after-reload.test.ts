@@ -4,6 +4,9 @@
  * continues.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FakeGateway, sseReply } from '../../../support/fakeGateway';
 import {
@@ -73,6 +76,22 @@ describe('After a window reload', function () {
     const src = (await ui.attribute(thumbnail, 'src')) ?? '';
     assert.ok(src && !src.startsWith('data:'), `the panel was sent the image data again: ${src.slice(0, 60)}`);
     assert.deepEqual(await ui.imageSizes(thumbnail), [{ width: IMAGE_WIDTH, height: IMAGE_HEIGHT }]);
+
+    // Exported as JSON, it stands alone: the image is in it again, not a reference to the storage folder.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chat-export-'));
+    try {
+      const target = vscode.Uri.file(path.join(dir, 'picture.json'));
+      await vscode.commands.executeCommand('gatewayChat.exportConversation', target);
+      const exported = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as {
+        messages: { images?: { url?: string; ref?: string }[] }[];
+      };
+      const images = exported.messages.flatMap((message) => message.images ?? []);
+      assert.equal(images.length, 1);
+      assert.match(images[0]?.url ?? '', /^data:image\/png;base64,/);
+      assert.equal(images[0]?.ref, undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
 
     // Attached again from the stored file, it is the same picture.
     await ui.click(`${sel.user} .image-reattach`);

@@ -102,14 +102,14 @@ export const STORAGE_LIMITS: JsonLimits = {
   maxPartValues: 5_000_000,
 };
 
-/** The parts of a record parsed one at a time: the record, its message list, each message, each message's images. */
+/**
+ * The parts of a record parsed one at a time: the record, its message list, each message, each message's images,
+ * and each image (so a large data URL is one plain string, decoded in chunks).
+ */
 function recordSplit(path: JsonPath): boolean {
-  return (
-    path.length === 0 ||
-    (path.length === 1 && path[0] === 'messages') ||
-    (path.length === 2 && path[0] === 'messages') ||
-    (path.length === 3 && path[0] === 'messages' && path[2] === 'images')
-  );
+  if (path.length === 0) return true;
+  if (path[0] !== 'messages') return false;
+  return path.length <= 2 || (path[2] === 'images' && path.length <= 4);
 }
 
 export type ParseResult =

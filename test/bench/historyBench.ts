@@ -21,7 +21,9 @@ import {
   toRecord,
   type ConversationRecord,
 } from '../../src/core/conversationRecord';
+import { rasterDataUrlType } from '../../src/core/imageData';
 import { RecordStore } from '../../src/core/recordStore';
+import { isImageDataUrl } from '../../src/shared/protocol';
 import { NodeFs } from '../support/nodeFs';
 import { collectGarbage, fixed, median, seededRandom, table } from './harness';
 
@@ -236,6 +238,48 @@ async function nestedImport(): Promise<{ oursMs: number; beforeMs: number; refus
   return { oursMs: ours.longestMs, beforeMs: before.longestMs, refused: !ours.value.ok };
 }
 
+/**
+ * A panel show (its snapshot): the host's check of each image it shows, and what the snapshot carries for the
+ * images — ours: the webview address of each stored file; before: every data URL again.
+ */
+async function panelShow(
+  options: HistoryBenchOptions,
+): Promise<{ oursMs: number; beforeMs: number; oursChars: number; beforeChars: number }> {
+  // The snapshot shows the conversation's own messages: the same strings the store saw.
+  const { messages } = fixture(options);
+  const images = messages.flatMap((message) => message.images ?? []);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chat-history-bench-'));
+  try {
+    const store = new RecordStore(new NodeFs(folder), quiet);
+    await store.save(toRecord(new Conversation({ id: 'c-show', messages }), times));
+    const address = (key: string) =>
+      `https://file+.vscode-resource.vscode-cdn.net${folder}/images/${key}?id=0123456789abcdef`;
+    const ours = await withStallWatch(() =>
+      Promise.resolve(
+        JSON.stringify(
+          images
+            .filter((image) => rasterDataUrlType(image.url))
+            .map((image) => {
+              const key = store.imageKeyOf(image.url);
+              return key ? { ...image, url: address(key), key } : image;
+            }),
+        ),
+      ),
+    );
+    const before = await withStallWatch(() =>
+      Promise.resolve(JSON.stringify(images.filter((image) => isImageDataUrl(image.url)))),
+    );
+    return {
+      oursMs: ours.longestMs,
+      beforeMs: before.longestMs,
+      oursChars: ours.value.length,
+      beforeChars: before.value.length,
+    };
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 const MB = 1024 * 1024;
 
 export async function runHistoryBench(options: HistoryBenchOptions): Promise<HistoryBenchResult> {
@@ -337,6 +381,16 @@ export async function runHistoryBench(options: HistoryBenchOptions): Promise<His
     ),
   );
   if (!nested.refused) problems.push('the nested import was accepted');
+  const show = await panelShow(options);
+  console.log(
+    table(
+      ['each show of the panel (its snapshot)', 'ours', 'before', 'ratio'],
+      [
+        row('image data posted to the panel', show.oursChars, show.beforeChars, kb),
+        row('longest stall building and serializing its images', show.oursMs, show.beforeMs, ms),
+      ],
+    ),
+  );
   const ratio = wholeBytes / Math.max(oursBytes, 1);
   const goals = [
     `bytes per streaming save: ${fixed(ratio)}× fewer (goal ≥ 20×) ${ratio >= 20 ? 'met' : 'MISSED'}`,

@@ -18,6 +18,16 @@ export interface OnDisk {
 }
 
 /**
+ * What a message was on disk, to tell whether it changed: its stored form, an image by its file or, when it has
+ * none yet, by its length and ends (copying a screenshot's data URL for this would take longer than the save).
+ */
+export function fingerprintOf(message: ConversationMessage, keyOf: (url: string) => string | undefined): string {
+  return JSON.stringify(
+    storedMessage(message, (url) => keyOf(url) ?? `inline:${url.length}:${url.slice(0, 80)}:${url.slice(-80)}`),
+  );
+}
+
+/**
  * The journal text for `record` when only its last message, a reply still streaming, differs from what is on disk
  * (`known`); undefined when anything else changed (then the whole record is written).
  */
@@ -35,7 +45,7 @@ export function journalText(
   if (lastWasSaved && known.ids.at(-1) !== last.id) return undefined;
   for (let index = 0; index < before.length; index += 1) {
     const message = before[index];
-    if (!message || JSON.stringify(storedMessage(message, keyOf)) !== known.messages[index]) return undefined;
+    if (!message || fingerprintOf(message, keyOf) !== known.messages[index]) return undefined;
   }
   return `${JSON.stringify({
     journal: 1,

@@ -4,7 +4,6 @@ import {
   parseRecord,
   readRecordJson,
   serializeStoredRecord,
-  storedMessage,
   STORAGE_LIMITS,
   summaryOf,
   type ConversationRecord,
@@ -12,7 +11,7 @@ import {
 } from './conversationRecord';
 import { ImageFiles, IMAGES_FOLDER } from './imageFiles';
 import type { Logger } from './logger';
-import { journalText, parseJournal, type OnDisk } from './recordJournal';
+import { fingerprintOf, journalText, parseJournal, type OnDisk } from './recordJournal';
 import { applyJournal, mergeRecords, sameMessages } from './recordMerge';
 
 /**
@@ -274,7 +273,7 @@ export class RecordStore {
         size: stat.size,
         title: record.title,
         ids: record.messages.map(({ id }) => id),
-        messages: record.messages.map((message) => JSON.stringify(storedMessage(message, keyOf))),
+        messages: record.messages.map((message) => fingerprintOf(message, keyOf)),
       });
     const done = new Set(record.messages.filter((message) => message.status !== 'streaming').map(({ id }) => id));
     for (const name of await this.journalsOf(record.id)) {
@@ -436,7 +435,7 @@ export class RecordStore {
         size: stat.size,
         title: record.title,
         ids: record.messages.map(({ id }) => id),
-        messages: record.messages.map((message) => JSON.stringify(storedMessage(message, keyOf))),
+        messages: record.messages.map((message) => fingerprintOf(message, keyOf)),
       });
     }
     return record;

@@ -130,6 +130,8 @@ interface SaveStats {
   readonly endBytes: number;
   readonly endStallMs: number;
   readonly loadStallMs: number;
+  /** The files left by this contender, loaded by our store (for the whole-record one: an older record). */
+  readonly storeLoadStallMs: number;
   readonly loaded: ConversationRecord | undefined;
 }
 
@@ -207,7 +209,13 @@ async function runOnce(options: HistoryBenchOptions, make: (folder: string) => S
     const end = await saveNow();
     collectGarbage();
     const { value: loaded, longestMs: loadStallMs } = await withStallWatch(() => saver.load(conversation.id));
+    collectGarbage();
+    const { value: again, longestMs: storeLoadStallMs } = await withStallWatch(() =>
+      new RecordStore(new NodeFs(folder), quiet).load(conversation.id),
+    );
+    if (again?.messages.at(-1)?.text !== reply.text) throw new Error('the store did not load what was saved');
     return {
+      storeLoadStallMs,
       bytes,
       stalls,
       firstBytes: first.bytes,
@@ -355,6 +363,12 @@ export async function runHistoryBench(options: HistoryBenchOptions): Promise<His
           'save at the end: longest stall',
           median(ours.map((run) => run.endStallMs)),
           median(whole.map((run) => run.endStallMs)),
+          ms,
+        ),
+        row(
+          'our store loads what each left: longest stall',
+          median(ours.map((run) => run.storeLoadStallMs)),
+          median(whole.map((run) => run.storeLoadStallMs)),
           ms,
         ),
         row(

@@ -105,6 +105,24 @@ export class Conversation {
     return message;
   }
 
+  /**
+   * Takes `messages` as the conversation's list (after its save was merged with another window's): messages it has
+   * stay the same objects, so a reply streaming into one goes on; a finished one takes the merged version's content.
+   * Messages added since the merged version was taken (a reply that started meanwhile) stay at the end.
+   */
+  adopt(messages: readonly ConversationMessage[]): void {
+    const own = new Map(this.list.map((message) => [message.id, message]));
+    const next = messages.map((message) => {
+      const current = own.get(message.id);
+      if (!current) return { ...message };
+      if (current.status !== 'streaming' && current.text !== message.text) Object.assign(current, message);
+      return current;
+    });
+    const merged = new Set(messages.map(({ id }) => id));
+    const added = this.list.filter(({ id }) => !merged.has(id));
+    this.list.splice(0, this.list.length, ...next, ...added);
+  }
+
   removeMessage(id: string): void {
     const index = this.list.findIndex((message) => message.id === id);
     if (index >= 0) this.list.splice(index, 1);

@@ -8,12 +8,19 @@ import {
   type ToolResult,
 } from './conversation';
 import type { GatewayError, GatewayErrorKind } from './gatewayError';
+import { parseJsonBounded, type JsonLimits, type JsonPath, type JsonProblem } from './boundedJson';
+import { isImageKey, rasterDataUrlType } from './imageData';
 
 /**
  * A conversation as it is stored on disk and exported as JSON: versioned, plain data. Reading one back validates
  * everything (it may come from an older version, a crash, or a user's hand): unknown fields are dropped, messages
  * that cannot be understood are skipped, and a reply that was still streaming when it was saved comes back as
  * `interrupted`. Pure: no I/O.
+ *
+ * In the store's own files an image may be a reference to a file beside the records (`ref`: `<sha256>.<ext>`, see
+ * `RecordStore`) instead of a data URL; exports always carry the data URLs, so they stand alone. The only images
+ * accepted are base64 data URLs of PNG, JPEG, GIF or WebP whose bytes are that type: never an address on the web
+ * (it would be sent to the gateway with the next turn) nor SVG.
  */
 export const RECORD_VERSION = 1;
 export const TITLE_LENGTH = 60;
@@ -26,6 +33,8 @@ export interface ConversationRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly messages: readonly ConversationMessage[];
+  /** How many times the store has written this conversation (to notice a save by another window). Not exported. */
+  readonly revision?: number;
 }
 
 /** What the index keeps about a conversation, so the history can be listed without reading every file. */
@@ -47,7 +56,11 @@ export type RecordProblemCode =
   | 'noMessageList'
   | 'badTitle'
   | 'noMessages'
-  | 'noValidMessages';
+  | 'noValidMessages'
+  | 'tooLarge'
+  | 'tooDeep'
+  | 'tooManyValues'
+  | 'partTooLarge';
 
 export interface RecordProblem {
   readonly code: RecordProblemCode;
@@ -65,13 +78,47 @@ export const RECORD_PROBLEM_TEXT: Readonly<Record<RecordProblemCode, string>> = 
   badTitle: 'its "title" is not text',
   noMessages: 'it has no messages',
   noValidMessages: 'none of its {0} messages is valid',
+  tooLarge: 'it is larger than {0} MB',
+  tooDeep: 'it is nested more than {0} levels deep',
+  tooManyValues: 'it holds more than {0} values',
+  partTooLarge: 'one of its parts is too large (more than {0})',
 };
+
+/** Limits for a file the user imports: far above any real conversation, low enough to be read without a freeze. */
+export const IMPORT_LIMITS: JsonLimits = {
+  maxBytes: 50 * 1024 * 1024,
+  maxDepth: 16,
+  maxValues: 2_000_000,
+  maxPartBytes: 16 * 1024 * 1024,
+  maxPartValues: 100_000,
+};
+
+/** Limits for the store's own files (older versions kept images inline: such a file may be large). */
+export const STORAGE_LIMITS: JsonLimits = {
+  maxBytes: 1024 * 1024 * 1024,
+  maxDepth: 32,
+  maxValues: 50_000_000,
+  maxPartBytes: 256 * 1024 * 1024,
+  maxPartValues: 5_000_000,
+};
+
+/**
+ * The parts of a record parsed one at a time: the record, its message list, each message, each message's images,
+ * and each image (so a large data URL is one plain string, decoded in chunks).
+ */
+function recordSplit(path: JsonPath): boolean {
+  if (path.length === 0) return true;
+  if (path[0] !== 'messages') return false;
+  return path.length <= 2 || (path[2] === 'images' && path.length <= 4);
+}
 
 export type ParseResult =
   | {
       readonly ok: true;
       readonly record: ConversationRecord;
       /** messages left out because they were not valid */ readonly skipped: number;
+      /** images left out: web addresses, SVG, anything but an embedded PNG/JPEG/GIF/WebP (or a missing stored file) */
+      readonly droppedImages: number;
     }
   | {
       readonly ok: false;
@@ -79,7 +126,7 @@ export type ParseResult =
       readonly problem: RecordProblem;
     };
 
-function refuse(code: RecordProblemCode, ...args: string[]): ParseResult {
+function refuse(code: RecordProblemCode, ...args: string[]): { ok: false; reason: string; problem: RecordProblem } {
   const reason = RECORD_PROBLEM_TEXT[code].replace(/\{(\d+)\}/g, (_, index: string) => args[Number(index)] ?? '');
   return { ok: false, reason, problem: { code, args } };
 }
@@ -106,8 +153,9 @@ export function toRecord(
   conversation: Conversation,
   meta: { readonly title?: string; readonly createdAt: string; readonly updatedAt: string },
 ): ConversationRecord {
+  const context: CleanContext = { loading: false, droppedImages: 0 };
   const messages = conversation.messages
-    .map((message) => cleanMessage(message, false))
+    .map((message) => cleanMessage(message, context))
     .filter((message): message is ConversationMessage => message !== undefined);
   return {
     version: RECORD_VERSION,
@@ -138,19 +186,78 @@ export function conversationFromRecord(record: ConversationRecord): Conversation
   return new Conversation({ id: record.id, messages: record.messages });
 }
 
-/** Parses the text of a record file (JSON), then validates it (see `parseRecord`). */
-export function parseRecordText(text: string): ParseResult {
+/** Parses the text of a small record (JSON), then validates it (see `parseRecord`). */
+export function parseRecordText(text: string, options: RecordParseOptions = {}): ParseResult {
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     return refuse('notJson', error instanceof Error ? error.message : String(error));
   }
-  return parseRecord(value);
+  return parseRecord(value, options);
+}
+
+/**
+ * Reads the JSON of a record file of any size within `limits`, without blocking the host for long (see
+ * `parseJsonBounded`); validate the value with `parseRecord`.
+ */
+export async function readRecordJson(
+  bytes: Uint8Array,
+  limits: JsonLimits,
+  pause?: () => Promise<void>,
+): Promise<{ ok: true; value: unknown } | { ok: false; reason: string; problem: RecordProblem }> {
+  const result = await parseJsonBounded(bytes, { limits, splitAt: recordSplit, ...(pause ? { pause } : {}) });
+  return result.ok ? result : refuse(...problemArgs(result.problem));
+}
+
+/** Reads (within `limits`) and validates a record file. */
+export async function parseRecordBytes(
+  bytes: Uint8Array,
+  limits: JsonLimits,
+  options: RecordParseOptions = {},
+): Promise<ParseResult> {
+  const json = await readRecordJson(bytes, limits);
+  return json.ok ? parseRecord(json.value, options) : json;
+}
+
+function problemArgs(problem: JsonProblem): [RecordProblemCode, ...string[]] {
+  switch (problem.code) {
+    case 'notJson':
+      return ['notJson', problem.detail];
+    case 'tooLarge':
+      return ['tooLarge', String(Math.round(problem.limit / (1024 * 1024)))];
+    case 'partTooLarge':
+      return [
+        'partTooLarge',
+        problem.limit >= 1024 * 1024
+          ? `${Math.round(problem.limit / (1024 * 1024))} MB`
+          : problem.limit.toLocaleString('en-US'),
+      ];
+    case 'tooDeep':
+    case 'tooManyValues':
+      return [problem.code, problem.limit.toLocaleString('en-US')];
+  }
+}
+
+export interface RecordParseOptions {
+  /** The stored images this record may reference (`ref` → data URL); without it, references are dropped. */
+  readonly images?: ReadonlyMap<string, string>;
+}
+
+/** The stored image files (`ref`s) a parsed record refers to. */
+export function imageRefsOf(value: unknown): string[] {
+  const refs = new Set<string>();
+  const messages = isObject(value) && Array.isArray(value.messages) ? (value.messages as unknown[]) : [];
+  for (const message of messages) {
+    const images = isObject(message) && Array.isArray(message.images) ? (message.images as unknown[]) : [];
+    for (const image of images)
+      if (isObject(image) && typeof image.ref === 'string' && isImageKey(image.ref)) refs.add(image.ref);
+  }
+  return [...refs];
 }
 
 /** Validates a parsed record. Refuses (saying why) what is not a version-1 conversation; cleans what it accepts. */
-export function parseRecord(value: unknown): ParseResult {
+export function parseRecord(value: unknown, options: RecordParseOptions = {}): ParseResult {
   if (!isObject(value)) return refuse('notObject');
   if (value.version === undefined) return refuse('noVersion');
   if (value.version !== RECORD_VERSION)
@@ -161,8 +268,13 @@ export function parseRecord(value: unknown): ParseResult {
   const messages: ConversationMessage[] = [];
   let skipped = 0;
   const seen = new Set<string>();
+  const context: CleanContext = {
+    loading: true,
+    droppedImages: 0,
+    ...(options.images ? { images: options.images } : {}),
+  };
   for (const raw of value.messages) {
-    const message = cleanMessage(raw, true);
+    const message = cleanMessage(raw, context);
     if (!message || seen.has(message.id)) {
       skipped += 1;
       continue;
@@ -181,11 +293,53 @@ export function parseRecord(value: unknown): ParseResult {
     typeof value.title === 'string' && value.title.trim()
       ? shorten(value.title.replace(/\s+/g, ' ').trim(), 200)
       : titleFor(messages);
+  const revision =
+    typeof value.revision === 'number' && Number.isSafeInteger(value.revision) && value.revision >= 0
+      ? { revision: value.revision }
+      : {};
   return {
     ok: true,
-    record: { version: RECORD_VERSION, id: value.id, title, createdAt, updatedAt, messages },
+    record: { version: RECORD_VERSION, id: value.id, title, createdAt, updatedAt, messages, ...revision },
     skipped,
+    droppedImages: context.droppedImages,
   };
+}
+
+/** A message as the store writes it: images that have a stored file are references to it (`keyOf`). */
+export function storedMessage(
+  message: ConversationMessage,
+  keyOf: (url: string) => string | undefined,
+): Record<string, unknown> {
+  if (!message.images?.length) return { ...message };
+  return {
+    ...message,
+    images: message.images.map(({ url, ...rest }) => {
+      const ref = keyOf(url);
+      return ref ? { ref, ...rest } : { url, ...rest };
+    }),
+  };
+}
+
+/** The text of a record file as the store writes it (images by reference where `keyOf` knows them). */
+export function serializeStoredRecord(
+  record: ConversationRecord,
+  revision: number,
+  keyOf: (url: string) => string | undefined,
+): string {
+  const { messages, ...header } = record;
+  const stored = { ...header, revision, messages: messages.map((message) => storedMessage(message, keyOf)) };
+  return `${JSON.stringify(stored, null, 1)}\n`;
+}
+
+/**
+ * One message of a stored file (a journal's streaming reply): cleaned as in a record, a reply still `streaming`
+ * becomes `interrupted`; images by reference are resolved through `images`.
+ */
+export function parseStoredMessage(
+  raw: unknown,
+  images?: ReadonlyMap<string, string>,
+): ConversationMessage | undefined {
+  return cleanMessage(raw, { loading: true, droppedImages: 0, ...(images ? { images } : {}) });
 }
 
 /** Markdown for people: `# title`, then one `## You` / `## Assistant (model)` section per message with its raw text. */
@@ -203,7 +357,7 @@ export function recordToMarkdown(record: ConversationRecord): string {
 
 function imageMention(image: ImageAttachment): string {
   const size = image.width && image.height ? ` ${image.width}×${image.height}` : '';
-  const name = image.name ?? (image.url.startsWith('https:') ? image.url : 'image');
+  const name = image.name ?? 'image';
   return `[image: ${name.replace(/[\[\]\r\n]/g, ' ')}${size}]`;
 }
 
@@ -227,11 +381,16 @@ const ERROR_KINDS: ReadonlySet<string> = new Set<GatewayErrorKind>([
   'invalidApiKey',
 ] as GatewayErrorKind[]);
 
-/**
- * A clean copy of one message, or undefined when it is not one (no id, a role other than user/assistant, no text).
- * `loading`: the message comes from storage, so a reply still `streaming` in it was cut off.
- */
-function cleanMessage(raw: unknown, loading: boolean): ConversationMessage | undefined {
+interface CleanContext {
+  /** The message comes from storage, so a reply still `streaming` in it was cut off. */
+  readonly loading: boolean;
+  readonly images?: ReadonlyMap<string, string>;
+  droppedImages: number;
+}
+
+/** A clean copy of one message, or undefined when it is not one (no id, a role other than user/assistant, no text). */
+function cleanMessage(raw: unknown, context: CleanContext): ConversationMessage | undefined {
+  const { loading } = context;
   if (!isObject(raw)) return undefined;
   const { id, role, text } = raw;
   if (typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
@@ -258,7 +417,11 @@ function cleanMessage(raw: unknown, loading: boolean): ConversationMessage | und
     const toolResults = cleanList(raw.toolResults, cleanToolResult);
     if (toolResults) message.toolResults = toolResults;
   } else {
-    const images = cleanList(raw.images, cleanImage);
+    const images = cleanList(raw.images, (image) => {
+      const clean = cleanImage(image, context.images);
+      if (!clean) context.droppedImages += 1;
+      return clean;
+    });
     if (images) message.images = images;
   }
   return message;
@@ -319,13 +482,16 @@ function cleanToolResult(raw: unknown): ToolResult | undefined {
   return { toolCallId: raw.toolCallId, content: raw.content };
 }
 
-function cleanImage(raw: unknown): ImageAttachment | undefined {
-  if (!isObject(raw) || typeof raw.url !== 'string' || !/^(https:|data:image\/)/i.test(raw.url)) return undefined;
+function cleanImage(raw: unknown, stored: ReadonlyMap<string, string> | undefined): ImageAttachment | undefined {
+  if (!isObject(raw)) return undefined;
+  const url =
+    typeof raw.url === 'string' ? raw.url : typeof raw.ref === 'string' && stored ? stored.get(raw.ref) : undefined;
+  if (url === undefined || !rasterDataUrlType(url)) return undefined;
   const detail = raw.detail === 'auto' || raw.detail === 'low' || raw.detail === 'high' ? raw.detail : undefined;
   const side = (value: unknown) =>
     typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 100_000;
   return {
-    url: raw.url,
+    url,
     ...(detail ? { detail } : {}),
     ...(side(raw.width) && side(raw.height) ? { width: raw.width as number, height: raw.height as number } : {}),
     ...(typeof raw.name === 'string' && raw.name.length > 0 && raw.name.length <= 260 ? { name: raw.name } : {}),

@@ -9,7 +9,6 @@ import { keyOriginOf } from '../core/gatewayKeys';
 import type { GatewayError } from '../core/gatewayError';
 import {
   assertNever,
-  isImageDataUrl,
   type HostToWebview,
   type MessageAction,
   type MessageView,
@@ -23,6 +22,7 @@ import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 import { imagesToSend } from './images/imageGate';
+import { rasterDataUrlType } from '../core/imageData';
 
 /** Where the session's updates go: the chat view when it exists (messages to a hidden view are simply lost). */
 export interface PanelPort {
@@ -464,9 +464,12 @@ export class ChatSession implements vscode.Disposable {
   }
 }
 
-/** A user message's images for the panel's thumbnails: only data URLs (the panel loads nothing remote). */
+/**
+ * A user message's images for the panel's thumbnails: only data URLs (the panel loads nothing remote). Checked by
+ * their head only: a full scan of ten screenshots' data URLs took ~40 ms each, on every snapshot.
+ */
 function imagesFor(message: ConversationMessage): Pick<MessageView, 'images'> {
-  const images = (message.images ?? []).filter((image) => isImageDataUrl(image.url));
+  const images = (message.images ?? []).filter((image) => rasterDataUrlType(image.url) !== undefined);
   return images.length > 0 ? { images } : {};
 }
 

@@ -40,7 +40,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     keys: ApiKeyStore,
     private readonly log: ExtensionLog,
     private readonly catalog: ModelCatalogService,
-    history?: ConversationHistory,
+    private readonly history?: ConversationHistory,
   ) {
     this.session = new ChatSession(keys, log, this, catalog, history);
     this.codeActions = new CodeBlockActions(log);
@@ -51,12 +51,14 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         if (affectsChatConfiguration(event)) this.refresh();
       }),
     );
+    // Another window's turns were merged into the open conversation: show them.
+    if (history) this.disposables.push(history.onDidMerge((id) => id === this.session.current.id && this.refresh()));
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.pageReady = false;
-    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.options = webviewOptions(this.extensionUri, this.history ? [this.history.store.imagesFolder] : []);
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri);
     const subscriptions = [
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -72,7 +74,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
 
   post(message: HostToWebview): void {
     if (this.view && this.pageReady) {
-      void this.view.webview.postMessage(message);
+      void this.view.webview.postMessage(this.withStoredImages(message, this.view.webview));
       return;
     }
     // The conversation's state comes again with the snapshot on `ready`; what the user asked the page to do does not.
@@ -90,6 +92,34 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     const message: HostToWebview = { type: 'attachImages', images, ...(thenSend ? { thenSend } : {}) };
     this.post(message);
     await this.reveal();
+  }
+
+  /**
+   * A snapshot comes on every load and show of the panel: images the store has on disk go as webview addresses of
+   * their files, not as data URLs (ten screenshots would be tens of megabytes posted each time).
+   */
+  private withStoredImages(message: HostToWebview, webview: vscode.Webview): HostToWebview {
+    const store = this.history?.store;
+    if (message.type !== 'snapshot' || !store) return message;
+    const messages = message.state.messages.map((shown) => {
+      if (!shown.images?.length) return shown;
+      const images = shown.images.map((image) => {
+        const key = store.imageKeyOf(image.url);
+        return key ? { ...image, key, url: webview.asWebviewUri(store.imageFile(key)).toString() } : image;
+      });
+      return { ...shown, images };
+    });
+    return { ...message, state: { ...message.state, messages } };
+  }
+
+  /** A stored image of an earlier message, attached again to the message being written. */
+  private async reattach(key: string, name: string | undefined): Promise<void> {
+    const url = await this.history?.store.readImage(key);
+    if (!url) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('That image is no longer stored.'));
+      return;
+    }
+    await this.attachImages([{ url, name: name ?? vscode.l10n.t('Image') }]);
   }
 
   private refresh(): void {
@@ -142,6 +172,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         return this.codeActions.run(message.action, message.code, message.language);
       case 'runAction':
         return this.runAction(message.action);
+      case 'reattachImage':
+        return this.reattach(message.key, message.name);
       default:
         return assertNever(message);
     }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { newId } from '../core/conversation';
 import {
   conversationFromRecord,
-  parseRecordText,
+  IMPORT_LIMITS,
+  parseRecordBytes,
   recordToMarkdown,
   serializeRecord,
   type ConversationRecord,
@@ -12,8 +13,8 @@ import type { ChatViewProvider } from './chatViewProvider';
 import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 
-/** Larger files are not conversations anyone typed: refused before parsing. */
-const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+/** Larger files are not conversations anyone typed: refused before reading. */
+const MAX_IMPORT_BYTES = IMPORT_LIMITS.maxBytes;
 /** How much of a conversation's text the history picker searches through. */
 const SEARCH_TEXT_LENGTH = 20_000;
 
@@ -180,18 +181,43 @@ export function registerConversationCommands(
     } catch (error) {
       return refuse(error instanceof Error ? error.message : String(error));
     }
-    const parsed = parseRecordText(new TextDecoder().decode(bytes));
+    // Size, depth and number of values are checked before anything is parsed, and the parsing pauses for the
+    // event loop: a hostile file neither freezes the extension host nor gets in.
+    const parsed = await parseRecordBytes(bytes, IMPORT_LIMITS);
     if (!parsed.ok) return refuse(describeProblem(parsed.problem));
     await session.restoreLast();
-    const record: ConversationRecord = { ...parsed.record, id: newId('c'), updatedAt: new Date().toISOString() };
-    await store.save(record);
+    const { version, title, createdAt, messages } = parsed.record;
+    const record: ConversationRecord = {
+      version,
+      id: newId('c'),
+      title,
+      createdAt,
+      updatedAt: new Date().toISOString(),
+      messages,
+    };
+    const { revision } = await store.save(record);
     history.remember(record);
+    history.based({ ...record, revision });
     log.info(
-      `Imported ${source.toString(true)} as conversation ${record.id}${parsed.skipped ? ` (${parsed.skipped} invalid messages left out)` : ''}.`,
+      `Imported ${source.toString(true)} as conversation ${record.id}` +
+        (parsed.skipped ? ` (${parsed.skipped} invalid messages left out)` : '') +
+        (parsed.droppedImages ? ` (${parsed.droppedImages} images that were not embedded pictures left out)` : '') +
+        '.',
     );
     if (parsed.skipped > 0) {
       void vscode.window.showWarningMessage(
         vscode.l10n.t('Imported "{0}"; {1} messages that were not valid were left out.', record.title, parsed.skipped),
+      );
+    }
+    if (parsed.droppedImages > 0) {
+      // Web addresses would be fetched by the gateway with the next turn, SVG can carry scripts: only embedded
+      // PNG, JPEG, GIF and WebP pictures come in.
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'Imported "{0}"; {1} images were left out: only embedded PNG, JPEG, GIF and WebP pictures are imported, never web addresses or SVG.',
+          record.title,
+          parsed.droppedImages,
+        ),
       );
     }
     await session.open(conversationFromRecord(record));
@@ -304,6 +330,14 @@ function describeProblem(problem: RecordProblem): string {
       return vscode.l10n.t('it has no messages');
     case 'noValidMessages':
       return vscode.l10n.t('none of its {0} messages is valid', first);
+    case 'tooLarge':
+      return vscode.l10n.t('it is larger than {0} MB', first);
+    case 'tooDeep':
+      return vscode.l10n.t('it is nested more than {0} levels deep', first);
+    case 'tooManyValues':
+      return vscode.l10n.t('it holds more than {0} values', first);
+    case 'partTooLarge':
+      return vscode.l10n.t('one of its parts is too large (more than {0})', first);
     default:
       return assertNever(problem.code);
   }

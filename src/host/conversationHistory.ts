@@ -14,7 +14,13 @@ export const STREAMING_SAVE_INTERVAL_MS = 2_000;
  * this window has seen are kept here; save failures are logged, never thrown at the chat.
  */
 export class ConversationHistory implements vscode.Disposable {
-  private readonly meta = new Map<string, { title?: string; createdAt: string }>();
+  /** Per conversation: its title, creation time, and the revision on disk this window's copy is based on. */
+  private readonly meta = new Map<string, { title?: string; createdAt: string; revision?: number }>();
+  /** The save running for each conversation: saves of one conversation go one after the other. */
+  private readonly saving = new Map<string, Promise<void>>();
+  private readonly merged = new vscode.EventEmitter<string>();
+  /** A conversation's save was merged with another window's: it has messages this window had not shown. */
+  readonly onDidMerge = this.merged.event;
   /** Conversations deleted in this window: a reply that ends after the delete does not bring them back. */
   private readonly deleted = new Set<string>();
   private readonly pending = new Map<string, { timer: ReturnType<typeof setTimeout>; conversation: Conversation }>();
@@ -49,13 +55,28 @@ export class ConversationHistory implements vscode.Disposable {
     );
   }
 
-  /** Saves `conversation` (if it has any message) and resolves when it is on disk. Never rejects. */
-  async saveNow(conversation: Conversation): Promise<void> {
+  /**
+   * Saves `conversation` (if it has any message) as it is when its turn comes, and resolves when it is on disk.
+   * While a reply streams only the reply is written (see `RecordStore.save`). When another window saved the same
+   * conversation meanwhile, the turns of both are kept: this window's copy takes the other's turns too, and the user
+   * is told. Never rejects.
+   */
+  saveNow(conversation: Conversation): Promise<void> {
     const pending = this.pending.get(conversation.id);
     if (pending) {
       clearTimeout(pending.timer);
       this.pending.delete(conversation.id);
     }
+    const previous = this.saving.get(conversation.id) ?? Promise.resolve();
+    const next = previous.then(() => this.write(conversation));
+    this.saving.set(conversation.id, next);
+    void next.then(() => {
+      if (this.saving.get(conversation.id) === next) this.saving.delete(conversation.id);
+    });
+    return next;
+  }
+
+  private async write(conversation: Conversation): Promise<void> {
     if (conversation.messages.length === 0 || this.deleted.has(conversation.id)) return;
     const now = new Date().toISOString();
     const meta = this.meta.get(conversation.id) ?? { createdAt: now };
@@ -68,7 +89,18 @@ export class ConversationHistory implements vscode.Disposable {
       }),
     );
     try {
-      await this.store.save(record);
+      const outcome = await this.store.save(record, meta.revision);
+      meta.revision = outcome.revision;
+      if (outcome.merged) {
+        conversation.adopt(outcome.merged.messages);
+        this.merged.fire(conversation.id);
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t(
+            'The conversation "{0}" was also changed in another window. Both windows\' messages are kept in it.',
+            outcome.merged.title || titleFor(outcome.merged.messages),
+          ),
+        );
+      }
     } catch (error) {
       this.log.error(`Could not save conversation ${conversation.id}: ${String(error)}`);
     }
@@ -99,6 +131,7 @@ export class ConversationHistory implements vscode.Disposable {
       const record = await this.store.load(id);
       if (!record) return undefined;
       this.remember(record);
+      this.based(record);
       return conversationFromRecord(record);
     } catch (error) {
       this.log.error(`Could not load conversation ${id}: ${String(error)}`);
@@ -108,7 +141,18 @@ export class ConversationHistory implements vscode.Disposable {
 
   /** Takes a record's title and creation time as this conversation's (after a load, an import or a rename). */
   remember(record: ConversationRecord): void {
-    this.meta.set(record.id, { ...(record.title ? { title: record.title } : {}), createdAt: record.createdAt });
+    const revision = this.meta.get(record.id)?.revision;
+    this.meta.set(record.id, {
+      ...(record.title ? { title: record.title } : {}),
+      createdAt: record.createdAt,
+      ...(revision !== undefined ? { revision } : {}),
+    });
+  }
+
+  /** This window's copy of the conversation is now `record` as saved (after a load or an import). */
+  based(record: ConversationRecord): void {
+    const meta = this.meta.get(record.id);
+    if (meta && record.revision !== undefined) meta.revision = record.revision;
   }
 
   /** After a delete: nothing more is saved for `id`. */
@@ -127,5 +171,6 @@ export class ConversationHistory implements vscode.Disposable {
 
   dispose(): void {
     for (const { conversation } of [...this.pending.values()]) void this.saveNow(conversation);
+    this.merged.dispose();
   }
 }

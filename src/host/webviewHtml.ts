@@ -2,11 +2,19 @@ import * as vscode from 'vscode';
 import { panelHtml } from '../shared/panelHtml';
 import { panelStrings } from './panelStrings';
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+/** `extraRoots`: folders the panel may load files from besides the extension's own (the stored images). */
+export function webviewOptions(
+  extensionUri: vscode.Uri,
+  extraRoots: readonly vscode.Uri[] = [],
+): vscode.WebviewOptions {
   return {
     enableScripts: true,
     enableCommandUris: false,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+      ...extraRoots,
+    ],
   };
 }
 

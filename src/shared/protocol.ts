@@ -24,8 +24,13 @@ export type ImageDetail = 'auto' | 'low' | 'high';
 
 /** An image of a user message, as the panel shows it (a thumbnail) and as it was sent. */
 export interface ImageView {
-  /** A `data:image/(png|jpeg|gif|webp);base64,…` URL. */
+  /** A `data:image/(png|jpeg|gif|webp);base64,…` URL; or, with `key`, the webview address of the stored file. */
   readonly url: string;
+  /**
+   * Set when the host has the image stored (`<sha256>.<ext>`): the panel then loads it from the storage folder (as
+   * a webview resource, so a snapshot does not carry its bytes again) and asks the host for it to attach it again.
+   */
+  readonly key?: string;
   readonly detail?: ImageDetail;
   readonly width?: number;
   readonly height?: number;
@@ -153,7 +158,9 @@ export type WebviewToHost =
   /** The paperclip (a file picker) or the screenshot button. */
   | { readonly type: 'attach'; readonly source: 'file' | 'screenshot' }
   /** Files dropped on the panel from VS Code's Explorer (their URIs); the host reads the images among them. */
-  | { readonly type: 'attachUris'; readonly uris: readonly string[] };
+  | { readonly type: 'attachUris'; readonly uris: readonly string[] }
+  /** Attach again a stored image of an earlier message (its `ImageView.key`); the host answers with `attachImages`. */
+  | { readonly type: 'reattachImage'; readonly key: string; readonly name?: string };
 
 export const MAX_PROMPT_LENGTH = 1_000_000;
 export const MAX_LINK_LENGTH = 8192;
@@ -164,6 +171,17 @@ export const MAX_IMAGES_PER_MESSAGE = 10;
 export const MAX_IMAGE_SIDE = 16_384;
 export const MAX_DROPPED_URIS = 20;
 const IMAGE_DATA_URL = /^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+const STORED_IMAGE_KEY = /^[0-9a-f]{64}\.(?:png|jpg|gif|webp)$/;
+
+/** The name of a stored image: its SHA-256 in hex and its type. */
+export function isStoredImageKey(key: unknown): key is string {
+  return typeof key === 'string' && STORED_IMAGE_KEY.test(key);
+}
+
+/** A stored image the panel may show: the host's webview address of the file (the CSP allows only the webview's own). */
+export function isStoredImageView(image: Pick<ImageView, 'url' | 'key'>): boolean {
+  return isStoredImageKey(image.key) && /^https?:\/\//.test(image.url) && image.url.length <= MAX_LINK_LENGTH;
+}
 
 /** A data URL of one of the image types the API takes (PNG, JPEG, GIF, WebP), base64-encoded. Never SVG. */
 export function isImageDataUrl(url: string): boolean {
@@ -294,6 +312,12 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
         ? { type: 'attachUris', uris: uris as string[] }
         : undefined;
     }
+    case 'reattachImage':
+      return only('key', 'name') &&
+        isStoredImageKey(value.key) &&
+        (value.name === undefined || (typeof value.name === 'string' && value.name.length <= 260))
+        ? { type: 'reattachImage', key: value.key, ...(typeof value.name === 'string' ? { name: value.name } : {}) }
+        : undefined;
     case 'openLink':
       return only('href') && typeof value.href === 'string' && value.href.length <= MAX_LINK_LENGTH
         ? { type: 'openLink', href: value.href }

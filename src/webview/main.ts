@@ -6,6 +6,7 @@ import {
   type ImageView,
   type PanelAction,
   type HostToWebview,
+  isStoredImageView,
   type PanelState,
 } from '../shared/protocol';
 import { base64ToBytes } from '../shared/imageSniff';
@@ -156,9 +157,13 @@ function attachAgain(images: readonly Pick<ImageView, 'url' | 'name' | 'detail'>
     })),
   );
 }
-conversationElement.addEventListener(REATTACH_EVENT, (event) =>
-  attachAgain([(event as CustomEvent<ImageView>).detail]),
-);
+conversationElement.addEventListener(REATTACH_EVENT, (event) => {
+  const image = (event as CustomEvent<ImageView>).detail;
+  // A stored image is only an address here: the host sends its data back to attach.
+  if (image.key && isStoredImageView(image))
+    host.postMessage({ type: 'reattachImage', key: image.key, ...(image.name ? { name: image.name } : {}) });
+  else attachAgain([image]);
+});
 composer.text = host.getState()?.draft ?? '';
 // The draft's images come back too (checked: webview state is only data), then every change is kept.
 const keptImages = host.getState()?.attachments;

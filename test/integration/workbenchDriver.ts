@@ -140,6 +140,23 @@ export class WorkbenchDriver {
     return locator.getAttribute(name, { timeout: 2000 });
   }
 
+  /** The natural size of every image matching `selector` once it has loaded (0×0 for one that could not load). */
+  async imageSizes(selector: string, timeoutMs = 10_000): Promise<{ width: number; height: number }[]> {
+    const all = await this.panel(selector);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const sizes = await all.evaluateAll((images) =>
+        images.map((image) => {
+          const img = image as HTMLImageElement;
+          return { complete: img.complete, width: img.naturalWidth, height: img.naturalHeight };
+        }),
+      );
+      if (sizes.every((size) => size.complete) || Date.now() > deadline)
+        return sizes.map(({ width, height }) => ({ width, height }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async isVisible(selector: string): Promise<boolean> {
     return (await this.panel(selector)).first().isVisible();
   }
@@ -355,6 +372,7 @@ export const BRIDGE_ACTIONS = [
   'count',
   'attribute',
   'isVisible',
+  'imageSizes',
   'waitForPanelText',
   'waitFor',
   'waitForCount',

@@ -295,4 +295,23 @@ describe('isEmptyReply', () => {
     const user = conversation.addUserMessage('');
     assert.equal(isEmptyReply(user), false);
   });
+
+  it('[D8] takes in the turns another window saved, keeping the reply that streams meanwhile', () => {
+    const conversation = new Conversation();
+    const question = conversation.addUserMessage('Here');
+    // What was saved and merged: this window's question, then the other window's turn before it.
+    const merged = [
+      { id: 'u-other', role: 'user' as const, text: 'There', status: 'done' as const },
+      { id: 'a-other', role: 'assistant' as const, text: 'Answer there', status: 'done' as const },
+      { ...question },
+    ];
+    const reply = conversation.startAssistantMessage();
+    conversation.adopt(merged);
+    reply.text += 'streamed after the merge';
+    assert.deepEqual(
+      conversation.messages.map((message) => message.text),
+      ['There', 'Answer there', 'Here', 'streamed after the merge'],
+    );
+    assert.equal(conversation.messages[2], question, 'the question is no longer the same message');
+  });
 });

@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
+import { parseJsonBounded } from '../../src/core/boundedJson';
 import { Conversation } from '../../src/core/conversation';
 import {
   conversationFromRecord,
+  IMPORT_LIMITS,
+  parseRecordBytes,
   parseRecord,
   parseRecordText,
   recordToMarkdown,
@@ -11,12 +14,18 @@ import {
   type ConversationRecord,
 } from '../../src/core/conversationRecord';
 
+/** A tiny PNG as a data URL (the signature and an IHDR chunk are all the checks look at). */
+const PNG_URL = `data:image/png;base64,${Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0,
+  0, 0,
+]).toString('base64')}`;
+
 const times = { createdAt: '2026-11-23T10:00:00.000Z', updatedAt: '2026-11-23T10:05:00.000Z' };
 
 function sample(): Conversation {
   const conversation = new Conversation();
   conversation.addUserMessage('  What is   the capital\nof France?  ', [
-    { url: 'https://example.com/map.png', detail: 'low' },
+    { url: PNG_URL, detail: 'low', name: 'map.png' },
   ]);
   const reply = conversation.startAssistantMessage();
   reply.text = 'Paris.\n\n```js\nconsole.log("<b>")\n```';
@@ -251,7 +260,7 @@ describe('conversation records', () => {
         '# What is the capital of France?',
         '## You',
         '  What is   the capital\nof France?  ',
-        '[image: https://example.com/map.png]',
+        '[image: map.png]',
         '## Assistant (openai/gpt-4o-mini)',
         'Paris.\n\n```js\nconsole.log("<b>")\n```',
         '## You',
@@ -260,5 +269,129 @@ describe('conversation records', () => {
         'Ro',
       ].join('\n\n') + '\n',
     );
+  });
+
+  describe('import of a file picked by the user', () => {
+    const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    const valid = { version: 1, id: 'c-import', messages: [{ id: 'u1', role: 'user', text: 'hi' }] };
+
+    it('[D4] refuses a 7.6 MiB deeply nested file before parsing it, saying why', async () => {
+      const depth = 4 * 1024 * 1024 - 100;
+      const nested = `{"version":1,"id":"c-x","messages":[{"id":"u","role":"user","text":"hi"}],"junk":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      assert.ok(nested.length > 7.6 * 1024 * 1024);
+      const result = await parseRecordBytes(new TextEncoder().encode(nested), IMPORT_LIMITS);
+      assert.equal(result.ok, false, 'the nested file was accepted');
+      assert.ok(!result.ok);
+      assert.equal(result.problem.code, 'tooDeep');
+      assert.equal(result.reason, 'it is nested more than 16 levels deep');
+    });
+
+    it('[D4] refuses a file larger than the limit, or with too many values, before parsing it', async () => {
+      const large = await parseRecordBytes(new Uint8Array(IMPORT_LIMITS.maxBytes + 1), IMPORT_LIMITS);
+      assert.ok(!large.ok);
+      assert.equal(large.reason, 'it is larger than 50 MB');
+      const many = `{"version":1,"id":"c-x","messages":[{"id":"u","role":"user","text":"hi"}],"junk":[${'1,'.repeat(2_100_000)}1]}`;
+      const counted = await parseRecordBytes(new TextEncoder().encode(many), IMPORT_LIMITS);
+      assert.ok(!counted.ok);
+      assert.equal(counted.reason, 'it holds more than 2,000,000 values');
+      const wide = `{"version":1,"id":"c-x","messages":[{"id":"u","role":"user","text":"hi","toolResults":[${'0,'.repeat(200_000)}0]}]}`;
+      const part = await parseRecordBytes(new TextEncoder().encode(wide), IMPORT_LIMITS);
+      assert.ok(!part.ok);
+      assert.equal(part.problem.code, 'partTooLarge');
+    });
+
+    it('[D4] reads a large conversation in slices, giving the event loop a turn between them', async () => {
+      const image = `data:image/png;base64,${Buffer.alloc(13_500_000, 1)
+        .fill(Buffer.from(PNG_URL.slice(22), 'base64'), 0, 29)
+        .toString('base64')}`;
+      const messages = Array.from({ length: 400 }, (_, index) => ({
+        id: `m${index}`,
+        role: index % 2 ? 'assistant' : 'user',
+        text: `Message ${index} "quoted" \\ with\nescapes and ünïcödé ${'x'.repeat(index * 10)}`,
+        status: 'done',
+        ...(index === 10 ? { images: [{ url: image, detail: 'high' }] } : {}),
+      }));
+      const bytes = bytesOf({ version: 1, id: 'c-big', title: 'Big', messages });
+      let pauses = 0;
+      const result = await parseJsonBounded(bytes, {
+        limits: IMPORT_LIMITS,
+        splitAt: (path) => path.length <= 2 || (path[2] === 'images' && path.length <= 4),
+        pause: () => {
+          pauses += 1;
+          return Promise.resolve();
+        },
+        sliceMs: 0,
+      });
+      assert.ok(result.ok);
+      assert.deepEqual(result.value, JSON.parse(new TextDecoder().decode(bytes)));
+      assert.ok(pauses > 400, `only ${pauses} pauses`);
+      const parsed = await parseRecordBytes(bytes, IMPORT_LIMITS);
+      assert.ok(parsed.ok);
+      assert.equal(parsed.record.messages.length, 400);
+      // The image's data URL is larger than a part may be (16 MiB): it is read as a string, in chunks.
+      assert.ok(image.length > IMPORT_LIMITS.maxPartBytes);
+      assert.equal(parsed.record.messages[10]?.images?.[0]?.url, image);
+    });
+
+    it('parses every shape of JSON as JSON.parse does, and refuses what JSON.parse refuses', async () => {
+      const documents = [
+        '{"a":1,"b":[1,2,{"c":"d\\"e"}],"__proto__":{"x":1},"e":null,"f":true,"g":-1.5e3}',
+        ' [ ] ',
+        '[{}, [], "", 0]',
+        '"just a string"',
+        '42',
+        '{"k\\u0041y":"v\\n", "s": "a\\\\"}',
+        '\uFEFF{"bom":1}',
+      ];
+      for (const text of documents) {
+        const result = await parseJsonBounded(new TextEncoder().encode(text), {
+          limits: IMPORT_LIMITS,
+          splitAt: () => true,
+        });
+        assert.ok(result.ok, `${text}: ${JSON.stringify(result)}`);
+        assert.deepEqual(result.value, JSON.parse(text.replace(/^\uFEFF/, '')), text);
+        if (typeof result.value === 'object' && result.value && Object.hasOwn(result.value, '__proto__'))
+          assert.equal(Object.getPrototypeOf(result.value), Object.prototype, 'the "__proto__" key set the prototype');
+      }
+      for (const text of ['{"a":1', '{"a":1}}', '{"a" 1}', '[1,]', '{"a":1} x', '', '[1 2]', '{"a":}', '{1:2}']) {
+        const result = await parseJsonBounded(new TextEncoder().encode(text), {
+          limits: IMPORT_LIMITS,
+          splitAt: () => true,
+        });
+        assert.equal(result.ok, false, `accepted ${text}`);
+      }
+    });
+
+    it('[D4] leaves out images that are web addresses, SVG or not what they claim, and counts them', async () => {
+      const svg = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64')}`;
+      const forged = `data:image/png;base64,${Buffer.from('GIF89a not a png at all').toString('base64')}`;
+      const record = {
+        ...valid,
+        messages: [
+          {
+            id: 'u1',
+            role: 'user',
+            text: 'Look',
+            images: [
+              { url: 'https://attacker.example/track.png' },
+              { url: 'http://attacker.example/track.png' },
+              { url: svg },
+              { url: forged },
+              { ref: `${'a'.repeat(64)}.png` },
+              { url: PNG_URL, name: 'kept.png' },
+            ],
+          },
+        ],
+      };
+      const result = await parseRecordBytes(bytesOf(record), IMPORT_LIMITS);
+      assert.ok(result.ok);
+      assert.deepEqual(
+        result.record.messages[0]?.images?.map((image) => image.url),
+        [PNG_URL],
+      );
+      assert.equal(result.droppedImages, 5);
+      const context = conversationFromRecord(result.record).contextMessages();
+      assert.ok(!JSON.stringify(context).includes('attacker.example'), 'a web address would reach the gateway');
+    });
   });
 });

@@ -3,7 +3,7 @@
  * The button dispatches `REATTACH_EVENT` (bubbling) with the image, so the conversation view needs no callback.
  */
 import type { PanelStrings } from '../../shared/panelStrings';
-import { isImageDataUrl, type ImageView } from '../../shared/protocol';
+import { isImageDataUrl, isStoredImageView, type ImageView } from '../../shared/protocol';
 import { el, icon } from '../dom';
 
 export const REATTACH_EVENT = 'gateway-chat-reattach-image';
@@ -11,8 +11,8 @@ export const REATTACH_EVENT = 'gateway-chat-reattach-image';
 export function messageImages(images: readonly ImageView[], strings: PanelStrings): HTMLElement {
   const list = el('div', { className: 'message-images' });
   for (const image of images) {
-    // Only the user's own images, as data URLs: nothing remote ever loads.
-    if (!isImageDataUrl(image.url)) continue;
+    // Only the user's own images: data URLs, or the files the host stored them in (the CSP lets nothing else load).
+    if (!isStoredImageView(image) && !isImageDataUrl(image.url)) continue;
     const label = describeImage(image, strings);
     const reattach = el(
       'button',

@@ -13,6 +13,7 @@ import { toRecord, type ConversationRecord } from '../../../src/core/conversatio
 import type { GatewayChatApi } from '../../../src/extension';
 import { ConversationStore } from '../../../src/host/conversationStore';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
+import { makePng } from '../../support/png';
 import {
   activate,
   ask,
@@ -37,6 +38,19 @@ function logFiles(dir: string): string[] {
 }
 
 const quietLog = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** Waits until the extension's log (the files of the Gateway Chat output channel) has a line matching `pattern`. */
+async function waitForLog(pattern: RegExp): Promise<void> {
+  const logs = process.env.GATEWAY_CHAT_LOGS_DIR;
+  if (!logs) return;
+  await vscode.commands.executeCommand('gatewayChat.showLog');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (logFiles(logs).some((file) => pattern.test(fs.readFileSync(file, 'utf8')))) return;
+    await sleep(200);
+  }
+  assert.fail(`the log has no line matching ${String(pattern)}`);
+}
 
 describe('Conversation history', function () {
   let gateway: FakeGateway;
@@ -140,25 +154,43 @@ describe('Conversation history', function () {
     assert.deepEqual(leftovers, [], 'temporary files were left behind');
   });
 
-  it('keeps the partial reply on disk while it streams', async () => {
+  it('[D9] keeps the partial reply on disk while it streams, in a journal beside the record that a restarted window reads', async () => {
     await newChat();
     gateway.enqueue(sseReply(['Once upon a time', ' there was a gateway.'], { holdAfter: 1, model: MODEL }));
     await ask('Tell me a very short story');
     await gateway.nextChatRequest(15_000);
     await ui.waitForPanelText(sel.assistantBody, 'Once upon a time');
-    const partial = await waitForRecord('with the partial story', (candidate) =>
-      candidate.messages.some((message) => message.text === 'Once upon a time' && message.status === 'streaming'),
+    const question = await waitForRecord('with the question', (candidate) =>
+      candidate.messages.some((message) => message.text === 'Tell me a very short story'),
     );
+    // A window that starts now (after a crash of this one, say) loads the reply so far, cut off.
+    const deadline = Date.now() + 10_000;
+    let partial: ConversationRecord | undefined;
+    while (Date.now() < deadline) {
+      partial = await new ConversationStore(folder, quietLog).load(question.id);
+      if (partial?.messages.some((message) => message.text === 'Once upon a time')) break;
+      await sleep(200);
+    }
+    assert.deepEqual(partial && texts(partial), [
+      ['user', 'Tell me a very short story'],
+      ['assistant', 'Once upon a time'],
+    ]);
+    assert.equal(partial?.messages[1]?.status, 'interrupted');
+    // The record itself was not rewritten for the streaming reply.
+    const record = (await readRecords()).find((candidate) => candidate.id === question.id);
+    assert.deepEqual(record && texts(record), [['user', 'Tell me a very short story']]);
     gateway.release();
     assert.equal((await waitForLastAssistant('done')).trim(), 'Once upon a time there was a gateway.');
     await waitForRecord(
       'with the whole story',
       (candidate) =>
-        candidate.id === partial.id &&
+        candidate.id === question.id &&
         candidate.messages.some(
           (message) => message.text === 'Once upon a time there was a gateway.' && message.status === 'done',
         ),
     );
+    const journals = (await vscode.workspace.fs.readDirectory(folder)).filter(([name]) => name.includes('journal'));
+    assert.deepEqual(journals, [], 'the journal was left behind after the reply ended');
   });
 
   it('switches back to an earlier conversation picked in "Show Conversation History" (searched by message text)', async () => {
@@ -260,6 +292,68 @@ describe('Conversation history', function () {
     await clearNotifications();
   });
 
+  it('[D4] refuses a deeply nested 7.6 MiB file, naming the reason, and changes nothing', async () => {
+    await clearNotifications();
+    const before = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name).sort();
+    const depth = 4 * 1024 * 1024 - 100;
+    const nested = vscode.Uri.file(path.join(tmpDir, 'nested.json'));
+    fs.writeFileSync(
+      nested.fsPath,
+      `{"version":1,"id":"c-x","messages":[{"id":"u","role":"user","text":"hi"}],"junk":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    );
+    const result = await vscode.commands.executeCommand('gatewayChat.importConversation', nested);
+    assert.equal(result, undefined, 'the nested file was imported');
+    await waitForLog(/nested\.json refused: it is nested more than 16 levels deep/);
+    const after = (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name).sort();
+    assert.deepEqual(after, before);
+    await clearNotifications();
+  });
+
+  it('[D4] imports a conversation without its web and SVG images: only embedded pictures come in, and are never fetched', async () => {
+    await clearNotifications();
+    const png = `data:image/png;base64,${makePng(8, 8).toString('base64')}`;
+    const svg = `data:image/svg+xml;base64,${Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64')}`;
+    const source = vscode.Uri.file(path.join(tmpDir, 'with-images.json'));
+    fs.writeFileSync(
+      source.fsPath,
+      JSON.stringify({
+        version: 1,
+        id: 'c-from-elsewhere',
+        title: 'Pictures from elsewhere',
+        messages: [
+          {
+            id: 'u1',
+            role: 'user',
+            text: 'What are these?',
+            images: [{ url: `${gateway.baseUrl}/tracking.png` }, { url: svg }, { url: png, name: 'kept.png' }],
+          },
+          { id: 'a1', role: 'assistant', text: 'Three pictures.', status: 'done' },
+        ],
+      }),
+    );
+    const importedId = await vscode.commands.executeCommand<string | undefined>(
+      'gatewayChat.importConversation',
+      source,
+    );
+    assert.ok(importedId, 'the conversation was not imported');
+    await waitForLog(/2 images that were not embedded pictures left out/);
+    const imported = await new ConversationStore(folder, quietLog).load(importedId);
+    assert.deepEqual(
+      imported?.messages[0]?.images?.map((image) => image.url),
+      [png],
+    );
+    // The next turn sends the embedded picture only: nothing asks the gateway (or anyone) to fetch an address.
+    gateway.enqueue(sseReply(['Only one picture now.'], { model: MODEL }));
+    await ask('And now?');
+    const request = await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const body = JSON.stringify(request.body);
+    assert.ok(!body.includes('tracking.png') && !body.includes('svg+xml'), 'a web or SVG image was sent');
+    assert.ok(body.includes(png), 'the embedded picture was not sent');
+    await clearNotifications();
+    await newChat();
+  });
+
   it('a corrupt conversation file does not stop the others from loading; it is kept aside, not deleted', async () => {
     const corrupt = vscode.Uri.joinPath(folder, 'c-corrupt-test.json');
     await vscode.workspace.fs.writeFile(
@@ -337,6 +431,51 @@ describe('Conversation history', function () {
     await here.save(fromThere);
     await here.delete('c-other-window');
     assert.ok(!(await there.list()).some((entry) => entry.id === 'c-other-window'));
+  });
+
+  it('[D8] keeps a turn another window saved into the open conversation: both turns on disk, and shown here', async () => {
+    await newChat();
+    gateway.enqueue(sseReply(['Here, first.'], { model: MODEL }));
+    await ask('First question in this window');
+    await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const mine = await waitForRecord('with the first turn', (candidate) =>
+      candidate.messages.some((message) => message.text === 'Here, first.' && message.status === 'done'),
+    );
+    // The other window opened the same conversation and added a turn to it.
+    const other = new ConversationStore(folder, quietLog);
+    const there = await other.load(mine.id);
+    assert.ok(there);
+    await other.save(
+      {
+        ...there,
+        messages: [
+          ...there.messages,
+          { id: 'u-other-window', role: 'user', text: 'Asked in the other window', status: 'done' },
+          { id: 'a-other-window', role: 'assistant', text: 'Answered there.', status: 'done' },
+        ],
+      },
+      there.revision,
+    );
+
+    gateway.enqueue(sseReply(['Here, second.'], { model: MODEL }));
+    await ask('Second question in this window');
+    await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const both = await waitForRecord(
+      'with the turns of both windows',
+      (candidate) => candidate.id === mine.id && candidate.messages.some((message) => message.text === 'Here, second.'),
+    );
+    assert.deepEqual(texts(both), [
+      ['user', 'First question in this window'],
+      ['assistant', 'Here, first.'],
+      ['user', 'Asked in the other window'],
+      ['assistant', 'Answered there.'],
+      ['user', 'Second question in this window'],
+      ['assistant', 'Here, second.'],
+    ]);
+    await ui.waitForPanelText(sel.userBody, 'Asked in the other window');
+    await clearNotifications();
   });
 
   it('renames a conversation (the title is kept over the first message)', async () => {

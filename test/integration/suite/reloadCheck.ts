@@ -24,3 +24,9 @@ export function takeAfterReloadMarker(
   fs.rmSync(marker, { force: true });
   return true;
 }
+
+/** The conversation with an image that the suite saves before the reload and opens again after it. */
+export const IMAGE_QUESTION = 'Before the reload: what colour is the band in this picture?';
+export const IMAGE_ANSWER = 'The band is white; the rest is blue.';
+export const IMAGE_WIDTH = 480;
+export const IMAGE_HEIGHT = 320;

@@ -57,6 +57,9 @@ export const count = (selector: string): Promise<number> => call('count', select
 export const attribute = (selector: string, name: string, index = 0): Promise<string | null> =>
   call('attribute', selector, name, index);
 export const isVisible = (selector: string): Promise<boolean> => call('isVisible', selector);
+/** The natural size of every image matching `selector`, once loaded (0×0: it could not load). */
+export const imageSizes = (selector: string, timeoutMs?: number): Promise<{ width: number; height: number }[]> =>
+  call('imageSizes', selector, timeoutMs);
 export const waitFor = (
   selector: string,
   state: 'visible' | 'hidden' | 'attached' | 'detached' = 'visible',

@@ -15,6 +15,7 @@ import {
   type MessageView,
   type OutgoingImage,
   type PanelState,
+  type SendRefusal,
 } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
@@ -122,20 +123,39 @@ export class ChatSession implements vscode.Disposable {
 
   /**
    * Sends a user message (text, images, or both) and streams the reply. Refused (with a message) while a turn runs or
-   * nothing can be sent; images are checked again and may need the user's word (see `imagesToSend`).
+   * nothing can be sent; images are checked again and may need the user's word (see `imagesToSend`). A send from the
+   * panel carries a `requestId`: the panel is told whether the message was accepted (it then clears the composer) or
+   * refused (it keeps the text and the images).
    */
-  async send(text: string, images: readonly OutgoingImage[] = []): Promise<void> {
-    await this.takeTurn(async (turn) => {
-      const ready = await this.preflight(turn);
-      if (!ready) return;
-      const attachments = await imagesToSend(images, ready.config, this.catalog);
-      if (!attachments || turn.abort.signal.aborted) return;
-      const userMessage = this.conversation.addUserMessage(text, attachments);
-      this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
-      this.history?.setCurrent(this.conversation.id);
-      void this.history?.saveNow(this.conversation);
-      await this.streamReply(turn, ready);
-    });
+  async send(text: string, images: readonly OutgoingImage[] = [], requestId?: number): Promise<void> {
+    let answered = false;
+    const answer = (refusal?: SendRefusal) => {
+      if (answered || requestId === undefined) return;
+      answered = true;
+      this.panel.post(
+        refusal
+          ? { type: 'sendResult', requestId, outcome: 'refused', reason: refusal }
+          : { type: 'sendResult', requestId, outcome: 'accepted' },
+      );
+    };
+    try {
+      const taken = await this.takeTurn(async (turn) => {
+        const ready = await this.preflight(turn);
+        if (!ready) return answer(turn.abort.signal.aborted ? 'stopped' : 'notReady');
+        const attachments = await imagesToSend(images, ready.config, this.catalog);
+        if (!attachments) return answer('images');
+        if (turn.abort.signal.aborted) return answer('stopped');
+        const userMessage = this.conversation.addUserMessage(text, attachments);
+        this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
+        answer();
+        this.history?.setCurrent(this.conversation.id);
+        void this.history?.saveNow(this.conversation);
+        await this.streamReply(turn, ready);
+      });
+      if (!taken) answer('busy');
+    } finally {
+      answer('failed');
+    }
   }
 
   /** Replaces a failed last reply by a new attempt with the same context. */

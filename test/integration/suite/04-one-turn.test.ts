@@ -1,7 +1,8 @@
 /**
  * One turn at a time in the real VS Code: a request made twice at once (a double click on Retry, Enter twice with an
  * image attached, an editor command run twice) sends one billed request and leaves one reply; the second is refused
- * and says so. Stop then stops the turn, whatever started it, and nothing is left streaming.
+ * and says so. Stop then stops the turn, whatever started it, and nothing is left streaming. And a question typed the
+ * moment the panel opens is sent, not dropped.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,6 +13,8 @@ import { errorReply, FakeGateway, modelListReply, sseReply, type RecordedRequest
 import {
   ask,
   clearNotifications,
+  contentText,
+  messagesOf,
   newChat,
   sel,
   setConfig,
@@ -148,5 +151,61 @@ describe('One turn at a time', function () {
     await withTimeout(first, 10_000, 'the command did not finish after Stop');
     assert.equal(requestsSince(before), 1);
     assert.equal(await ui.count(sel.assistant), 1);
+  });
+
+  it('[D10] a question typed the moment the panel opens, then Enter, is sent', async () => {
+    // Hidden, the view drops its page; shown again, a new page loads and waits for its first snapshot.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    const before = gateway.chatRequests().length;
+    gateway.enqueue(sseReply(['Heard you.']));
+    const question = 'Typed the moment the panel opened';
+    const typed = await ui.openChatViewAndSend(question);
+    assert.equal(typed.hadSnapshot, false, 'Enter came after the first snapshot: this test tried nothing');
+    const request = await gateway.nextChatRequest(15_000);
+    assert.equal(contentText(messagesOf(request.body).at(-1)?.content), question);
+    assert.equal((await waitForLastAssistant('done')).trim(), 'Heard you.');
+    assert.equal(requestsSince(before), 1);
+    assert.equal(await ui.composerValue(), '');
+  });
+
+  it('[D11c] a send refused for its images keeps the text and the image, also when an editor command asks after it', async () => {
+    // A gateway whose catalog says the model takes only text: the host asks before sending images, and while tests
+    // run VS Code answers such a modal question with nothing (as a user closing it): the message is refused.
+    const textOnly = await FakeGateway.start();
+    try {
+      textOnly.enqueueModels(
+        modelListReply([{ id: 'openai/gpt-4o-mini', object: 'model', architecture: { input_modalities: ['text'] } }]),
+      );
+      await useGateway(textOnly.baseUrl);
+      const file = path.join(dir, 'refused.png');
+      fs.writeFileSync(file, Buffer.from(PNG_BASE64, 'base64'));
+      await vscode.commands.executeCommand('gatewayChat.attachImage', [vscode.Uri.file(file)]);
+      await ui.waitForCount('.attachment-chip', 1, 30_000);
+      const draft = 'Does this model see pictures?';
+      await ui.typeInComposer(draft);
+      await ui.press('Enter');
+      // The composer is busy until the host has answered the send.
+      await ui.waitFor('form.composer[aria-busy="true"]', 'detached', 20_000);
+      await until('the model list asked for', () => textOnly.requests.some((request) => request.method === 'GET'));
+
+      // Then Explain sends a question of its own to the chat, and its reply comes.
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      assert.ok(folder, 'the test window has no workspace folder');
+      const uri = vscode.Uri.joinPath(folder, 'refused-draft.txt');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from('const answer = 42;\n', 'utf8'));
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      editor.selection = new vscode.Selection(0, 0, 0, 18);
+      textOnly.enqueue(sseReply(['It holds the answer.']));
+      await vscode.commands.executeCommand('gatewayChat.explainSelection');
+      await textOnly.nextChatRequest(15_000);
+      await waitForLastAssistant('done');
+      assert.equal(textOnly.chatRequests().length, 1, 'the refused message was sent');
+      assert.equal(await ui.count(sel.user), 1);
+      assert.equal(await ui.composerValue(), draft, 'the draft was cleared');
+      assert.equal(await ui.count('.attachment-chip'), 1, 'the image was removed');
+    } finally {
+      await setConfig('baseUrl', gateway.baseUrl);
+      await textOnly.close();
+    }
   });
 });

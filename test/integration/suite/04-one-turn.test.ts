@@ -128,6 +128,45 @@ describe('One turn at a time', function () {
     }
   });
 
+  it('[D2] Stop while the image check still waits sends nothing, and the message stays in the composer', async () => {
+    const slow = await FakeGateway.start();
+    try {
+      const models = modelListReply([{ id: 'openai/gpt-4o-mini', object: 'model', created: 0, owned_by: 'openai' }]);
+      slow.enqueueModels({ ...models, steps: [{ kind: 'wait', ms: 1000 }, ...models.steps] });
+      await useGateway(slow.baseUrl);
+      const file = path.join(dir, 'stopped.png');
+      fs.writeFileSync(file, Buffer.from(PNG_BASE64, 'base64'));
+      await vscode.commands.executeCommand('gatewayChat.attachImage', [vscode.Uri.file(file)]);
+      await ui.waitForCount('.attachment-chip', 1, 30_000);
+      const draft = 'Stop me before I go';
+      await ui.typeInComposer(draft);
+      await ui.press('Enter');
+      // The composer is busy until the host answers the send: then whatever it decided is decided.
+      await ui.waitFor('form.composer[aria-busy="true"]', 'attached');
+      await until('the model list asked for', () => slow.requests.some((request) => request.method === 'GET'));
+      await vscode.commands.executeCommand('gatewayChat.stop');
+      await ui.waitFor('form.composer[aria-busy="true"]', 'detached', 20_000);
+      assert.equal(slow.chatRequests().length, 0, 'sent after Stop');
+      assert.equal(await ui.composerValue(), draft);
+      assert.equal(await ui.count('.attachment-chip'), 1);
+
+      // The next question is the first request the gateway gets.
+      await ui.click('.attachment-chip button.attachment-remove');
+      await ui.press('Control+A');
+      await ui.press('Backspace');
+      slow.enqueue(sseReply(['Here.']));
+      await ask('Are you there?');
+      const request = await slow.nextChatRequest(15_000);
+      assert.equal(contentText(messagesOf(request.body).at(-1)?.content), 'Are you there?', 'the stopped one was sent');
+      assert.equal((await waitForLastAssistant('done')).trim(), 'Here.');
+      assert.equal(slow.chatRequests().length, 1);
+      assert.deepEqual(await ui.panelTexts(sel.userBody), ['Are you there?']);
+    } finally {
+      await setConfig('baseUrl', gateway.baseUrl);
+      await slow.close();
+    }
+  });
+
   it('[D2] an editor command run twice at once sends one request; the Stop command stops it', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     assert.ok(folder, 'the test window has no workspace folder');

@@ -14,6 +14,7 @@ import {
   type MessageView,
   type OutgoingImage,
   type PanelState,
+  type SendRefusal,
 } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
@@ -32,16 +33,27 @@ export interface PanelPort {
 const STREAMING_CONTEXT = 'gatewayChat.streaming';
 
 /**
+ * The one turn of the conversation that may run: claimed synchronously when a request is taken (before its first
+ * await), so a double click, a second Enter or a keybinding pressed twice finds it taken; released on every path.
+ * Stop aborts it in whatever phase it is (checks, consent, streaming).
+ */
+interface Turn {
+  readonly abort: AbortController;
+  /** Set once `turnEnded` went to the panel; a turn released without it sends a snapshot instead. */
+  ended: boolean;
+}
+
+type Ready = { readonly config: ChatConfiguration; readonly apiKey: string };
+
+/**
  * The conversation and the reply being streamed. It owns the state; the panel only shows it. Each turn: add the
  * user's message, stream the reply into a new assistant message, post small deltas, end with a status.
  */
 export class ChatSession implements vscode.Disposable {
   private conversation = new Conversation();
-  private running: { readonly messageId: string; readonly abort: AbortController } | undefined;
+  private turn: Turn | undefined;
   private lastConfig: ChatConfiguration | undefined;
   private restoring: Promise<void> | undefined;
-  /** A toolbar action is on its way to starting a reply (see `startingReply`). */
-  private starting = false;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -65,10 +77,10 @@ export class ChatSession implements vscode.Disposable {
     this.restoring ??= (async () => {
       const id = this.history?.currentId;
       const before = this.conversation;
-      if (!id || before.messages.length > 0 || this.running) return;
+      if (!id || before.messages.length > 0 || this.turn) return;
       const restored = await this.history?.restore(id);
       // Unless the user started something else meanwhile.
-      if (restored && this.conversation === before && before.messages.length === 0 && !this.running)
+      if (restored && this.conversation === before && before.messages.length === 0 && !this.turn)
         this.conversation = restored;
     })();
     return this.restoring;
@@ -83,8 +95,9 @@ export class ChatSession implements vscode.Disposable {
     await this.postSnapshot();
   }
 
+  /** Whether a turn runs: from the moment a request is taken until its reply has ended (or it was refused). */
   get streaming(): boolean {
-    return this.running !== undefined || this.starting;
+    return this.turn !== undefined;
   }
 
   async snapshot(): Promise<PanelState> {
@@ -109,32 +122,55 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /**
-   * Sends a user message (text, images, or both) and streams the reply. Refused (with a message) while a reply
-   * streams or nothing can be sent; images are checked again and may need the user's word (see `imagesToSend`).
+   * Sends a user message (text, images, or both) and streams the reply. Refused (with a message) while a turn runs or
+   * nothing can be sent; images are checked again and may need the user's word (see `imagesToSend`). A send from the
+   * panel carries a `requestId`: the panel is told whether the message was accepted (it then clears the composer) or
+   * refused (it keeps the text and the images).
    */
-  async send(text: string, images: readonly OutgoingImage[] = []): Promise<void> {
-    const ready = await this.preflight();
-    if (!ready) return;
-    const attachments = await imagesToSend(images, ready.config, this.catalog);
-    if (!attachments || this.running) return;
-    const userMessage = this.conversation.addUserMessage(text, attachments);
-    this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
-    this.history?.setCurrent(this.conversation.id);
-    void this.history?.saveNow(this.conversation);
-    await this.streamReply(ready.config, ready.apiKey);
+  async send(text: string, images: readonly OutgoingImage[] = [], requestId?: number): Promise<void> {
+    let answered = false;
+    const answer = (refusal?: SendRefusal) => {
+      if (answered || requestId === undefined) return;
+      answered = true;
+      this.panel.post(
+        refusal
+          ? { type: 'sendResult', requestId, outcome: 'refused', reason: refusal }
+          : { type: 'sendResult', requestId, outcome: 'accepted' },
+      );
+    };
+    try {
+      const taken = await this.takeTurn(async (turn) => {
+        const ready = await this.preflight(turn);
+        if (!ready) return answer(turn.abort.signal.aborted ? 'stopped' : 'notReady');
+        const attachments = await imagesToSend(images, ready.config, this.catalog);
+        if (!attachments) return answer('images');
+        if (turn.abort.signal.aborted) return answer('stopped');
+        const userMessage = this.conversation.addUserMessage(text, attachments);
+        this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
+        answer();
+        this.history?.setCurrent(this.conversation.id);
+        void this.history?.saveNow(this.conversation);
+        await this.streamReply(turn, ready);
+      });
+      if (!taken) answer('busy');
+    } finally {
+      answer('failed');
+    }
   }
 
   /** Replaces a failed last reply by a new attempt with the same context. */
   async retry(): Promise<void> {
-    const last = this.conversation.messages.at(-1);
-    if (!last) return;
-    const ready = await this.preflight();
-    if (!ready) return;
-    if (last.role === 'assistant') {
-      this.conversation.removeMessage(last.id);
-      await this.postSnapshot();
-    }
-    await this.streamReply(ready.config, ready.apiKey);
+    if (this.conversation.messages.length === 0) return;
+    await this.takeTurn(async (turn) => {
+      const ready = await this.preflight(turn);
+      const last = this.conversation.messages.at(-1);
+      if (!ready || !last) return;
+      if (last.role === 'assistant') {
+        this.conversation.removeMessage(last.id);
+        await this.postSnapshot();
+      }
+      await this.streamReply(turn, ready);
+    });
   }
 
   /**
@@ -156,18 +192,16 @@ export class ChatSession implements vscode.Disposable {
         this.conversation.deleteMessage(messageId);
         return this.changed();
       case 'regenerate':
-        return this.startingReply(async (ready) => {
-          if (!this.allowed(action, messageId)) return;
+        return this.replyAfterChecks(action, messageId, async (turn, ready) => {
           this.conversation.truncateFrom(messageId);
           await this.changed();
-          await this.streamReply(ready.config, ready.apiKey);
+          await this.streamReply(turn, ready);
         });
       case 'continue':
-        return this.startingReply(async (ready) => {
-          if (!this.allowed(action, messageId)) return;
+        return this.replyAfterChecks(action, messageId, async (turn, ready) => {
           const context = this.conversation.reopenForContinue(messageId);
           const reply = this.conversation.find(messageId);
-          if (reply) await this.streamReply(ready.config, ready.apiKey, { reply, context });
+          if (reply) await this.streamReply(turn, ready, { reply, context });
         });
       default:
         return assertNever(action);
@@ -177,39 +211,70 @@ export class ChatSession implements vscode.Disposable {
   /** Edit & resend: the user message gets the new text, the turns after it go, and a new reply streams. */
   async editMessage(messageId: string, text: string): Promise<void> {
     if (!this.allowed('edit', messageId)) return;
-    await this.startingReply(async (ready) => {
-      if (!this.allowed('edit', messageId)) return;
+    await this.replyAfterChecks('edit', messageId, async (turn, ready) => {
       this.conversation.replaceText(messageId, text);
       this.conversation.truncateAfter(messageId);
       await this.changed();
-      await this.streamReply(ready.config, ready.apiKey);
+      await this.streamReply(turn, ready);
     });
   }
 
   /**
-   * Runs a change that ends in a new reply, one at a time: between the checks and the start of the stream there are
-   * awaits, and a second click in that gap (a double Enter in the edit box) must not start a second reply.
+   * Takes the turn, then runs the checks a request needs and `start`, which ends in a new reply. The edit is checked
+   * again after the awaits of the checks: the conversation may have changed meanwhile.
    */
-  private async startingReply(
-    start: (ready: { config: ChatConfiguration; apiKey: string }) => Promise<void>,
+  private async replyAfterChecks(
+    edit: MessageEdit,
+    messageId: string,
+    start: (turn: Turn, ready: Ready) => Promise<void>,
   ): Promise<void> {
-    const ready = await this.preflight();
-    if (!ready) return;
-    if (this.starting) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
-      return;
-    }
-    this.starting = true;
-    try {
-      await start(ready);
-    } finally {
-      this.starting = false;
-    }
+    await this.takeTurn(async (turn) => {
+      const ready = await this.preflight(turn);
+      if (ready && this.allowed(edit, messageId, turn)) await start(turn, ready);
+    });
   }
 
-  /** Whether `edit` can be done to the message now; if not, tells the user why (and refreshes a stale panel). */
-  private allowed(edit: MessageEdit, messageId: string): boolean {
-    const problem = this.conversation.problemWith(edit, messageId, this.running !== undefined);
+  /**
+   * Runs `body` as the conversation's turn, one at a time. The turn is claimed before the first await, so of two
+   * requests made at once (a double click, Enter twice, a keybinding pressed twice) the second finds it taken and is
+   * refused, saying so; false then. Released on every path, also when `body` refuses or throws.
+   */
+  private async takeTurn(body: (turn: Turn) => Promise<void>): Promise<boolean> {
+    if (this.turn) {
+      this.log.info('Refused a second request: a reply is already on its way.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
+      return false;
+    }
+    const turn: Turn = { abort: new AbortController(), ended: false };
+    this.turn = turn;
+    void vscode.commands.executeCommand('setContext', STREAMING_CONTEXT, true);
+    try {
+      await body(turn);
+    } finally {
+      this.release(turn);
+    }
+    return true;
+  }
+
+  /**
+   * Ends `turn` (once). A turn that ends without a reply (refused in its checks, cancelled, failed) sends the panel a
+   * snapshot: it may have shown the turn as running, and a refusal may have changed what it should show (the no-key
+   * banner).
+   */
+  private release(turn: Turn): void {
+    if (this.turn !== turn) return;
+    this.turn = undefined;
+    void vscode.commands.executeCommand('setContext', STREAMING_CONTEXT, false);
+    if (!turn.ended) void this.postSnapshot();
+  }
+
+  /**
+   * Whether `edit` can be done to the message now; if not, tells the user why (and refreshes a stale panel). A turn
+   * that runs refuses every edit but copy, except `own`, the turn the edit belongs to.
+   */
+  private allowed(edit: MessageEdit, messageId: string, own?: Turn): boolean {
+    const busy = this.turn !== undefined && this.turn !== own;
+    const problem = this.conversation.problemWith(edit, messageId, busy);
     if (!problem) return true;
     this.log.warn(`Refused "${edit}" on message ${messageId}: ${problem}`);
     if (problem === 'streaming') {
@@ -230,26 +295,23 @@ export class ChatSession implements vscode.Disposable {
     await this.history?.saveNow(this.conversation);
   }
 
-  /** Checks that a request can go out now; otherwise tells the user why and what to do. */
-  private async preflight(): Promise<{ config: ChatConfiguration; apiKey: string } | undefined> {
-    if (this.streaming) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Wait for the reply to finish, or stop it first.'));
-      return undefined;
-    }
+  /**
+   * Checks that a request can go out now; otherwise tells the user why and what to do (the snapshot sent when the
+   * turn is released shows the no-key banner or the setting's problem). Undefined too when Stop came meanwhile.
+   */
+  private async preflight(turn: Turn): Promise<Ready | undefined> {
     const config = readConfiguration();
     if (config.problem) {
-      await this.postSnapshot();
       void this.showConfigProblem(config.problem);
       return undefined;
     }
     const apiKey = await this.keys.get(config.baseUrl);
     if (!apiKey) {
-      await this.postSnapshot();
       void this.askForKey(config.baseUrl);
       return undefined;
     }
     if (!(await this.keys.maySendTo(config.baseUrl, 'ask'))) return undefined;
-    return { config, apiKey };
+    return turn.abort.signal.aborted ? undefined : { config, apiKey };
   }
 
   private async askForKey(baseUrl: string): Promise<void> {
@@ -261,8 +323,9 @@ export class ChatSession implements vscode.Disposable {
     if (choice === setKey) await vscode.commands.executeCommand('gatewayChat.setApiKey');
   }
 
+  /** Stops the turn that runs, whatever started it and wherever it is (its checks, the consent, the stream). */
   stop(): void {
-    this.running?.abort.abort();
+    this.turn?.abort.abort();
   }
 
   async newChat(): Promise<void> {
@@ -278,8 +341,8 @@ export class ChatSession implements vscode.Disposable {
    * context into an existing reply (already `streaming` again), appending to its text.
    */
   private async streamReply(
-    config: ChatConfiguration,
-    apiKey: string,
+    turn: Turn,
+    { config, apiKey }: Ready,
     continuation?: { readonly reply: ConversationMessage; readonly context: ChatMessage[] },
   ): Promise<void> {
     const catalogEntry = await this.catalog.entryFor(config.baseUrl, config.model);
@@ -298,10 +361,8 @@ export class ChatSession implements vscode.Disposable {
     // The reply belongs to this conversation even if the user opens another one while it streams.
     const conversation = this.conversation;
     const reply = continuation?.reply ?? conversation.startAssistantMessage();
-    const abort = new AbortController();
-    this.running = { messageId: reply.id, abort };
+    const abort = turn.abort;
     this.lastConfig = config;
-    await vscode.commands.executeCommand('setContext', STREAMING_CONTEXT, true);
     if (continuation) {
       delete reply.timing;
       delete reply.usage;
@@ -418,9 +479,10 @@ export class ChatSession implements vscode.Disposable {
       `Reply ${reply.status} in ${Date.now() - started} ms, ${reply.text.length} chars` +
         (reply.finishReason ? `, finish_reason=${reply.finishReason}` : ''),
     );
-    this.running = undefined;
     await this.history?.saveNow(conversation);
-    await vscode.commands.executeCommand('setContext', STREAMING_CONTEXT, false);
+    // The turn is over before the panel hears it: a message it sends on `turnEnded` must find the turn free.
+    turn.ended = true;
+    this.release(turn);
     const view = this.toView(reply, config);
     this.panel.post({
       type: 'turnEnded',

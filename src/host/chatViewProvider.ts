@@ -149,7 +149,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         for (const waiting of this.waiting.splice(0)) this.post(waiting);
         return;
       case 'send':
-        return this.session.send(message.text, message.images);
+        return this.session.send(message.text, message.images, message.requestId);
       case 'stop':
         return this.session.stop();
       case 'newChat':

@@ -63,5 +63,9 @@ export function panelStrings(): PanelStrings {
     imageTooMany: vscode.l10n.t('was not attached: a message takes at most this many images'),
     dismiss: vscode.l10n.t('Dismiss'),
     showEarlier: vscode.l10n.t('Show earlier messages'),
+    waitingForReply: vscode.l10n.t('Will send when the reply ends'),
+    waitingForPanel: vscode.l10n.t('Will send when the chat is ready'),
+    waitingForImages: vscode.l10n.t('Will send when the images are ready'),
+    cancelWaiting: vscode.l10n.t('Cancel sending'),
   };
 }

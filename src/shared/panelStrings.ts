@@ -62,6 +62,14 @@ export interface PanelStrings {
   readonly dismiss: string;
   /** The button above the first message shown when a long conversation has earlier ones (followed by their count). */
   readonly showEarlier: string;
+  /** Under the composer: a message sent while a reply streams goes when it ends. */
+  readonly waitingForReply: string;
+  /** Under the composer: a message sent before the panel had its first snapshot goes once it has. */
+  readonly waitingForPanel: string;
+  /** Under the composer: a message sent while its images are prepared goes once they are. */
+  readonly waitingForImages: string;
+  /** The accessible name of the button that cancels a waiting message (its text is `cancel`). */
+  readonly cancelWaiting: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -121,4 +129,8 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'imageTooMany',
   'dismiss',
   'showEarlier',
+  'waitingForReply',
+  'waitingForPanel',
+  'waitingForImages',
+  'cancelWaiting',
 ];

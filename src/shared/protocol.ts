@@ -115,6 +115,23 @@ export interface PanelState {
 
 export type SendWith = 'enter' | 'ctrlEnter';
 
+/**
+ * Why the host did not take a message the panel sent (the panel keeps its text and images): a reply is on its way
+ * (`busy`), nothing can be sent yet (no key, a setting to fix, the plain-http warning declined: `notReady`), the images
+ * were refused or the user did not confirm them (`images`), Stop came first (`stopped`), or something failed.
+ */
+export type SendRefusal = 'busy' | 'notReady' | 'images' | 'stopped' | 'failed';
+
+/** The host's answer to one `send` of the panel, paired with it by `requestId`. */
+export type SendResult =
+  | { readonly type: 'sendResult'; readonly requestId: number; readonly outcome: 'accepted' }
+  | {
+      readonly type: 'sendResult';
+      readonly requestId: number;
+      readonly outcome: 'refused';
+      readonly reason: SendRefusal;
+    };
+
 export type HostToWebview =
   | { readonly type: 'snapshot'; readonly state: PanelState }
   | { readonly type: 'messageAdded'; readonly message: MessageView }
@@ -132,6 +149,8 @@ export type HostToWebview =
       readonly notice?: string;
       readonly timing?: TimingView;
     }
+  /** The answer to a `send`: only an accepted message leaves the composer. */
+  | SendResult
   | { readonly type: 'focusComposer' }
   /** Put text into the composer without sending it (e.g. a selection added to the chat). */
   | { readonly type: 'insertText'; readonly text: string }
@@ -145,7 +164,13 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
-  | { readonly type: 'send'; readonly text: string; readonly images?: readonly OutgoingImage[] }
+  /** A message to send; the host answers with a `sendResult` carrying the same `requestId`. */
+  | {
+      readonly type: 'send';
+      readonly requestId: number;
+      readonly text: string;
+      readonly images?: readonly OutgoingImage[];
+    }
   | { readonly type: 'stop' }
   | { readonly type: 'newChat' }
   | { readonly type: 'runAction'; readonly action: PanelAction }
@@ -216,6 +241,11 @@ function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }
 
+/** A request id the panel numbers its requests with: a positive safe integer. */
+function isRequestId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
 function isSide(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_IMAGE_SIDE;
 }
@@ -260,14 +290,14 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'newChat':
       return only() ? { type: value.type } : undefined;
     case 'send': {
-      if (!only('text', 'images') || typeof value.text !== 'string' || value.text.length > MAX_PROMPT_LENGTH)
-        return undefined;
-      if (value.images === undefined)
-        return value.text.trim().length > 0 ? { type: 'send', text: value.text } : undefined;
+      if (!only('requestId', 'text', 'images') || !isRequestId(value.requestId)) return undefined;
+      if (typeof value.text !== 'string' || value.text.length > MAX_PROMPT_LENGTH) return undefined;
+      const message = { type: 'send', requestId: value.requestId, text: value.text } as const;
+      if (value.images === undefined) return value.text.trim().length > 0 ? message : undefined;
       const images = parseImages(value.images);
       // A message is text, images, or both; never nothing.
       if (!images || (images.length === 0 && value.text.trim().length === 0)) return undefined;
-      return images.length > 0 ? { type: 'send', text: value.text, images } : { type: 'send', text: value.text };
+      return images.length > 0 ? { ...message, images } : message;
     }
     case 'messageAction':
       return only('action', 'messageId') &&

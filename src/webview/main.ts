@@ -8,9 +8,10 @@ import {
   type HostToWebview,
   isStoredImageView,
   type PanelState,
+  type OutgoingImage,
 } from '../shared/protocol';
 import { base64ToBytes } from '../shared/imageSniff';
-import { AttachmentTray } from './attachments/attachmentTray';
+import { AttachmentTray, type ImageSource } from './attachments/attachmentTray';
 import { listenForImages } from './attachments/imageInput';
 import { REATTACH_EVENT } from './attachments/messageImages';
 import { Composer } from './composer';
@@ -18,6 +19,7 @@ import { ConversationView } from './conversationView';
 import { el, icon } from './dom';
 import { LiveAnnouncer } from './liveAnnouncer';
 import { setRendererLabels } from './markdown';
+import { Outbox, type WaitReason } from './outbox';
 import { connectToHost } from './vscodeApi';
 
 /** Attached images are kept in webview state up to this many characters of data URLs together (about 6 MB). */
@@ -104,52 +106,112 @@ const screenshotButton = el(
 screenshotButton.addEventListener('click', () => host.postMessage({ type: 'attach', source: 'screenshot' }));
 const toolbar = el('div', { className: 'composer-toolbar' }, modelButton, attachButton, screenshotButton);
 const tray = new AttachmentTray(strings);
-/** Set while a message with images waits for the host to accept it: the composer is cleared only then. */
-let pendingImageSend = false;
+const outbox = new Outbox(
+  strings,
+  (request) => host.postMessage(request),
+  (waiting) => host.setState({ waiting }),
+);
 const announcer = el('div', { className: 'visually-hidden', attrs: { 'aria-live': 'polite' } });
 const liveAnnouncer = new LiveAnnouncer(announcer);
 
+/** What holds the message in the composer back for now, if anything. */
+function waitReason(): WaitReason | undefined {
+  if (!state) return 'panel';
+  if (state.streaming || outbox.sending) return 'reply';
+  if (tray.busy) return 'images';
+  return undefined;
+}
+
+/**
+ * The user asked to send the composer's message. It waits (saying so) while something holds it back; otherwise it
+ * goes to the host, and stays in the composer until the host accepts it (see `sendResult`).
+ */
+function submit(text: string): void {
+  const reason = waitReason();
+  if (reason) return outbox.wait(reason);
+  if (!state?.hasApiKey) return runAction('setApiKey');
+  if (state.configProblem) {
+    // Nothing can be sent until the setting is fixed: keep the text and point at the banner that says why.
+    banner.querySelector<HTMLButtonElement>('#config-banner button')?.focus();
+    return;
+  }
+  outbox.send({ text, images: tray.images() });
+  form.setAttribute('aria-busy', 'true');
+}
+
+/** A waiting message goes as soon as nothing holds it back (the first snapshot, the end of a reply, its images). */
+function sendWaiting(): void {
+  if (!outbox.waiting) return;
+  if (!composer.text.trim() && tray.count === 0) return outbox.cancel();
+  const reason = waitReason();
+  if (reason) return outbox.wait(reason);
+  outbox.cancel();
+  composer.submit();
+}
+
 const composer = new Composer(textarea, {
   onSubmit: (text) => {
-    if (!state || state.streaming) return false;
-    if (!state.hasApiKey) {
-      runAction('setApiKey');
-      return false;
-    }
-    if (state.configProblem) {
-      // Nothing can be sent until the setting is fixed: keep the text and point at the banner that says why.
-      banner.querySelector<HTMLButtonElement>('#config-banner button')?.focus();
-      return false;
-    }
-    if (tray.busy) return false;
-    if (tray.count === 0) {
-      host.postMessage({ type: 'send', text });
-      return true;
-    }
-    // The host may still ask (a model that takes no images): text and images stay until it accepts the message.
-    pendingImageSend = true;
-    host.postMessage({ type: 'send', text, images: tray.images() });
+    submit(text);
+    // The text stays until the host accepts the message.
     return false;
   },
-  onDraftChange: (draft) => host.setState({ draft }),
+  onDraftChange: (draft) => {
+    host.setState({ draft });
+    // Nothing left to send: nothing waits.
+    if (!draft.trim() && tray.count === 0) outbox.cancel();
+  },
   lastSent: () => lastUserText,
   hasAttachments: () => tray.count > 0,
 });
+
+/** Attaches images; a message that waited for them goes once they are ready. */
+async function addImages(sources: readonly ImageSource[]): Promise<void> {
+  await tray.add(sources);
+  sendWaiting();
+}
+
+/** The host took the message (clear what the user has not changed since) or refused it (keep it all). */
+function onSendResult(sent: { text: string; images: readonly OutgoingImage[] }, accepted: boolean): void {
+  if (!accepted) {
+    // Refused: it stays in the composer, and does not go later by itself either.
+    outbox.cancel();
+    return;
+  }
+  if (composer.text === sent.text) {
+    composer.text = '';
+    host.setState({ draft: '' });
+  }
+  const urls = (images: readonly OutgoingImage[]) => images.map((image) => image.url).join('\n');
+  if (sent.images.length > 0 && urls(tray.images()) === urls(sent.images)) tray.clear();
+  // Its reply is on its way: the next message waits for it, and Stop stops it.
+  setStreaming(true);
+  sendWaiting();
+}
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   composer.submit();
 });
 stopButton.addEventListener('click', () => host.postMessage({ type: 'stop' }));
-const app = el('main', { className: 'app' }, banner, conversationElement, toolbar, tray.element, form, announcer);
+const app = el(
+  'main',
+  { className: 'app' },
+  banner,
+  conversationElement,
+  toolbar,
+  tray.element,
+  form,
+  outbox.element,
+  announcer,
+);
 document.body.append(app);
 listenForImages(textarea, app, {
-  attach: (sources) => void tray.add(sources),
+  attach: (sources) => void addImages(sources),
   attachUris: (uris) => host.postMessage({ type: 'attachUris', uris }),
 });
 /** Attaches an image again from its data URL (a sent message's image, or one kept in webview state). */
 function attachAgain(images: readonly Pick<ImageView, 'url' | 'name' | 'detail'>[]): void {
-  void tray.add(
+  void addImages(
     images.map((image) => ({
       bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)),
       name: image.name ?? strings.image,
@@ -168,6 +230,8 @@ composer.text = host.getState()?.draft ?? '';
 // The draft's images come back too (checked: webview state is only data), then every change is kept.
 const keptImages = host.getState()?.attachments;
 if (Array.isArray(keptImages)) attachAgain(keptImages.map(parseOutgoingImage).filter((image) => image !== undefined));
+// A message that was waiting when the panel was last hidden or reloaded still waits (for the first snapshot now).
+if (host.getState()?.waiting) outbox.wait('panel');
 tray.onChange = (images) => {
   const size = images.reduce((sum, image) => sum + image.url.length, 0);
   host.setState({ attachments: size <= MAX_KEPT_ATTACHMENT_CHARS ? images : [] });
@@ -233,19 +297,12 @@ function onMessage(message: HostToWebview): void {
       renderBanner(message.state);
       conversation.replaceAll(message.state.messages, sameConversation);
       setStreaming(message.state.streaming);
+      sendWaiting();
       return;
     }
     case 'messageAdded':
       conversation.add(message.message);
-      if (message.message.role === 'user') {
-        lastUserText = message.message.text;
-        if (pendingImageSend) {
-          pendingImageSend = false;
-          tray.clear();
-          composer.text = '';
-          host.setState({ draft: '' });
-        }
-      }
+      if (message.message.role === 'user') lastUserText = message.message.text;
       if (message.message.status === 'streaming') setStreaming(true);
       return;
     case 'delta':
@@ -264,7 +321,18 @@ function onMessage(message: HostToWebview): void {
       liveAnnouncer.end(message.messageId, message.error?.title);
       // Back to the composer for the next question, unless the user is selecting text of the conversation.
       if (!document.getSelection()?.toString()) composer.focus();
+      // A message waiting for this reply goes now; after a failed reply it stays in the composer (Retry comes first).
+      if (message.status === 'error' || message.status === 'interrupted') outbox.cancel();
+      else sendWaiting();
       return;
+    case 'sendResult': {
+      const sent = outbox.answer(message);
+      if (!sent) return;
+      // The composer is busy from the send until the host has answered it.
+      form.setAttribute('aria-busy', 'false');
+      onSendResult(sent, message.outcome === 'accepted');
+      return;
+    }
     case 'focusComposer':
       composer.focus();
       return;
@@ -273,18 +341,16 @@ function onMessage(message: HostToWebview): void {
       composer.focus();
       return;
     case 'attachImages':
-      void tray
-        .add(
-          message.images.map((image) => ({
-            bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)),
-            name: image.name,
-          })),
-        )
-        .then(() => {
-          if (message.thenSend === undefined || tray.count === 0) return;
-          composer.text = message.thenSend;
-          composer.submit();
-        });
+      void addImages(
+        message.images.map((image) => ({
+          bytes: base64ToBytes(image.url.slice(image.url.indexOf(',') + 1)),
+          name: image.name,
+        })),
+      ).then(() => {
+        if (message.thenSend === undefined || tray.count === 0) return;
+        composer.text = message.thenSend;
+        composer.submit();
+      });
       return;
     default:
       assertNever(message);

@@ -2,8 +2,8 @@ import type { OutgoingImage, WebviewToHost } from '../shared/protocol';
 
 /**
  * The part of the webview API the panel uses. Webview state keeps what the host does not own: the composer draft, its
- * attached images and where the conversation was scrolled, so they survive the panel being hidden, moved or the
- * window reloaded.
+ * attached images, whether it waits to be sent, and where the conversation was scrolled, so they survive the panel
+ * being hidden, moved or the window reloaded.
  * `setState` takes part of the memory and keeps the rest.
  */
 export interface PanelHost {
@@ -24,6 +24,8 @@ export interface PanelMemory {
   readonly scroll?: ScrollMemory;
   /** The images attached to the draft, as prepared for sending (not kept when they are very large together). */
   readonly attachments?: readonly OutgoingImage[];
+  /** The draft was sent but waits (for a reply to end, the panel, its images): it goes once nothing holds it back. */
+  readonly waiting?: boolean;
 }
 
 interface VsCodeApi {

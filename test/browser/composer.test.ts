@@ -1,6 +1,14 @@
 // The composer and the first-run banner of the real panel bundle, in Chromium under the production CSP.
 import { strict as assert } from 'node:assert';
-import { assistantMessage, snapshot, usePanelHarness, userMessage, type PanelPage } from '../support/panelPage';
+import {
+  answerLastSend,
+  assistantMessage,
+  snapshot,
+  usePanelHarness,
+  userMessage,
+  withoutRequestIds,
+  type PanelPage,
+} from '../support/panelPage';
 
 interface KeyInit {
   key: string;
@@ -19,6 +27,8 @@ function keydown(panel: PanelPage, init: KeyInit): Promise<boolean> {
 }
 
 const composerValue = (panel: PanelPage) => panel.page.inputValue('textarea#composer');
+/** What the panel posted after the first `count` messages, without the request ids of its sends. */
+const postedSince = async (panel: PanelPage, count: number) => withoutRequestIds(await panel.postedSince(count));
 
 describe('panel in Chromium: composer', () => {
   const harness = usePanelHarness();
@@ -68,16 +78,20 @@ describe('panel in Chromium: composer', () => {
       await panel.send(snapshot({ hasApiKey: true }));
       assert.equal(await panel.page.locator('#no-key-banner').count(), 0);
       await panel.page.keyboard.press('Enter');
-      assert.deepEqual((await panel.posted()).at(-1), { type: 'send', text: 'my question' });
+      assert.deepEqual(withoutRequestIds(await panel.posted()).at(-1), { type: 'send', text: 'my question' });
     }));
 
-  it('Enter sends exactly the typed text and clears the box', () =>
+  it('Enter sends exactly the typed text, and the box is cleared once the host accepts it', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
       await panel.page.locator('textarea#composer').pressSequentially('hello');
       await panel.page.keyboard.press('Enter');
-      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'hello' }]);
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'hello' }]);
+      assert.equal(await composerValue(panel), 'hello', 'cleared before the host took the message');
+      assert.equal(await panel.page.getAttribute('form.composer', 'aria-busy'), 'true');
+      await answerLastSend(panel, 'accepted');
       assert.equal(await composerValue(panel), '');
+      assert.equal(await panel.page.getAttribute('form.composer', 'aria-busy'), 'false');
     }));
 
   it('Shift+Enter inserts a newline and sends nothing; the text is sent whole afterwards', () =>
@@ -91,7 +105,7 @@ describe('panel in Chromium: composer', () => {
       assert.deepEqual(await panel.postedSince(1), []);
 
       await panel.page.keyboard.press('Enter');
-      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'first line\nsecond line' }]);
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'first line\nsecond line' }]);
     }));
 
   it('Enter that confirms an IME composition sends nothing and is left to the IME', () =>
@@ -105,7 +119,7 @@ describe('panel in Chromium: composer', () => {
 
       // A plain Enter afterwards does send.
       assert.equal(await keydown(panel, { key: 'Enter' }), false);
-      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'にほんご' }]);
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'にほんご' }]);
     }));
 
   it('the Send button sends', () =>
@@ -113,7 +127,8 @@ describe('panel in Chromium: composer', () => {
       await panel.send(snapshot());
       await panel.page.fill('textarea#composer', 'from the button');
       await panel.page.click('button#send');
-      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'from the button' }]);
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'from the button' }]);
+      await answerLastSend(panel, 'accepted');
       assert.equal(await composerValue(panel), '');
     }));
 
@@ -133,6 +148,7 @@ describe('panel in Chromium: composer', () => {
       await panel.page.locator('textarea#composer').pressSequentially('half a thought');
       assert.deepEqual(await panel.state(), { draft: 'half a thought' });
       await panel.page.keyboard.press('Enter');
+      await answerLastSend(panel, 'accepted');
       assert.deepEqual(await panel.state(), { draft: '' });
     }));
 
@@ -178,7 +194,8 @@ describe('panel in Chromium: composer', () => {
       assert.deepEqual(await panel.postedSince(1), []);
       assert.equal(await composerValue(panel), 'line one\nline two');
       await panel.page.keyboard.press('Control+Enter');
-      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'line one\nline two' }]);
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'line one\nline two' }]);
+      await answerLastSend(panel, 'accepted');
       assert.equal(await composerValue(panel), '');
     }));
 
@@ -187,7 +204,7 @@ describe('panel in Chromium: composer', () => {
       await panel.send(snapshot());
       await panel.page.locator('textarea#composer').pressSequentially('quick one');
       await panel.page.keyboard.press('Control+Enter');
-      assert.deepEqual(await panel.postedSince(1), [{ type: 'send', text: 'quick one' }]);
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'quick one' }]);
     }));
 
   it('Up in an empty composer brings back the last message sent, and only when the box is empty', () =>
@@ -221,5 +238,171 @@ describe('panel in Chromium: composer', () => {
         [],
         'recalling a message does not send it',
       );
+    }));
+});
+
+/** Pastes a small PNG drawn in the page into the composer, and waits for its chip. */
+async function pasteImage(panel: PanelPage): Promise<void> {
+  await panel.page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(64, 48);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d context');
+    context.fillStyle = '#3366cc';
+    context.fillRect(0, 0, 64, 48);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([blob], 'shot.png', { type: 'image/png' }));
+    const box = document.querySelector('textarea#composer');
+    if (!box) throw new Error('no composer');
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+  });
+  await panel.page.locator('.attachment-chip').first().waitFor();
+}
+
+const waitingNote = (panel: PanelPage) => panel.page.locator('#waiting-message');
+const sendsSince = async (panel: PanelPage, count: number) =>
+  (await panel.postedSince(count)).filter((message) => message.type === 'send');
+
+/** A conversation whose reply streams, all its text shown, its `turnEnded` not yet in. */
+async function replyStreaming(panel: PanelPage): Promise<void> {
+  await panel.send(
+    snapshot(),
+    { type: 'messageAdded', message: userMessage('u1', 'Tell me a story') },
+    { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') },
+    { type: 'delta', messageId: 'a1', text: 'Once upon a time, the end.' },
+  );
+}
+
+describe('panel in Chromium: a message that cannot go yet', () => {
+  const harness = usePanelHarness();
+
+  it('[D10] Enter before the first snapshot keeps the message, says so, and sends it once the panel is ready', () =>
+    harness.withPanel({}, async (panel) => {
+      const box = panel.page.locator('textarea#composer');
+      await box.pressSequentially('typed at once');
+      await panel.page.keyboard.press('Enter');
+      assert.deepEqual(await sendsSince(panel, 0), []);
+      assert.equal(await composerValue(panel), 'typed at once');
+      assert.equal(await waitingNote(panel).isVisible(), true, 'nothing says the message waits');
+      assert.match(await waitingNote(panel).innerText(), /Will send when the chat is ready/);
+
+      await panel.send(snapshot());
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'typed at once' }]);
+      assert.equal(await waitingNote(panel).isHidden(), true);
+      await answerLastSend(panel, 'accepted');
+      assert.equal(await composerValue(panel), '');
+    }));
+
+  it('[D10] Enter while a reply streams (its text all shown) queues the message under the composer; it goes when the reply ends', () =>
+    harness.withPanel({}, async (panel) => {
+      await replyStreaming(panel);
+      const before = (await panel.posted()).length;
+      await panel.page.locator('textarea#composer').pressSequentially('next question');
+      await panel.page.keyboard.press('Enter');
+      assert.deepEqual(await sendsSince(panel, before), []);
+      assert.equal(await composerValue(panel), 'next question', 'the queued message left the composer');
+      assert.equal(await waitingNote(panel).isVisible(), true, 'nothing says the message waits');
+      assert.match(await waitingNote(panel).innerText(), /Will send when the reply ends/);
+      const cancel = waitingNote(panel).locator('button');
+      assert.equal(await cancel.innerText(), 'Cancel');
+      assert.equal(await cancel.getAttribute('aria-label'), 'Cancel sending');
+      const composerBox = await panel.page.locator('form.composer').boundingBox();
+      const noteBox = await waitingNote(panel).boundingBox();
+      assert.ok(
+        composerBox && noteBox && noteBox.y >= composerBox.y + composerBox.height - 1,
+        'not under the composer',
+      );
+
+      await panel.send({ type: 'turnEnded', messageId: 'a1', status: 'done' });
+      assert.deepEqual(withoutRequestIds(await sendsSince(panel, before)), [{ type: 'send', text: 'next question' }]);
+      assert.equal(await waitingNote(panel).isHidden(), true);
+      await answerLastSend(panel, 'accepted');
+      assert.equal(await composerValue(panel), '');
+    }));
+
+  it('[D10] a queued message can be cancelled: it stays in the composer and is not sent when the reply ends', () =>
+    harness.withPanel({}, async (panel) => {
+      await replyStreaming(panel);
+      const before = (await panel.posted()).length;
+      await panel.page.locator('textarea#composer').pressSequentially('maybe later');
+      await panel.page.keyboard.press('Enter');
+      await waitingNote(panel).locator('button').click();
+      assert.equal(await waitingNote(panel).isHidden(), true);
+      await panel.send({ type: 'turnEnded', messageId: 'a1', status: 'done' });
+      assert.deepEqual(await sendsSince(panel, before), []);
+      assert.equal(await composerValue(panel), 'maybe later');
+    }));
+
+  it('[D10] a message queued behind a reply that fails is not sent: it stays in the composer', () =>
+    harness.withPanel({}, async (panel) => {
+      await replyStreaming(panel);
+      const before = (await panel.posted()).length;
+      await panel.page.locator('textarea#composer').pressSequentially('and then?');
+      await panel.page.keyboard.press('Enter');
+      await panel.send({
+        type: 'turnEnded',
+        messageId: 'a1',
+        status: 'error',
+        error: { title: 'The gateway failed', detail: '', actions: ['retry'] },
+      });
+      assert.deepEqual(await sendsSince(panel, before), []);
+      assert.equal(await waitingNote(panel).isHidden(), true);
+      assert.equal(await composerValue(panel), 'and then?');
+    }));
+
+  it('[D10] a message still queued when the panel was reloaded goes once it learns the reply has ended', () =>
+    harness.withPanel({ state: { draft: 'queued before the reload', waiting: true } }, async (panel) => {
+      assert.equal(await waitingNote(panel).isVisible(), true);
+      await panel.send(snapshot());
+      assert.deepEqual(await postedSince(panel, 1), [{ type: 'send', text: 'queued before the reload' }]);
+    }));
+
+  it('[D11c] a refused send keeps the text and the images, also when a message of an editor command comes after', () =>
+    harness.withPanel({}, async (panel) => {
+      await panel.send(snapshot());
+      await pasteImage(panel);
+      await panel.page.locator('textarea#composer').fill('What is in this picture?');
+      await panel.page.keyboard.press('Enter');
+      const [sent] = await sendsSince(panel, 1);
+      assert.ok(sent?.type === 'send' && sent.images?.length === 1, JSON.stringify(sent));
+      // The host refuses it (the user cancels "Model … does not take images"): nothing of the draft goes.
+      await answerLastSend(panel, 'images');
+      assert.equal(await composerValue(panel), 'What is in this picture?');
+      assert.equal(await panel.page.locator('.attachment-chip').count(), 1);
+      // Then an editor command (Explain) sends its own message to the chat.
+      await panel.send(
+        { type: 'messageAdded', message: userMessage('u1', 'Explain what the selected code does.') },
+        { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') },
+        { type: 'turnEnded', messageId: 'a1', status: 'done' },
+      );
+      assert.equal(await composerValue(panel), 'What is in this picture?', 'the draft was cleared');
+      assert.equal(await panel.page.locator('.attachment-chip').count(), 1, 'the image was removed');
+      const kept = (await panel.state()) as { draft?: string; attachments?: unknown };
+      assert.deepEqual([kept.draft, kept.attachments], ['What is in this picture?', sent.images]);
+
+      // Sent again and accepted, it leaves the composer.
+      const before = (await panel.posted()).length;
+      await panel.page.locator('textarea#composer').press('Enter');
+      assert.equal((await sendsSince(panel, before)).length, 1);
+      await answerLastSend(panel, 'accepted');
+      assert.equal(await composerValue(panel), '');
+      assert.equal(await panel.page.locator('.attachment-chip').count(), 0);
+    }));
+
+  it('[D2] Enter twice with an image attached sends one message', () =>
+    harness.withPanel({}, async (panel) => {
+      await panel.send(snapshot());
+      await pasteImage(panel);
+      await panel.page.locator('textarea#composer').fill('Twice?');
+      await panel.page.keyboard.press('Enter');
+      await panel.page.keyboard.press('Enter');
+      await answerLastSend(panel, 'accepted');
+      await panel.send(
+        { type: 'messageAdded', message: userMessage('u1', 'Twice?') },
+        { type: 'messageAdded', message: assistantMessage('a1', '', 'streaming') },
+        { type: 'turnEnded', messageId: 'a1', status: 'done' },
+      );
+      assert.equal((await sendsSince(panel, 1)).length, 1);
+      assert.equal(await waitingNote(panel).isHidden(), true);
     }));
 });

@@ -114,12 +114,15 @@ describe('panel in Chromium: images', () => {
       // Until the host accepts the message, the text and the image stay.
       assert.equal(await panel.page.inputValue('textarea#composer'), 'What is in this picture?');
       assert.equal(await chips(panel).count(), 1);
-      await panel.send({
-        type: 'messageAdded',
-        message: userMessage('u-1', 'What is in this picture?', {
-          images: [{ url: image.url, width: 2048, height: 1536, name: 'big.png' }],
-        }),
-      });
+      await panel.send(
+        { type: 'sendResult', requestId: sent.requestId, outcome: 'accepted' },
+        {
+          type: 'messageAdded',
+          message: userMessage('u-1', 'What is in this picture?', {
+            images: [{ url: image.url, width: 2048, height: 1536, name: 'big.png' }],
+          }),
+        },
+      );
       assert.equal(await panel.page.inputValue('textarea#composer'), '');
       assert.equal(await chips(panel).count(), 0);
       await panel.assertHealthy();

@@ -101,17 +101,73 @@ export class WorkbenchDriver {
     }
   }
 
-  /** Presses a key in the composer (focuses it first). */
-  async press(key: string): Promise<void> {
+  /** Presses a key in the composer (focuses it first), `times` times in a row as fast as a user can. */
+  async press(key: string, times = 1): Promise<void> {
     const composer = await this.panel(COMPOSER);
     await composer.focus();
-    await composer.press(key);
+    for (let i = 0; i < times; i++) await composer.press(key);
   }
 
   /** Clicks the first visible element matching `selector` in the chat panel. */
   async click(selector: string, timeoutMs = 10_000): Promise<void> {
     const target = (await this.panel(selector)).first();
     await target.click({ timeout: timeoutMs });
+  }
+
+  /** Double-clicks the first visible element matching `selector` in the chat panel (two clicks, as a mouse sends). */
+  async doubleClick(selector: string, timeoutMs = 10_000): Promise<void> {
+    const target = (await this.panel(selector)).first();
+    await target.dblclick({ timeout: timeoutMs });
+  }
+
+  /**
+   * Opens the chat view with `text` typed into its composer and Enter pressed the moment the panel's page has run its
+   * script, before the host can have answered its `ready` with a first snapshot: a user who types at once, faster
+   * than any bridge round trip could. (A script Playwright adds to every new frame does it, in the page that has the
+   * composer, as soon as the composer is there; it does nothing in frames made once `timeoutMs` has passed.) Resolves
+   * with what the page showed at that moment: whether it had had its first snapshot (the model chip is empty before).
+   */
+  async openChatViewAndSend(text: string, timeoutMs = 20_000): Promise<{ hadSnapshot: boolean }> {
+    if (await this.findChatFrame()) throw new Error('the chat view is open: close it first, so that a new page loads');
+    await this.page.addInitScript(
+      ({ text, until }) => {
+        if (Date.now() > until) return;
+        // The webview's frame starts as about:blank, becomes VS Code's fake.html (the same window), and then has the
+        // panel's page written into it (document.open/write): watch every document opened in this window.
+        const typeOnce = (observer: MutationObserver, document: Document) => {
+          const box = document.querySelector<HTMLTextAreaElement>('textarea#composer');
+          if (!box) return;
+          observer.disconnect();
+          (window as unknown as { __typedAtOnce?: unknown }).__typedAtOnce = {
+            hadSnapshot: (document.querySelector('#model')?.childElementCount ?? 0) > 0,
+          };
+          box.value = text;
+          box.dispatchEvent(new Event('input', { bubbles: true }));
+          box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+        };
+        const watch = (document: Document) => {
+          const observer = new MutationObserver(() => typeOnce(observer, document));
+          observer.observe(document, { childList: true, subtree: true });
+        };
+        const open = Document.prototype.open;
+        Document.prototype.open = function (this: Document, ...args: unknown[]) {
+          const opened = (open as (...a: unknown[]) => Document).apply(this, args);
+          watch(this);
+          return opened;
+        } as typeof Document.prototype.open;
+      },
+      { text, until: Date.now() + timeoutMs },
+    );
+    const item = this.activityItem();
+    await item.waitFor({ state: 'visible', timeout: timeoutMs });
+    await item.locator('a').first().click();
+    const frame = await this.chatFrame(timeoutMs);
+    const seen = await frame.waitForFunction(
+      () => (window as unknown as { __typedAtOnce?: { hadSnapshot: boolean } }).__typedAtOnce,
+      undefined,
+      { timeout: timeoutMs },
+    );
+    return (await seen.jsonValue()) as { hadSnapshot: boolean };
   }
 
   async composerValue(): Promise<string> {
@@ -366,6 +422,8 @@ export const BRIDGE_ACTIONS = [
   'typeInComposer',
   'press',
   'click',
+  'doubleClick',
+  'openChatViewAndSend',
   'composerValue',
   'panelText',
   'panelTexts',

@@ -19,7 +19,14 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
 import { panelHtml } from '../../src/shared/panelHtml';
 import type { PanelStrings } from '../../src/shared/panelStrings';
-import type { HostToWebview, MessageView, PanelState, TurnStatus, WebviewToHost } from '../../src/shared/protocol';
+import type {
+  HostToWebview,
+  MessageView,
+  PanelState,
+  SendRefusal,
+  TurnStatus,
+  WebviewToHost,
+} from '../../src/shared/protocol';
 
 /** The repository root (this file runs as out/test/support/panelPage.js). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -83,6 +90,10 @@ export const ENGLISH_STRINGS: PanelStrings = {
   imageTooMany: 'was not attached: a message takes at most this many images',
   dismiss: 'Dismiss',
   showEarlier: 'Show earlier messages',
+  waitingForReply: 'Will send when the reply ends',
+  waitingForPanel: 'Will send when the chat is ready',
+  waitingForImages: 'Will send when the images are ready',
+  cancelWaiting: 'Cancel sending',
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */
@@ -498,4 +509,26 @@ export function assistantMessage(
   extra: Partial<MessageView> = {},
 ): MessageView {
   return { id, role: 'assistant', text, status, ...extra };
+}
+
+/** What the panel posted, with each `send`'s request id checked (a positive integer) and left out, for comparing. */
+export function withoutRequestIds(messages: readonly WebviewToHost[]): unknown[] {
+  return messages.map((message) => {
+    if (message.type !== 'send') return message;
+    const { requestId, ...rest } = message;
+    if (!Number.isSafeInteger(requestId) || requestId <= 0)
+      throw new Error(`bad request id in ${JSON.stringify(message)}`);
+    return rest;
+  });
+}
+
+/** Answers the last `send` the panel posted as the host does: accepted, or refused for `reason`. */
+export async function answerLastSend(panel: PanelPage, answer: 'accepted' | SendRefusal): Promise<void> {
+  const sent = (await panel.posted()).filter((message) => message.type === 'send').at(-1);
+  if (!sent || sent.type !== 'send') throw new Error('the panel posted no send to answer');
+  await panel.send(
+    answer === 'accepted'
+      ? { type: 'sendResult', requestId: sent.requestId, outcome: 'accepted' }
+      : { type: 'sendResult', requestId: sent.requestId, outcome: 'refused', reason: answer },
+  );
 }

@@ -6,21 +6,44 @@ describe('parseWebviewMessage (what the panel may ask the host)', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'stop' }), { type: 'stop' });
     assert.deepEqual(parseWebviewMessage({ type: 'newChat' }), { type: 'newChat' });
-    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'Hello' }), { type: 'send', text: 'Hello' });
-    assert.deepEqual(parseWebviewMessage({ type: 'send', text: '  padded  ' }), { type: 'send', text: '  padded  ' });
+    assert.deepEqual(parseWebviewMessage({ type: 'send', requestId: 1, text: 'Hello' }), {
+      type: 'send',
+      requestId: 1,
+      text: 'Hello',
+    });
+    assert.deepEqual(parseWebviewMessage({ type: 'send', requestId: 1, text: '  padded  ' }), {
+      type: 'send',
+      requestId: 1,
+      text: '  padded  ',
+    });
     for (const action of ['setApiKey', 'openSettings', 'retry', 'showLog']) {
       assert.deepEqual(parseWebviewMessage({ type: 'runAction', action }), { type: 'runAction', action });
     }
   });
 
   it('accepts text up to the limit, and refuses one character more', () => {
-    assert.ok(parseWebviewMessage({ type: 'send', text: 'x'.repeat(MAX_PROMPT_LENGTH) }));
-    assert.equal(parseWebviewMessage({ type: 'send', text: 'x'.repeat(MAX_PROMPT_LENGTH + 1) }), undefined);
+    assert.ok(parseWebviewMessage({ type: 'send', requestId: 1, text: 'x'.repeat(MAX_PROMPT_LENGTH) }));
+    assert.equal(
+      parseWebviewMessage({ type: 'send', requestId: 1, text: 'x'.repeat(MAX_PROMPT_LENGTH + 1) }),
+      undefined,
+    );
+  });
+
+  it('[D11c] takes a send only with its request id (a positive integer), which the host answers with', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'send', requestId: 2 ** 40, text: 'hi' }), {
+      type: 'send',
+      requestId: 2 ** 40,
+      text: 'hi',
+    });
+    for (const requestId of [undefined, 0, -1, 1.5, '1', null, Number.NaN, Infinity, 2 ** 53, [1]]) {
+      assert.equal(parseWebviewMessage({ type: 'send', requestId, text: 'hi' }), undefined, String(requestId));
+    }
+    assert.equal(parseWebviewMessage({ type: 'send', text: 'hi' }), undefined, 'a send without a request id');
   });
 
   it('refuses empty or whitespace-only text', () => {
     for (const text of ['', ' ', '\n\t  \r\n', '\u00a0']) {
-      assert.equal(parseWebviewMessage({ type: 'send', text }), undefined, JSON.stringify(text));
+      assert.equal(parseWebviewMessage({ type: 'send', requestId: 1, text }), undefined, JSON.stringify(text));
     }
   });
 
@@ -33,18 +56,18 @@ describe('parseWebviewMessage (what the panel may ask the host)', () => {
   it('refuses extra keys', () => {
     assert.equal(parseWebviewMessage({ type: 'ready', extra: 1 }), undefined);
     assert.equal(parseWebviewMessage({ type: 'stop', text: 'x' }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'send', text: 'hi', model: 'gpt-4' }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'send', text: 'hi', action: 'retry' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'send', requestId: 1, text: 'hi', model: 'gpt-4' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'send', requestId: 1, text: 'hi', action: 'retry' }), undefined);
     assert.equal(parseWebviewMessage({ type: 'runAction', action: 'retry', url: 'https://x' }), undefined);
   });
 
   it('refuses wrong types and missing fields', () => {
     for (const message of [
       { type: 'send' },
-      { type: 'send', text: 42 },
-      { type: 'send', text: ['hi'] },
-      { type: 'send', text: { toString: () => 'hi' } },
-      { type: 'send', text: null },
+      { type: 'send', requestId: 1, text: 42 },
+      { type: 'send', requestId: 1, text: ['hi'] },
+      { type: 'send', requestId: 1, text: { toString: () => 'hi' } },
+      { type: 'send', requestId: 1, text: null },
       { type: 'runAction' },
       { type: 'runAction', action: 1 },
       { type: 7 },
@@ -79,8 +102,8 @@ describe('parseWebviewMessage (what the panel may ask the host)', () => {
   });
 
   it('does not pass through anything but the known fields', () => {
-    const parsed = parseWebviewMessage(JSON.parse('{"type":"send","text":"hi"}'));
-    assert.deepEqual(Object.keys(parsed ?? {}).sort(), ['text', 'type']);
+    const parsed = parseWebviewMessage(JSON.parse('{"type":"send","requestId":7,"text":"hi"}'));
+    assert.deepEqual(Object.keys(parsed ?? {}).sort(), ['requestId', 'text', 'type']);
     const polluted = JSON.parse('{"type":"ready","__proto__":{"admin":true}}') as unknown;
     assert.equal(parseWebviewMessage(polluted), undefined);
   });
@@ -171,16 +194,22 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
   });
 
   it('accepts images of the four types the API takes, and refuses SVG and anything not base64', () => {
-    assert.deepEqual(parseWebviewMessage({ type: 'send', text: 'look', images: [image] }), {
+    assert.deepEqual(parseWebviewMessage({ type: 'send', requestId: 1, text: 'look', images: [image] }), {
       type: 'send',
+      requestId: 1,
       text: 'look',
       images: [image],
     });
     // Images alone are a message.
-    assert.ok(parseWebviewMessage({ type: 'send', text: '', images: [image] }));
+    assert.ok(parseWebviewMessage({ type: 'send', requestId: 1, text: '', images: [image] }));
     for (const mime of ['jpeg', 'gif', 'webp'])
       assert.ok(
-        parseWebviewMessage({ type: 'send', text: 'x', images: [{ ...image, url: png.replace('png', mime) }] }),
+        parseWebviewMessage({
+          type: 'send',
+          requestId: 1,
+          text: 'x',
+          images: [{ ...image, url: png.replace('png', mime) }],
+        }),
         mime,
       );
     for (const url of [
@@ -190,7 +219,11 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
       'https://example.com/a.png',
       `${png}"onerror="x`,
     ]) {
-      assert.equal(parseWebviewMessage({ type: 'send', text: 'x', images: [{ ...image, url }] }), undefined, url);
+      assert.equal(
+        parseWebviewMessage({ type: 'send', requestId: 1, text: 'x', images: [{ ...image, url }] }),
+        undefined,
+        url,
+      );
     }
   });
 
@@ -205,17 +238,17 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
       { name: 7 },
     ]) {
       assert.equal(
-        parseWebviewMessage({ type: 'send', text: 'x', images: [{ ...image, ...bad }] }),
+        parseWebviewMessage({ type: 'send', requestId: 1, text: 'x', images: [{ ...image, ...bad }] }),
         undefined,
         JSON.stringify(bad),
       );
     }
     assert.equal(
-      parseWebviewMessage({ type: 'send', text: 'x', images: Array.from({ length: 11 }, () => image) }),
+      parseWebviewMessage({ type: 'send', requestId: 1, text: 'x', images: Array.from({ length: 11 }, () => image) }),
       undefined,
     );
-    assert.equal(parseWebviewMessage({ type: 'send', text: ' ', images: [] }), undefined);
-    assert.equal(parseWebviewMessage({ type: 'send', text: 'x', images: 'all' }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'send', requestId: 1, text: ' ', images: [] }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'send', requestId: 1, text: 'x', images: 'all' }), undefined);
   });
 
   it('accepts attach requests and dropped URIs', () => {

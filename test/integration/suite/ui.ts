@@ -41,10 +41,19 @@ async function call<T>(action: string, ...args: unknown[]): Promise<T> {
 export const openChatView = (): Promise<void> => call('openChatView');
 /** Types into the panel's composer like a user; '\n' becomes Shift+Enter (a newline, not a send). */
 export const typeInComposer = (text: string): Promise<void> => call('typeInComposer', text);
-/** Presses a key in the panel's composer, e.g. 'Enter', 'Shift+Enter', 'Escape'. */
-export const press = (key: string): Promise<void> => call('press', key);
+/** Presses a key in the panel's composer, e.g. 'Enter', 'Shift+Enter', 'Escape'; `times` times in a row. */
+export const press = (key: string, times?: number): Promise<void> => call('press', key, times);
 /** Clicks the first element matching `selector` inside the chat webview. */
 export const click = (selector: string, timeoutMs?: number): Promise<void> => call('click', selector, timeoutMs);
+/** Double-clicks the first element matching `selector` inside the chat webview. */
+export const doubleClick = (selector: string, timeoutMs?: number): Promise<void> =>
+  call('doubleClick', selector, timeoutMs);
+/**
+ * Opens the chat view (closed before) with `text` typed and Enter pressed as soon as the panel's page has run, before
+ * its first snapshot can have come; says whether it had come all the same.
+ */
+export const openChatViewAndSend = (text: string): Promise<{ hadSnapshot: boolean }> =>
+  call('openChatViewAndSend', text);
 export const composerValue = (): Promise<string> => call('composerValue');
 /** Rendered text of every element matching `selector` in the panel, joined by '\n' ('' when none). */
 export const panelText = (selector?: string): Promise<string> => call('panelText', selector);

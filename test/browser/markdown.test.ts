@@ -82,7 +82,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.equal(await body(panel, 'a2').textContent(), 'Just a sentence, with no markup at all.');
     }));
 
-  it('posts exactly {type: openLink, href} for a click on a web or mail link, and the page does not navigate', () =>
+  it('[B7-5][B7-14] posts exactly {type: openLink, href} for a click on a web or mail link, and the page does not navigate', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
       await streamReply(
@@ -113,7 +113,7 @@ describe('panel in Chromium: markdown replies', function () {
       ]);
     }));
 
-  it('does not make links of other schemes clickable: a click posts nothing', () =>
+  it('[B7-3][B7-4] does not make links of other schemes clickable: a click posts nothing', () =>
     harness.withPanel({}, async (panel) => {
       const links = [
         '[a](javascript:window.__pwned=1)',
@@ -145,7 +145,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.equal(await panel.page.evaluate(() => window.__pwned), undefined);
     }));
 
-  it('never loads an image from a reply: inline, reference-style or raw HTML; the placeholder shows the URL', () =>
+  it('[B7-11][B7-12][B7-13][B7-15] never loads an image from a reply: inline, reference-style or raw HTML; the placeholder shows the URL', () =>
     harness.withPanel({}, async (panel) => {
       const origin = attacker.origin;
       const reply = [
@@ -197,7 +197,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.deepEqual(await panel.cspViolations(), []);
     }));
 
-  it('shows raw HTML as text and runs nothing: script, img onerror, svg onload, iframe srcdoc, details ontoggle', () =>
+  it('[B7-1][B7-2][B7-6] shows raw HTML as text and runs nothing: script, img onerror, svg onload, iframe srcdoc, details ontoggle', () =>
     harness.withPanel({}, async (panel) => {
       const payloads = [
         '<script>window.__pwned=1</script>',
@@ -219,7 +219,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.deepEqual([...new Set(tags)], ['P']);
     }));
 
-  it('keeps a code fence info string from injecting attributes, and copies the raw code', () =>
+  it('[B7-7] keeps a code fence info string from injecting attributes, and copies the raw code', () =>
     harness.withPanel({}, async (panel) => {
       const code = 'const a = "<b>&amp;</b>";\n  indented();\n';
       const reply = [
@@ -283,7 +283,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.deepEqual(order, ['a1', 'a2']);
     }));
 
-  it('gets through pathological markdown without hanging', async function () {
+  it('[B7-9] gets through pathological markdown without hanging', async function () {
     this.timeout(180_000);
     await harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());

@@ -74,7 +74,12 @@ export const CASES: readonly HostileCase[] = [
   b7(45, 'gzip / br bodies, a missing or "; charset=utf-8" content type work', 'unit'),
   b7(46, "requests go through VS Code's http.proxy (a local CONNECT proxy); no bundled undici", 'integration', 'unit'),
   // Inline edit / images
-  b7(47, 'an edit applies only one fenced block, never on error or length, refused if the file changed', 'integration'),
+  b7(
+    47,
+    'an edit applies only one fenced block, never on error or length, refused if the file changed',
+    'integration',
+    'unit',
+  ),
   b7(48, 'a 25 MB image is downscaled; a pixel bomb, SVG or non-image is refused before decoding', 'browser', 'unit'),
   // Issue 11
   defect('D1', "a folder's settings cannot move requests, keys, headers, body or prompts", 'integration'),

@@ -9,8 +9,10 @@ describe('panel browser harness', () => {
   it('uses the English strings of src/host/panelStrings.ts (which needs vscode, so is read as text)', () => {
     const source = fs.readFileSync(path.join(REPO_ROOT, 'src', 'host', 'panelStrings.ts'), 'utf8');
     const fromHost: Record<string, string> = {};
-    for (const match of source.matchAll(/(\w+):\s*vscode\.l10n\.t\(\s*'((?:[^'\\]|\\.)*)'\s*\)/g)) {
-      fromHost[match[1]] = match[2].replace(/\\(.)/g, '$1');
+    // Single-quoted, or double-quoted when the text has an apostrophe (Prettier's choice).
+    const calls = /(\w+):\s*vscode\.l10n\.t\(\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*,?\s*\)/g;
+    for (const match of source.matchAll(calls)) {
+      fromHost[match[1]] = (match[2] ?? match[3]).replace(/\\(.)/g, '$1');
     }
     assert.deepEqual(
       Object.keys(fromHost).sort(),

@@ -32,6 +32,7 @@ export function panelStrings(): PanelStrings {
     insertCode: vscode.l10n.t('Insert at cursor'),
     newEditorCode: vscode.l10n.t('Open in new editor'),
     applyCode: vscode.l10n.t('Apply to selection'),
+    invisibleCharacters: vscode.l10n.t('Invisible characters'),
     messageActions: vscode.l10n.t('Message actions'),
     copyMessage: vscode.l10n.t('Copy'),
     regenerate: vscode.l10n.t('Regenerate'),

@@ -32,6 +32,8 @@ export interface PanelStrings {
   readonly insertCode: string;
   readonly newEditorCode: string;
   readonly applyCode: string;
+  /** The tooltip of a marker that shows invisible characters of a reply (followed by their code points). */
+  readonly invisibleCharacters: string;
   readonly messageActions: string;
   readonly copyMessage: string;
   readonly regenerate: string;
@@ -92,6 +94,7 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'insertCode',
   'newEditorCode',
   'applyCode',
+  'invisibleCharacters',
   'messageActions',
   'copyMessage',
   'regenerate',

@@ -54,6 +54,7 @@ export const ENGLISH_STRINGS: PanelStrings = {
   insertCode: 'Insert at cursor',
   newEditorCode: 'Open in new editor',
   applyCode: 'Apply to selection',
+  invisibleCharacters: 'Invisible characters',
   messageActions: 'Message actions',
   copyMessage: 'Copy',
   regenerate: 'Regenerate',

@@ -61,6 +61,8 @@ export function panelStrings(): PanelStrings {
     ),
     imageUndecodable: vscode.l10n.t('could not be decoded as an image.'),
     imageTooLarge: vscode.l10n.t('is still too large after downscaling'),
+    imageFileTooLarge: vscode.l10n.t('is too large to attach'),
+    imageTooManyPixels: vscode.l10n.t('has too many pixels to be decoded'),
     imageTooMany: vscode.l10n.t('was not attached: a message takes at most this many images'),
     dismiss: vscode.l10n.t('Dismiss'),
     showEarlier: vscode.l10n.t('Show earlier messages'),

@@ -60,6 +60,10 @@ export interface PanelStrings {
   readonly imageUnsupported: string;
   readonly imageUndecodable: string;
   readonly imageTooLarge: string;
+  /** After a file's name: refused before it was read or decoded (followed by its size and the limit). */
+  readonly imageFileTooLarge: string;
+  /** After a file's name: its header claims more pixels than may be decoded (followed by them and the limit). */
+  readonly imageTooManyPixels: string;
   readonly imageTooMany: string;
   readonly dismiss: string;
   /** The button above the first message shown when a long conversation has earlier ones (followed by their count). */
@@ -121,6 +125,8 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'imageUnsupported',
   'imageUndecodable',
   'imageTooLarge',
+  'imageFileTooLarge',
+  'imageTooManyPixels',
   'imageTooMany',
   'dismiss',
   'showEarlier',

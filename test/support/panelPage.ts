@@ -81,6 +81,8 @@ export const ENGLISH_STRINGS: PanelStrings = {
   imageUnsupported: 'is not a PNG, JPEG, GIF or WebP image (checked by its content), so it cannot be attached.',
   imageUndecodable: 'could not be decoded as an image.',
   imageTooLarge: 'is still too large after downscaling',
+  imageFileTooLarge: 'is too large to attach',
+  imageTooManyPixels: 'has too many pixels to be decoded',
   imageTooMany: 'was not attached: a message takes at most this many images',
   dismiss: 'Dismiss',
   showEarlier: 'Show earlier messages',

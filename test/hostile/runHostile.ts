@@ -22,7 +22,8 @@ const COMMANDS: Record<Tier, { readonly command: readonly string[]; readonly env
   browser: { command: [NPX, 'mocha', '--config', 'test/browser/.mocharc.json', '--grep', TAGGED_GREP] },
   integration: {
     command: [process.execPath, 'out/test/integration/runTests.js'],
-    env: { GATEWAY_CHAT_TEST_GREP: TAGGED_GREP },
+    // The stored-state check of B7-17 runs after the window reload.
+    env: { GATEWAY_CHAT_TEST_GREP: TAGGED_GREP, GATEWAY_CHAT_TEST_RELOAD: '1' },
   },
 };
 

@@ -12,7 +12,8 @@
  *
  * Environment: GATEWAY_CHAT_TEST_GREP (mocha grep), GATEWAY_CHAT_TEST_VERBOSE=1 (server/browser output),
  * GATEWAY_CHAT_INTEGRATION_TIMEOUT_MS (whole run, default 600000), GATEWAY_CHAT_KEEP_DIRS=1 (keep temp dirs),
- * GATEWAY_CHAT_TEST_BRIDGE=off (web route without the UI bridge, as the Electron route runs: UI tests skip and the
+ * GATEWAY_CHAT_TEST_RELOAD=1 (the reload phase even with a grep that does not name it: the hostile corpus has
+ * checks after the reload), GATEWAY_CHAT_TEST_BRIDGE=off (web route without the UI bridge, as the Electron route runs: UI tests skip and the
  * suite's console output, which the web workbench relays to the page console, is printed instead).
  */
 import * as crypto from 'node:crypto';
@@ -37,7 +38,10 @@ const KEEP_DIRS = /^(1|true|yes)$/i.test(process.env.GATEWAY_CHAT_KEEP_DIRS ?? '
  * UI bridge; with a grep they run only when it names them).
  */
 const RELOAD_PHASE =
-  !BRIDGE_OFF && (!process.env.GATEWAY_CHAT_TEST_GREP || /reload/i.test(process.env.GATEWAY_CHAT_TEST_GREP));
+  !BRIDGE_OFF &&
+  (!process.env.GATEWAY_CHAT_TEST_GREP ||
+    /reload/i.test(process.env.GATEWAY_CHAT_TEST_GREP) ||
+    /^(1|true|yes)$/i.test(process.env.GATEWAY_CHAT_TEST_RELOAD ?? ''));
 const OVERALL_TIMEOUT_MS = Number(process.env.GATEWAY_CHAT_INTEGRATION_TIMEOUT_MS) || 10 * 60 * 1000;
 const EXTENSION_ID = 'gateway-chat.gateway-chat';
 /** The suite records its hostile-corpus tests here (both runs, before and after the reload, add to it). */

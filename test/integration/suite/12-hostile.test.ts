@@ -4,11 +4,15 @@
  * machine, and requests through the proxy of VS Code's `http.proxy` setting.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FakeGateway, sseReply, type RecordedRequest } from '../../support/fakeGateway';
+import { makePng } from '../../support/pngFixture';
 import { filesContaining } from '../../support/vscodeServer';
 import {
   ask,
@@ -23,6 +27,7 @@ import {
   until,
   useGateway,
   waitForLastAssistant,
+  withTimeout,
 } from './helpers';
 import * as ui from './ui';
 
@@ -215,6 +220,39 @@ describe('Hostile corpus in the real VS Code', function () {
       assert.equal(text.trim(), deltas.join(''), finishReason);
       assert.match(await lastNotice(), notice, finishReason);
       if (finishReason === 'length') assert.equal(await ui.count('button[data-message-action="continue"]'), 1);
+    }
+  });
+
+  it('[D11b] /dev/zero and a FIFO, dropped on the panel or attached, are refused at once by name; an image beside them is attached', async function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chat-special-'));
+    try {
+      const fifo = path.join(dir, 'screenshot.png');
+      execFileSync('mkfifo', [fifo]);
+      const picture = path.join(dir, 'real picture.png');
+      fs.writeFileSync(picture, makePng(40, 30));
+      const uris = [vscode.Uri.file('/dev/zero'), vscode.Uri.file(fifo), vscode.Uri.file(picture)];
+      const chip = '.attachment-chip';
+
+      await ui.dropUrisOnPanel(uris.map((uri) => uri.toString()));
+      const warning = await until('the warning naming the special files', async () =>
+        (await allNotifications()).find((text) => /zero/.test(text) && /screenshot\.png/.test(text)),
+      );
+      assert.match(warning, /zero is not a regular file/);
+      assert.match(warning, /screenshot\.png is not a regular file/);
+      await ui.waitForCount(chip, 1, 20_000);
+      await ui.click(`${chip} .attachment-remove`);
+      await ui.waitForCount(chip, 0);
+
+      await clearNotifications();
+      const attached = vscode.commands.executeCommand('gatewayChat.attachImage', uris);
+      await withTimeout(attached, 10_000, 'the attach command did not finish');
+      assert.ok((await allNotifications()).some((text) => /zero is not a regular file/.test(text)));
+      await ui.waitForCount(chip, 1, 20_000);
+      await ui.click(`${chip} .attachment-remove`);
+      await ui.waitForCount(chip, 0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

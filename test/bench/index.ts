@@ -1,19 +1,20 @@
 /**
  * `npm run bench`: the benchmarks, one part after another: the SSE parser, the panel's markdown rendering, the
- * inline-edit display, and activation and size. Each compares our code with a baseline in the same run and prints
- * ratios; missed goals are reported, not asserted. Options: `--quick` for a short smoke run while editing;
- * `--only=sse,render,editor,activation` for some parts.
+ * pathological markdown (the longest flush), the inline-edit display, and activation and size. Each compares our code
+ * with a baseline in the same run and prints ratios; missed goals are reported, not asserted. Options: `--quick` for a
+ * short smoke run while editing; `--only=sse,render,pathological,editor,activation` for some parts.
  */
 import { runActivationBench } from './activationBench';
 import { DEFAULT_EDITOR_BENCH_OPTIONS, runEditorBench } from './editorBench';
+import { DEFAULT_PATHOLOGICAL_BENCH_OPTIONS, runPathologicalBench } from './pathologicalBench';
 import { DEFAULT_RENDER_BENCH_OPTIONS, runRenderBench } from './renderBench';
 import { DEFAULT_SSE_BENCH_OPTIONS, runSseBench } from './sseBench';
 
-type Part = 'sse' | 'render' | 'editor' | 'activation';
+type Part = 'sse' | 'render' | 'pathological' | 'editor' | 'activation';
 
 function selectedParts(): Set<Part> {
   const only = process.argv.find((arg) => arg.startsWith('--only='));
-  const all: Part[] = ['sse', 'render', 'editor', 'activation'];
+  const all: Part[] = ['sse', 'render', 'pathological', 'editor', 'activation'];
   return new Set(only ? all.filter((part) => only.slice('--only='.length).split(',').includes(part)) : all);
 }
 
@@ -43,6 +44,12 @@ async function main(): Promise<void> {
         : DEFAULT_RENDER_BENCH_OPTIONS,
     );
     if (render.problems.length > 0) process.exitCode = 1;
+  }
+  if (parts.has('pathological')) {
+    const pathological = await runPathologicalBench(
+      quick ? { ...DEFAULT_PATHOLOGICAL_BENCH_OPTIONS, chunkChars: 20_000 } : DEFAULT_PATHOLOGICAL_BENCH_OPTIONS,
+    );
+    if (pathological.problems.length > 0) process.exitCode = 1;
   }
   if (parts.has('editor')) {
     const editor = await runEditorBench(

@@ -2,6 +2,7 @@
 // pathological markdown, a 1 MB reply, TeX that tries to link or load, and images too large to decode.
 import { strict as assert } from 'node:assert';
 import type { WebviewToHost } from '../../src/shared/protocol';
+import { PATHOLOGICAL_MARKDOWN as PATHOLOGICAL } from '../support/pathologicalMarkdown';
 import { makePixelBomb } from '../support/pngFixture';
 import {
   assistantMessage,
@@ -25,23 +26,6 @@ declare global {
 const body = (panel: PanelPage, id: string) => panel.page.locator(`.message[data-id="${id}"] .message-body`);
 const nextFrame = (panel: PanelPage) =>
   panel.page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
-
-/** Every markdown shape that has made renderers hang, overflow their stack or nest without end. */
-const PATHOLOGICAL: readonly { readonly name: string; readonly text: string }[] = [
-  { name: '10,000 nested block quotes', text: '>'.repeat(10_000) + ' deep' },
-  { name: '5,000 nested list items', text: '- '.repeat(5_000) + 'deep list' },
-  { name: '100,000 opening brackets', text: '['.repeat(100_000) },
-  { name: 'emphasis runs', text: '*a**'.repeat(20_000) + '\n\n' + '**'.repeat(25_000) + 'x' + '_'.repeat(25_000) },
-  { name: 'a 1 MB line without spaces', text: 'x'.repeat(1_000_000) },
-  {
-    name: 'a 5,000-row table',
-    text: [
-      '| a | b | c |',
-      '|---|:-:|--:|',
-      ...Array.from({ length: 5_000 }, (_, row) => `| ${row} | *${row}* | \`${row}\` |`),
-    ].join('\n'),
-  },
-];
 
 /** Counts what the page hands the browser's image decoder (`createImageBitmap`) from now on. */
 function countDecodes(panel: PanelPage): Promise<void> {

@@ -1,25 +1,50 @@
 // `npm test`: every tier in order — static checks, unit, panel in Chromium, integration inside a real VS Code, and the
-// packaged .vsix end to end — then one summary line. Stops at the first tier that fails to run at all; a tier with
-// failing tests is reported and the run goes on, so one run shows everything that is broken.
+// packaged .vsix end to end — then the hostile-corpus table (from the results the tiers wrote, no second run) and one
+// summary line. Stops at the first tier that fails to run at all; a tier with failing tests is reported and the run
+// goes on, so one run shows everything that is broken.
 'use strict';
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const only = process.argv.slice(2);
 
-/** name, command, how to count its tests */
+/** name, command, how to count its tests, the hostile-corpus tier whose results it writes */
 const tiers = [
   ['static checks', [npm, 'run', '--silent', 'check'], 'none'],
   ['VS Code server', ['node', 'test/tools/install-vscode-server.js'], 'none'],
   ['build', [npm, 'run', '--silent', 'package'], 'none'],
   ['compile tests', [npm, 'run', '--silent', 'compile-tests'], 'none'],
-  ['unit', ['npx', 'mocha', '--config', 'test/unit/.mocharc.json'], 'mocha'],
-  ['panel in Chromium', ['npx', 'mocha', '--config', 'test/browser/.mocharc.json'], 'mocha'],
-  ['integration in VS Code', ['node', 'out/test/integration/runTests.js'], 'summary'],
+  ['unit', ['npx', 'mocha', '--config', 'test/unit/.mocharc.json'], 'mocha', 'unit'],
+  ['panel in Chromium', ['npx', 'mocha', '--config', 'test/browser/.mocharc.json'], 'mocha', 'browser'],
+  ['integration in VS Code', ['node', 'out/test/integration/runTests.js'], 'summary', 'integration'],
   ['packaged .vsix end to end', ['node', 'out/test/e2e/runVsixE2e.js'], 'summary'],
 ];
+
+/** Where the tiers record their hostile-corpus tests (test/hostile/results.ts). */
+const HOSTILE_RESULTS = path.join(root, 'out', 'hostile');
+
+/**
+ * The hostile-corpus table of the tiers that ran, from the files they wrote; false when a case failed or has no
+ * test (or the table could not be made), true when every case passed.
+ */
+function printHostileTable(ran, lines) {
+  console.log('\n━━ hostile corpus');
+  let table;
+  try {
+    table = require(path.join(root, 'out', 'test', 'hostile', 'table.js'));
+  } catch (error) {
+    console.error(`✘ the hostile-corpus table is not built (npm run compile-tests): ${error.message}`);
+    lines.push('hostile corpus: FAILED (not built)');
+    return false;
+  }
+  const summary = table.summarize(ran);
+  for (const line of table.formatTable(summary)) console.log(line);
+  lines.push(table.countsLine(summary));
+  return summary.ok;
+}
 
 function run(command) {
   return new Promise((resolve) => {
@@ -66,8 +91,11 @@ async function main() {
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const lines = [];
   let broken = false;
-  for (const [name, command, kind] of tiers) {
+  const hostileTiers = [];
+  fs.rmSync(HOSTILE_RESULTS, { recursive: true, force: true });
+  for (const [name, command, kind, hostileTier] of tiers) {
     if (only.length && !only.some((word) => name.includes(word))) continue;
+    if (hostileTier) hostileTiers.push(hostileTier);
     console.log(`\n━━ ${name}: ${command.join(' ')}`);
     const started = Date.now();
     const { code, output } = await run(command);
@@ -93,6 +121,7 @@ async function main() {
       }
     }
   }
+  if (hostileTiers.length > 0 && !printHostileTable(hostileTiers, lines)) broken = true;
   console.log('\n━━ summary');
   for (const line of lines) console.log(line);
   console.log(`total: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

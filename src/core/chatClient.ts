@@ -246,6 +246,7 @@ async function* attempt(context: AttemptContext): AsyncGenerator<ChatEvent, Atte
         message: summary.message || `HTTP ${response.status} ${response.statusText}`.trim(),
         host,
         ...(summary.code ? { code: summary.code } : {}),
+        ...(summary.details ? { details: summary.details } : {}),
       };
       log?.warn(`Gateway error ${response.status}: ${error.message}`);
       const serverDelayMs = serverRetryDelayMs(response.headers, context.clock.now());

@@ -128,6 +128,7 @@ export class ChatStreamDecoder {
       message: parsed?.message ?? (fallback || truncate(raw, 200) || 'The gateway reported an error during the reply.'),
       host: this.host,
       ...(parsed?.code ? { code: parsed.code } : {}),
+      ...(parsed?.details ? { details: parsed.details } : {}),
     };
   }
 

@@ -1,4 +1,7 @@
-/** Markdown fence languages that are not VS Code language ids, mapped to the id VS Code uses. */
+/**
+ * Markdown fence languages that are not VS Code language ids, mapped to the id VS Code uses. Read only through
+ * `Object.hasOwn`: the model writes the fence, and `__proto__` or `constructor` must find nothing inherited.
+ */
 const FENCE_LANGUAGES: Readonly<Record<string, string>> = {
   js: 'javascript',
   jsx: 'javascriptreact',
@@ -66,6 +69,6 @@ const FENCE_LANGUAGES: Readonly<Record<string, string>> = {
 export function languageIdFor(fence: string | undefined, known: ReadonlySet<string>): string {
   const name = (fence ?? '').trim().toLowerCase();
   if (!name) return 'plaintext';
-  const mapped = FENCE_LANGUAGES[name] ?? name;
+  const mapped = Object.hasOwn(FENCE_LANGUAGES, name) ? FENCE_LANGUAGES[name] : name;
   return known.has(mapped) ? mapped : 'plaintext';
 }

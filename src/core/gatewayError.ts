@@ -77,6 +77,20 @@ export interface GatewayError {
   readonly keyCharacter?: number;
   /** For `invalidApiKey`: its 1-based position in the key. */
   readonly keyPosition?: number;
+  /** What the gateway said beyond its message (OpenRouter's `error.metadata`), shown with it. */
+  readonly details?: GatewayErrorDetails;
+}
+
+/** OpenRouter's `error.metadata`, read: why a request was refused or what the provider behind the gateway said. */
+export interface GatewayErrorDetails {
+  /** Moderation: why the input was flagged (`metadata.reasons`). */
+  readonly reasons?: readonly string[];
+  /** Moderation: the flagged part of the input (`metadata.flagged_input`, shortened). */
+  readonly flaggedInput?: string;
+  /** The provider that refused or failed (`metadata.provider_name`). */
+  readonly provider?: string;
+  /** The provider's own error message (`metadata.raw`, read from its JSON when it is JSON). */
+  readonly providerMessage?: string;
 }
 
 export function kindForStatus(status: number): GatewayErrorKind {
@@ -92,6 +106,7 @@ export function kindForStatus(status: number): GatewayErrorKind {
 interface GatewayErrorBody {
   readonly message?: string;
   readonly code?: string;
+  readonly details?: GatewayErrorDetails;
 }
 
 /** Reads `{error:{message, code, type}}` (or vLLM's flat `{object:"error", message}`) from a parsed body. */
@@ -111,17 +126,84 @@ export function readErrorBody(value: unknown): GatewayErrorBody | undefined {
   const message = typeof source.message === 'string' ? source.message : undefined;
   const codeValue = source.code ?? source.type;
   const code = typeof codeValue === 'string' || typeof codeValue === 'number' ? String(codeValue) : undefined;
-  return { message, code };
+  const details = readMetadata(source.metadata);
+  return details ? { message, code, details } : { message, code };
+}
+
+const MAX_DETAIL_CHARS = 300;
+
+function shorten(text: string, max = MAX_DETAIL_CHARS): string {
+  const line = text.trim().replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+/** OpenRouter's `error.metadata` (moderation reasons, the flagged input, the provider and its raw error). */
+function readMetadata(value: unknown): GatewayErrorDetails | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const metadata = value as Record<string, unknown>;
+  const reasons = Array.isArray(metadata.reasons)
+    ? metadata.reasons.filter((reason): reason is string => typeof reason === 'string' && reason.trim() !== '')
+    : [];
+  const flagged = typeof metadata.flagged_input === 'string' ? shorten(metadata.flagged_input, 120) : '';
+  const provider = typeof metadata.provider_name === 'string' ? shorten(metadata.provider_name, 80) : '';
+  const raw = rawProviderMessage(metadata.raw);
+  const details: GatewayErrorDetails = {
+    ...(reasons.length > 0 ? { reasons: reasons.slice(0, 10).map((reason) => shorten(reason, 80)) } : {}),
+    ...(flagged ? { flaggedInput: flagged } : {}),
+    ...(provider ? { provider } : {}),
+    ...(raw ? { providerMessage: raw } : {}),
+  };
+  return Object.keys(details).length > 0 ? details : undefined;
+}
+
+/** `metadata.raw`: the provider's error, as JSON text, an object, or plain text; its message when it has one. */
+function rawProviderMessage(raw: unknown): string | undefined {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return /^\s*<(!doctype|html)/i.test(raw) ? undefined : shorten(raw) || undefined;
+    }
+  }
+  if (typeof value === 'string') return shorten(value) || undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const inner =
+    typeof record.error === 'object' && record.error !== null ? (record.error as Record<string, unknown>) : record;
+  const message = inner.message ?? record.message ?? record.error;
+  return typeof message === 'string' && message.trim() ? shorten(message) : undefined;
+}
+
+/**
+ * Whether the gateway refused the request because the conversation is longer than the model's context window
+ * (OpenAI's `context_length_exceeded`, and the wording of OpenRouter, DeepSeek, vLLM and Anthropic-style gateways).
+ */
+export function isContextLengthError(error: Pick<GatewayError, 'code' | 'message'>): boolean {
+  if (error.code === 'context_length_exceeded' || error.code === 'string_above_max_length') return true;
+  return /maximum context length|context[_ ]length|context window|maximum model length|prompt is too long|too many tokens|reduce the length of the messages/i.test(
+    error.message,
+  );
 }
 
 /**
  * Reads an error body of any shape: the gateway's own message and code when it is JSON, else one short line of the
  * text itself (never a whole HTML page).
  */
-export function summarizeErrorText(text: string): { readonly message: string; readonly code?: string } {
+export function summarizeErrorText(text: string): {
+  readonly message: string;
+  readonly code?: string;
+  readonly details?: GatewayErrorDetails;
+} {
   try {
     const body = readErrorBody(JSON.parse(text));
-    if (body?.message) return body.code ? { message: body.message, code: body.code } : { message: body.message };
+    if (body?.message) {
+      return {
+        message: body.message,
+        ...(body.code ? { code: body.code } : {}),
+        ...(body.details ? { details: body.details } : {}),
+      };
+    }
   } catch {
     // not JSON: fall through to the text itself
   }

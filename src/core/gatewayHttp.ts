@@ -147,10 +147,23 @@ export function redactingLogger(logger: Logger | undefined, redactor: Redactor):
 }
 
 export function redactError(error: GatewayError, redactor: Redactor): GatewayError {
+  const { details } = error;
+  const redact = (text: string | undefined) => (text === undefined ? undefined : redactor.redact(text));
   return {
     ...error,
     message: redactor.redact(error.message),
     ...(error.code !== undefined ? { code: redactor.redact(error.code) } : {}),
+    ...(details
+      ? {
+          details: {
+            ...details,
+            ...(details.reasons ? { reasons: details.reasons.map((reason) => redactor.redact(reason)) } : {}),
+            ...(details.flaggedInput !== undefined ? { flaggedInput: redact(details.flaggedInput) } : {}),
+            ...(details.provider !== undefined ? { provider: redact(details.provider) } : {}),
+            ...(details.providerMessage !== undefined ? { providerMessage: redact(details.providerMessage) } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeCodePoint } from '../core/apiKeyText';
-import type { GatewayError } from '../core/gatewayError';
+import { isContextLengthError, type GatewayError, type GatewayErrorDetails } from '../core/gatewayError';
 import { redactPatterns } from '../core/redact';
 import { DEFAULT_MAX_EVENT_BYTES } from '../core/streamLimits';
 import type { PanelAction, ErrorView } from '../shared/protocol';
@@ -16,9 +16,20 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
   const said = redactPatterns(error.message);
   const view = (title: string, advice: string, actions: PanelAction[]): ErrorView => ({
     title,
-    detail: [said, advice].filter(Boolean).join('\n'),
+    detail: [said, ...describeDetails(error.details), advice].filter(Boolean).join('\n'),
     actions,
   });
+  if ((error.kind === 'badRequest' || error.kind === 'streamError') && isContextLengthError(error)) {
+    return view(
+      error.kind === 'badRequest'
+        ? vscode.l10n.t('The conversation is too long for the model ({0}).', status)
+        : vscode.l10n.t('The conversation is too long for the model.'),
+      vscode.l10n.t(
+        'Start a New Chat, delete earlier messages (or long pasted text and images), or select a model with a larger context window.',
+      ),
+      ['selectModel'],
+    );
+  }
   switch (error.kind) {
     case 'unauthorized':
       return view(
@@ -154,6 +165,17 @@ export function describeGatewayError(error: GatewayError, config: ChatConfigurat
 function formatMiB(bytes: number): string {
   const mib = bytes / (1024 * 1024);
   return Number.isInteger(mib) ? String(mib) : mib.toFixed(1);
+}
+
+/** One line per thing the gateway said beyond its message: moderation reasons, the flagged text, the provider. */
+function describeDetails(details: GatewayErrorDetails | undefined): string[] {
+  if (!details) return [];
+  const lines: string[] = [];
+  if (details.reasons?.length) lines.push(vscode.l10n.t('Flagged for: {0}', details.reasons.join(', ')));
+  if (details.flaggedInput) lines.push(vscode.l10n.t('Flagged text: “{0}”', details.flaggedInput));
+  if (details.providerMessage) lines.push(vscode.l10n.t('The provider said: {0}', details.providerMessage));
+  if (details.provider) lines.push(vscode.l10n.t('Provider: {0}', details.provider));
+  return lines;
 }
 
 /** Words for a reply that ended for another reason than having said everything, or undefined for a normal end. */

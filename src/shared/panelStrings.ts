@@ -32,6 +32,8 @@ export interface PanelStrings {
   readonly insertCode: string;
   readonly newEditorCode: string;
   readonly applyCode: string;
+  /** The tooltip of a marker that shows invisible characters of a reply (followed by their code points). */
+  readonly invisibleCharacters: string;
   readonly messageActions: string;
   readonly copyMessage: string;
   readonly regenerate: string;
@@ -58,6 +60,10 @@ export interface PanelStrings {
   readonly imageUnsupported: string;
   readonly imageUndecodable: string;
   readonly imageTooLarge: string;
+  /** After a file's name: refused before it was read or decoded (followed by its size and the limit). */
+  readonly imageFileTooLarge: string;
+  /** After a file's name: its header claims more pixels than may be decoded (followed by them and the limit). */
+  readonly imageTooManyPixels: string;
   readonly imageTooMany: string;
   readonly dismiss: string;
   /** The button above the first message shown when a long conversation has earlier ones (followed by their count). */
@@ -100,6 +106,7 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'insertCode',
   'newEditorCode',
   'applyCode',
+  'invisibleCharacters',
   'messageActions',
   'copyMessage',
   'regenerate',
@@ -126,6 +133,8 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'imageUnsupported',
   'imageUndecodable',
   'imageTooLarge',
+  'imageFileTooLarge',
+  'imageTooManyPixels',
   'imageTooMany',
   'dismiss',
   'showEarlier',

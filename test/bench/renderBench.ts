@@ -99,7 +99,7 @@ export function mixedReply(chars: number, codeBlocks = 12, seed = 1): string {
   return parts.join('').slice(0, chars);
 }
 
-function chunked(text: string, size: number): string[] {
+export function chunked(text: string, size: number): string[] {
   const list: string[] = [];
   for (let at = 0; at < text.length; at += size) list.push(text.slice(at, at + size));
   return list;
@@ -111,7 +111,7 @@ declare global {
   }
 }
 
-async function naiveBundle(): Promise<string> {
+export async function naiveBundle(): Promise<string> {
   // The baseline only, never in src/: whole-reply parse and HTML replacement on every chunk.
   const result = await esbuild.build({
     stdin: {
@@ -139,7 +139,7 @@ interface PaintSample {
   readonly inFrame: number;
 }
 
-interface Run {
+export interface Run {
   /** Per update: reply length after it, its duration in ms with the layout it causes, and without (script only). */
   readonly updates: { length: number; ms: number; scriptMs: number }[];
   readonly totalMs: number;
@@ -157,7 +157,7 @@ function earlierMessages(count: number): MessageView[] {
   );
 }
 
-async function prepare(panel: PanelPage, naive: string, earlier: number, syncFrames = true): Promise<void> {
+export async function prepare(panel: PanelPage, naive: string, earlier: number, syncFrames = true): Promise<void> {
   await panel.send(snapshot({ messages: earlierMessages(earlier) }));
   await panel.page.evaluate(
     ({ code, nonce, syncFrames }) => {
@@ -290,7 +290,7 @@ async function showEverything(panel: PanelPage): Promise<number> {
 }
 
 /** Streams `chunks` in the page and returns the duration of each update (with the layout it causes, or script only). */
-async function stream(
+export async function stream(
   panel: PanelPage,
   chunks: readonly string[],
   contender: 'ours' | 'naive',

@@ -159,7 +159,7 @@ describe('panel in Chromium: message and code-block actions', () => {
       ]);
     }));
 
-  it('offers Continue only under a reply that the length limit cut off, and it posts continue', () =>
+  it('[B7-40] offers Continue only under a reply that the length limit cut off, and it posts continue', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(
         snapshot({

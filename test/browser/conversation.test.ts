@@ -72,7 +72,7 @@ describe('panel in Chromium: conversation', () => {
       assert.equal(await panel.page.inputValue('textarea#composer'), 'next question');
     }));
 
-  it('Stop asks the host to stop; a stopped turn keeps its text, shows a badge and brings Send back', () =>
+  it('[B7-44] Stop asks the host to stop; a stopped turn keeps its text, shows a badge and brings Send back', () =>
     harness.withPanel({}, async (panel) => {
       await startTurn(panel);
       await panel.send(
@@ -97,7 +97,7 @@ describe('panel in Chromium: conversation', () => {
       assert.deepEqual(withoutRequestIds(await panel.posted()).at(-1), { type: 'send', text: 'go on' });
     }));
 
-  it('a finished reply shows the model, the token usage and an unusual finish reason', () =>
+  it('[B7-40] a finished reply shows the model, the token usage and an unusual finish reason', () =>
     harness.withPanel({}, async (panel) => {
       await startTurn(panel);
       await panel.send(
@@ -151,7 +151,7 @@ describe('panel in Chromium: conversation', () => {
       ]);
     }));
 
-  it('an interrupted reply keeps the partial text and says so', () =>
+  it('[B7-36] an interrupted reply keeps the partial text and says so', () =>
     harness.withPanel({}, async (panel) => {
       await startTurn(panel);
       await panel.send(

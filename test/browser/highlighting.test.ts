@@ -51,7 +51,7 @@ describe('panel in Chromium: syntax highlighting', function () {
       await panel.assertHealthy();
     }));
 
-  it('keeps markup inside code as text: a <script> in an HTML block never runs or becomes an element', () =>
+  it('[B7-7] keeps markup inside code as text: a <script> in an HTML block never runs or becomes an element', () =>
     harness.withPanel({}, async (panel) => {
       const code = '<script>window.__highlightPwned = 1</script>\n<img src=x onerror="window.__highlightPwned = 2">';
       await panel.send(snapshot({ messages: [assistantMessage('a1', fence('html', code))] }));

@@ -90,7 +90,7 @@ describe('panel in Chromium: images', () => {
       await panel.assertHealthy();
     }));
 
-  it('downscales a 4000×3000 image to 2048×1536 and sends it as PNG with the text', () =>
+  it('[B7-48] downscales a 4000×3000 image to 2048×1536 and sends it as PNG with the text', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
       await deliver(panel, 'drop', [
@@ -128,7 +128,7 @@ describe('panel in Chromium: images', () => {
       await panel.assertHealthy();
     }));
 
-  it('refuses an SVG and a text file named .png, saying which file and why', () =>
+  it('[B7-48] refuses an SVG and a text file named .png, saying which file and why', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
       await deliver(panel, 'paste', [

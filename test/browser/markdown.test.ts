@@ -82,7 +82,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.equal(await body(panel, 'a2').textContent(), 'Just a sentence, with no markup at all.');
     }));
 
-  it('posts exactly {type: openLink, href} for a click on a web or mail link, and the page does not navigate', () =>
+  it('[B7-5][B7-14] posts exactly {type: openLink, href} for a click on a web or mail link, and the page does not navigate', () =>
     harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());
       await streamReply(
@@ -113,7 +113,7 @@ describe('panel in Chromium: markdown replies', function () {
       ]);
     }));
 
-  it('does not make links of other schemes clickable: a click posts nothing', () =>
+  it('[B7-3][B7-4] does not make links of other schemes clickable: a click posts nothing', () =>
     harness.withPanel({}, async (panel) => {
       const links = [
         '[a](javascript:window.__pwned=1)',
@@ -145,7 +145,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.equal(await panel.page.evaluate(() => window.__pwned), undefined);
     }));
 
-  it('never loads an image from a reply: inline, reference-style or raw HTML; the placeholder shows the URL', () =>
+  it('[B7-11][B7-12][B7-13][B7-15] never loads an image from a reply: inline, reference-style or raw HTML; the placeholder shows the URL', () =>
     harness.withPanel({}, async (panel) => {
       const origin = attacker.origin;
       const reply = [
@@ -197,7 +197,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.deepEqual(await panel.cspViolations(), []);
     }));
 
-  it('shows raw HTML as text and runs nothing: script, img onerror, svg onload, iframe srcdoc, details ontoggle', () =>
+  it('[B7-1][B7-2][B7-6] shows raw HTML as text and runs nothing: script, img onerror, svg onload, iframe srcdoc, details ontoggle', () =>
     harness.withPanel({}, async (panel) => {
       const payloads = [
         '<script>window.__pwned=1</script>',
@@ -219,7 +219,7 @@ describe('panel in Chromium: markdown replies', function () {
       assert.deepEqual([...new Set(tags)], ['P']);
     }));
 
-  it('keeps a code fence info string from injecting attributes, and copies the raw code', () =>
+  it('[B7-7] keeps a code fence info string from injecting attributes, and copies the raw code', () =>
     harness.withPanel({}, async (panel) => {
       const code = 'const a = "<b>&amp;</b>";\n  indented();\n';
       const reply = [
@@ -258,17 +258,56 @@ describe('panel in Chromium: markdown replies', function () {
       assert.equal(await panel.page.evaluate(() => window.__pwned), undefined);
     }));
 
-  it('renders bidi overrides and zero-width characters as text without breaking the layout', () =>
+  it('[B7-8][D11a] shows bidi controls, zero-width and tag characters as visible markers; copying keeps them', () =>
     harness.withPanel({}, async (panel) => {
-      const reply =
-        'Invoice for \u202Egnp.exe\u202C and zero\u200Bwidth\u200D joiners \u{E0041}\u{E0042} tags.\n\n- item \u202E reversed\n- next';
+      const prose = 'Invoice for \u202Egnp.exe\u202C and zero\u200Bwidth\u200D joiners \u{E0041}\u{E0042} tags.';
+      const code = 'const role\u2066 = "user";\u2069 // admin\n';
+      const kept = 'Family 👨\u200D👩\u200D👧 and کتاب\u200Cها stay as they are.';
+      const reply = `${prose}\n\n- item \u202E reversed\n- next\n\n\`\`\`js\n${code}\`\`\`\n\n${kept}`;
       await panel.send(snapshot());
       await streamReply(panel, reply);
       await panel.send({ type: 'messageAdded', message: assistantMessage('a2', 'after', 'done') });
-      assert.equal(
-        await body(panel).locator('p').textContent(),
-        'Invoice for \u202Egnp.exe\u202C and zero\u200Bwidth\u200D joiners \u{E0041}\u{E0042} tags.',
+      const paragraph = body(panel).locator('p').first();
+      // The text itself is what the model sent: a selection, a copy or a screen reader gets it unchanged.
+      assert.equal(await paragraph.textContent(), prose);
+      const markers = await paragraph.locator('.md-invisible').evaluateAll((elements) =>
+        elements.map((element) => ({
+          label: element.getAttribute('data-label'),
+          title: element.getAttribute('title'),
+          width: element.getBoundingClientRect().width,
+        })),
       );
+      assert.deepEqual(
+        markers.map((marker) => marker.label),
+        ['⟨U+202E⟩', '⟨U+202C⟩', '⟨U+200B⟩', '⟨U+200D⟩', '⟨U+E0041 U+E0042⟩'],
+      );
+      // Each marker takes room on the line (the characters alone are zero-width), and the tag characters say what
+      // they spell.
+      for (const marker of markers) assert.ok(marker.width > 8, JSON.stringify(marker));
+      assert.equal(markers[4].title, 'Invisible characters: U+E0041 U+E0042 “AB”');
+      // The override does not turn the name after it around: "gnp.exe" reads left to right, as it is stored.
+      const order = await paragraph.evaluate((element) => {
+        const text = Array.from(element.childNodes).find((node) => node.textContent?.startsWith('gnp.exe'));
+        if (!text) return undefined;
+        const left = (offset: number) => {
+          const range = document.createRange();
+          range.setStart(text, offset);
+          range.setEnd(text, offset + 1);
+          return range.getBoundingClientRect().left;
+        };
+        return { first: left(0), last: left(6) };
+      });
+      assert.ok(order && order.first < order.last, `"g" is drawn right of "e": ${JSON.stringify(order)}`);
+      assert.deepEqual(await body(panel).locator('li .md-invisible').allTextContents(), ['\u202E']);
+      // In a code block too; its Copy gets the raw code, invisible characters and all.
+      assert.equal(await body(panel).locator('pre code .md-invisible').count(), 2);
+      await body(panel).locator('pre').first().hover();
+      const before = (await panel.posted()).length;
+      await body(panel).locator('pre .md-copy').first().click();
+      assert.deepEqual(await panel.postedSince(before), [{ type: 'codeAction', action: 'copy', code, language: 'js' }]);
+      // Joiners inside emoji and between Persian letters are part of the writing, not hidden text.
+      assert.equal(await body(panel).locator('p').last().textContent(), kept);
+      assert.equal(await body(panel).locator('p').last().locator('.md-invisible').count(), 0);
       const overflow = await panel.page.$$eval('.message, .message-body', (elements) =>
         elements.map((element) => element.scrollWidth - element.clientWidth),
       );
@@ -277,13 +316,13 @@ describe('panel in Chromium: markdown replies', function () {
         JSON.stringify(overflow),
       );
       // The next message is still in order, below the reply.
-      const order = await panel.page.$$eval('.message', (elements) =>
+      const messages = await panel.page.$$eval('.message', (elements) =>
         elements.map((element) => element.getAttribute('data-id')),
       );
-      assert.deepEqual(order, ['a1', 'a2']);
+      assert.deepEqual(messages, ['a1', 'a2']);
     }));
 
-  it('gets through pathological markdown without hanging', async function () {
+  it('[B7-9] gets through pathological markdown without hanging', async function () {
     this.timeout(180_000);
     await harness.withPanel({}, async (panel) => {
       await panel.send(snapshot());

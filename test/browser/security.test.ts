@@ -34,7 +34,7 @@ describe('panel in Chromium: security', () => {
     await attacker.close();
   });
 
-  it('renders model output that looks like HTML or Markdown as literal text and loads nothing', () =>
+  it('[B7-1][B7-2][B7-11] renders model output that looks like HTML or Markdown as literal text and loads nothing', () =>
     harness.withPanel({}, async (panel) => {
       const payloads = [
         '<img src=x onerror="window.__pwned=1">',
@@ -115,7 +115,7 @@ describe('panel in Chromium: security', () => {
       assert.deepEqual(await panel.cspViolations(), [], 'something in the output tried to load or run');
     }));
 
-  it('does not run an inline script that lacks the nonce (but does run one with it)', () =>
+  it('[B7-1] does not run an inline script that lacks the nonce (but does run one with it)', () =>
     harness.withPanel(
       { allowCspViolation: (violation) => violation.effectiveDirective === 'script-src-elem' },
       async (panel) => {
@@ -138,7 +138,7 @@ describe('panel in Chromium: security', () => {
       },
     ));
 
-  it('blocks an image or a request to another host even if the page tried to make one', () =>
+  it('[B7-11][B7-13] blocks an image or a request to another host even if the page tried to make one', () =>
     harness.withPanel(
       { allowCspViolation: (violation) => ['img-src', 'connect-src'].includes(violation.effectiveDirective) },
       async (panel) => {

@@ -12,7 +12,8 @@
  *
  * Environment: GATEWAY_CHAT_TEST_GREP (mocha grep), GATEWAY_CHAT_TEST_VERBOSE=1 (server/browser output),
  * GATEWAY_CHAT_INTEGRATION_TIMEOUT_MS (whole run, default 600000), GATEWAY_CHAT_KEEP_DIRS=1 (keep temp dirs),
- * GATEWAY_CHAT_TEST_BRIDGE=off (web route without the UI bridge, as the Electron route runs: UI tests skip and the
+ * GATEWAY_CHAT_TEST_RELOAD=1 (the reload phase even with a grep that does not name it: the hostile corpus has
+ * checks after the reload), GATEWAY_CHAT_TEST_BRIDGE=off (web route without the UI bridge, as the Electron route runs: UI tests skip and the
  * suite's console output, which the web workbench relays to the page console, is printed instead).
  */
 import * as crypto from 'node:crypto';
@@ -22,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
+import { resultsFile } from '../hostile/results';
 import { launchChromium, newLoopbackContext } from '../support/chromium';
 import { describeInstall, ensureServerInstalled, findRepoRoot, VsCodeServer } from '../support/vscodeServer';
 import { formatEvent, formatFailures, newTally, summaryLine, tallyEvent, type ReportEvent, type Tally } from './report';
@@ -36,9 +38,14 @@ const KEEP_DIRS = /^(1|true|yes)$/i.test(process.env.GATEWAY_CHAT_KEEP_DIRS ?? '
  * UI bridge; with a grep they run only when it names them).
  */
 const RELOAD_PHASE =
-  !BRIDGE_OFF && (!process.env.GATEWAY_CHAT_TEST_GREP || /reload/i.test(process.env.GATEWAY_CHAT_TEST_GREP));
+  !BRIDGE_OFF &&
+  (!process.env.GATEWAY_CHAT_TEST_GREP ||
+    /reload/i.test(process.env.GATEWAY_CHAT_TEST_GREP) ||
+    /^(1|true|yes)$/i.test(process.env.GATEWAY_CHAT_TEST_RELOAD ?? ''));
 const OVERALL_TIMEOUT_MS = Number(process.env.GATEWAY_CHAT_INTEGRATION_TIMEOUT_MS) || 10 * 60 * 1000;
 const EXTENSION_ID = 'gateway-chat.gateway-chat';
+/** The suite records its hostile-corpus tests here (both runs, before and after the reload, add to it). */
+const HOSTILE_RESULTS = resultsFile('integration');
 
 const started = Date.now();
 // A closed stdout (e.g. piped into `head`) must not kill the run before it cleans up.
@@ -59,6 +66,7 @@ function suiteEnvironment(userDataDir: string): Record<string, string> {
     GATEWAY_CHAT_USER_DATA_DIR: userDataDir,
     GATEWAY_CHAT_SETTINGS_FILE: path.join(userDataDir, 'User', 'settings.json'),
     GATEWAY_CHAT_LOGS_DIR: path.join(userDataDir, 'logs'),
+    GATEWAY_CHAT_HOSTILE_RESULTS: HOSTILE_RESULTS,
   };
   for (const name of ['GATEWAY_CHAT_TEST_GREP', 'GATEWAY_CHAT_TEST_TIMEOUT_MS']) {
     if (process.env[name]) env[name] = process.env[name] as string;
@@ -449,6 +457,7 @@ async function main(): Promise<number> {
   const main = path.join(repo, manifest.main ?? 'dist/extension.js');
   if (!fs.existsSync(main)) throw new Error(`${path.relative(repo, main)} is missing: run npm run build`);
 
+  fs.rmSync(HOSTILE_RESULTS, { force: true });
   const route = (process.env.GATEWAY_CHAT_TEST_ROUTE ?? 'web').toLowerCase();
   if (route === 'electron') return runElectron(repo, suiteIndex);
   if (route !== 'web') throw new Error(`GATEWAY_CHAT_TEST_ROUTE=${route}: expected "web" (default) or "electron"`);

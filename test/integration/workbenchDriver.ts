@@ -19,10 +19,20 @@ function sleep(ms: number): Promise<void> {
 }
 
 export class WorkbenchDriver {
+  /** Addresses of the browser tabs the workbench opened (links opened with VS Code's opener), in order. */
+  private readonly opened: string[] = [];
+
   constructor(
     readonly page: Page,
     private readonly screenshotDir: string,
-  ) {}
+  ) {
+    page.context().on('page', (tab) => {
+      this.opened.push(tab.url());
+      tab.on('framenavigated', (frame) => {
+        if (frame === tab.mainFrame()) this.opened.push(frame.url());
+      });
+    });
+  }
 
   /** Waits until the workbench shows its activity bar. */
   async waitForWorkbench(timeoutMs = 60_000): Promise<void> {
@@ -298,6 +308,96 @@ export class WorkbenchDriver {
     return parts.join('\n');
   }
 
+  /** The addresses of the browser tabs the workbench has opened so far (what a user would see open). */
+  async openedTabs(): Promise<string[]> {
+    return [...this.opened];
+  }
+
+  /**
+   * Drops `uris` on the panel the way VS Code's Explorer hands files over (a `text/uri-list`); the panel asks the host
+   * to read and attach them.
+   */
+  async dropUrisOnPanel(uris: string[]): Promise<void> {
+    const frame = await this.chatFrame();
+    await frame.evaluate((list) => {
+      const target = document.querySelector('main.app');
+      if (!target) throw new Error('the panel has no main.app to drop on');
+      const transfer = new DataTransfer();
+      transfer.setData('text/uri-list', list.join('\r\n'));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      }
+    }, uris);
+  }
+
+  /**
+   * Puts a link to `href` into the last message body, built as the panel builds a link (`a.md-link[data-href]`), and
+   * clicks it: what a panel with a rendering bug would post, so that the host's own check of links can be seen.
+   */
+  async clickForgedLink(href: string): Promise<void> {
+    const frame = await this.chatFrame();
+    await frame.evaluate((target) => {
+      const bodies = document.querySelectorAll('.message .message-body');
+      const body = bodies[bodies.length - 1];
+      if (!body) throw new Error('the panel shows no message to put a link in');
+      const link = document.createElement('a');
+      link.className = 'md-link';
+      link.dataset.href = target;
+      link.id = 'forged-link';
+      link.textContent = 'forged link';
+      body.append(link);
+    }, href);
+    await frame.locator('#forged-link').click();
+    await frame.evaluate(() => document.getElementById('forged-link')?.remove());
+  }
+
+  /**
+   * Everything the workbench page keeps in IndexedDB and localStorage, as text (`database/store/key = value`): the web
+   * workbench keeps extensions' globalState and workspaceState and the views' state (a webview's `setState`) there.
+   * SecretStorage's own entries (keys starting `secret://`), where API keys belong, are left out.
+   */
+  async storedState(): Promise<string> {
+    return this.page.evaluate(async () => {
+      const text = (value: unknown): string => {
+        if (typeof value === 'string') return value;
+        if (value instanceof Uint8Array || value instanceof ArrayBuffer) return new TextDecoder().decode(value);
+        try {
+          return JSON.stringify(value) ?? String(value);
+        } catch {
+          return String(value);
+        }
+      };
+      const request = <T>(req: IDBRequest<T>) =>
+        new Promise<T>((resolve, reject) => {
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+      const lines: string[] = [];
+      for (const { name } of await indexedDB.databases()) {
+        if (!name) continue;
+        const db = await request(indexedDB.open(name));
+        try {
+          for (const storeName of Array.from(db.objectStoreNames)) {
+            const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+            const [keys, values] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+            keys.forEach((key, index) => {
+              const keyText = text(key);
+              if (!keyText.startsWith('secret://'))
+                lines.push(`${name}/${storeName}/${keyText} = ${text(values[index])}`);
+            });
+          }
+        } finally {
+          db.close();
+        }
+      }
+      for (let index = 0; index < localStorage.length; index++) {
+        const key = localStorage.key(index) ?? '';
+        if (!key.startsWith('secret://')) lines.push(`localStorage/${key} = ${localStorage.getItem(key)}`);
+      }
+      return lines.join('\n');
+    });
+  }
+
   // ---- VS Code's own UI -------------------------------------------------------------------------------------
 
   async waitForQuickInput(timeoutMs = 10_000): Promise<void> {
@@ -444,6 +544,10 @@ export const BRIDGE_ACTIONS = [
   'pressInWorkbench',
   'runCommandFromPalette',
   'notifications',
+  'openedTabs',
+  'dropUrisOnPanel',
+  'clickForgedLink',
+  'storedState',
   'resizeSideBar',
   'screenshot',
 ] as const;

@@ -88,9 +88,18 @@ describe('streamChatCompletion against a fake gateway', () => {
     ],
     [500, 'serverError', 'The server had an error while processing your request. Sorry about that!', undefined],
   ];
+  /** The hostile-corpus cases (test/hostile/cases.ts) each status stands for. */
+  const statusTags: Partial<Record<number, string>> = {
+    400: '[B7-25] ',
+    401: '[B7-22] ',
+    402: '[B7-26] ',
+    403: '[B7-23] ',
+    404: '[B7-24] ',
+    500: '[B7-30] ',
+  };
   for (const [status, kind, message, code] of statusCases) {
     const retryable = status === 429 || status >= 500;
-    it(`turns HTTP ${status} into a '${kind}' error with the gateway’s own message${retryable ? ' (after 2 retries)' : ', not retried'}`, async () => {
+    it(`${statusTags[status] ?? ''}turns HTTP ${status} into a '${kind}' error with the gateway’s own message${retryable ? ' (after 2 retries)' : ', not retried'}`, async () => {
       const attempts = retryable ? 3 : 1;
       for (let i = 0; i < attempts; i++) gateway.enqueue(errorReply(status, message, code ? { code } : {}));
       const events = await collect(options);
@@ -105,7 +114,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     });
   }
 
-  it('explains a 404 from a base URL that lacks /v1', async () => {
+  it('[B7-24] explains a 404 from a base URL that lacks /v1', async () => {
     const error = errorOf(await collect({ ...options, baseUrl: `http://127.0.0.1:${gateway.port}` }));
     assert.equal(error.kind, 'notFound');
     assert.match(error.message, /Unknown request URL: POST \/chat\/completions/);
@@ -140,7 +149,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     assert.match(error.message, /ECONNREFUSED/);
   });
 
-  it('reports an HTML page with status 200 (a proxy login page) as an unexpected response', async () => {
+  it('[B7-31] reports an HTML page with status 200 (a proxy login page) as an unexpected response', async () => {
     gateway.enqueue({
       status: 200,
       headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -153,7 +162,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     assert.doesNotMatch(error.message, /<html|Sign in/);
   });
 
-  it('handles a server that ignores stream:true and answers with one JSON completion', async () => {
+  it('[B7-32] handles a server that ignores stream:true and answers with one JSON completion', async () => {
     gateway.enqueue(jsonCompletionReply('The whole answer at once.', { model: 'llama3.2:3b' }));
     const events = await collect(options);
     assert.deepEqual(events, [
@@ -183,7 +192,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     assert.equal(error.message, 'No endpoints found for this model');
   });
 
-  it('never carries the key to another origin when the gateway redirects, and names the target', async () => {
+  it('[B7-21] never carries the key to another origin when the gateway redirects, and names the target', async () => {
     const other = await FakeGateway.start();
     try {
       gateway.enqueue({ status: 307, headers: { location: `${other.baseUrl}/chat/completions` }, steps: [] });
@@ -206,7 +215,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     }
   });
 
-  it('keeps the partial text and reports "interrupted" when the connection drops mid-stream', async () => {
+  it('[B7-36] keeps the partial text and reports "interrupted" when the connection drops mid-stream', async () => {
     const full = sseReply(['One', ' two', ' three']);
     // role chunk + two deltas, then the connection is cut without a proper end of the body
     const steps: ReplyStep[] = [...full.steps.slice(0, 3), { kind: 'wait', ms: 30 }, { kind: 'destroy' }];
@@ -226,7 +235,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     assert.equal(error.host, `127.0.0.1:${gateway.port}`);
   });
 
-  it('ends quietly when the user stops while the gateway holds the stream, and really closes the connection', async () => {
+  it('[B7-44] ends quietly when the user stops while the gateway holds the stream, and really closes the connection', async () => {
     gateway.enqueue(sseReply(['Partial', ' reply', ' never sent'], { holdAfter: 2 }));
     const controller = new AbortController();
     const events: ChatEvent[] = [];
@@ -244,7 +253,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     assert.ok(!events.some((event) => event.type === 'error' || event.type === 'finish'), JSON.stringify(events));
   });
 
-  it('ends quietly when aborted before the gateway sent any byte', async () => {
+  it('[B7-44] ends quietly when aborted before the gateway sent any byte', async () => {
     gateway.enqueue({ status: 200, headers: { 'content-type': 'text/event-stream' }, steps: [{ kind: 'hold' }] });
     const controller = new AbortController();
     const run = collect(options, request(), controller.signal);
@@ -254,7 +263,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     await withTimeout(received.whenClientClosed, 5000, 'the gateway never saw the connection close');
   });
 
-  it('keeps the partial text and reports the gateway’s message for a mid-stream error', async () => {
+  it('[B7-34] keeps the partial text and reports the gateway’s message for a mid-stream error', async () => {
     const partial = sseReply(['Once upon', ' a time'], { finishReason: null, usage: false, done: false });
     partial.steps.push({
       kind: 'write',
@@ -269,7 +278,7 @@ describe('streamChatCompletion against a fake gateway', () => {
     assert.equal(error.code, '502');
   });
 
-  it('reports a stream that simply ends without finish or [DONE] as interrupted', async () => {
+  it('[B7-36] reports a stream that simply ends without finish or [DONE] as interrupted', async () => {
     gateway.enqueue(sseReply(['Cut', ' short'], { finishReason: null, usage: false, done: false }));
     const events = await collect(options);
     assert.equal(summarize(events).text, 'Cut short');

@@ -35,7 +35,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
 
   useLocalGateway((local) => ({ gateway, clock, options } = local));
 
-  it('waits retry-after-ms on a 429, says so, then streams the reply', async () => {
+  it('[B7-27] waits retry-after-ms on a 429, says so, then streams the reply', async () => {
     gateway.enqueue(rateLimited({ 'retry-after-ms': '1500', 'retry-after': '30' }), sseReply(['Hello', ' again']));
     const events = await collect(options);
     assert.deepEqual(retriesOf(events), [
@@ -51,14 +51,14 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(gateway.requests[1].headers.authorization, `Bearer ${API_KEY}`);
   });
 
-  it('waits Retry-After given in seconds', async () => {
+  it('[B7-27] waits Retry-After given in seconds', async () => {
     gateway.enqueue(rateLimited({ 'retry-after': '2' }), sseReply(['ok']));
     const events = await collect(options);
     assert.deepEqual(clock.sleeps, [2000]);
     assert.equal(summarize(events).text, 'ok');
   });
 
-  it('waits until a Retry-After HTTP date', async () => {
+  it('[B7-27] waits until a Retry-After HTTP date', async () => {
     const now = Date.parse('2026-03-01T12:00:00Z');
     options = { ...options, clock: (clock = instantClock(() => now)) };
     gateway.enqueue(rateLimited({ 'retry-after': new Date(now + 3000).toUTCString() }), sseReply(['ok']));
@@ -67,7 +67,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(summarize(events).text, 'ok');
   });
 
-  it('does not wait out Retry-After: 3600, and reports when to try again', async () => {
+  it('[B7-27] does not wait out Retry-After: 3600, and reports when to try again', async () => {
     gateway.enqueue(rateLimited({ 'retry-after': '3600' }), sseReply(['never']));
     const logger = recordingLogger();
     const events = await collect({ ...options, logger });
@@ -83,7 +83,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     );
   });
 
-  it('retries a 503 once and streams the reply: exactly two requests', async () => {
+  it('[B7-30] retries a 503 once and streams the reply: exactly two requests', async () => {
     gateway.enqueue(errorReply(503, 'The engine is currently overloaded.'), sseReply(['Back', ' online']));
     const events = await collect(options);
     const retries = retriesOf(events);
@@ -95,7 +95,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(gateway.requests.length, 2);
   });
 
-  it('gives up after two retries with growing waits and reports the last error', async () => {
+  it('[B7-30] gives up after two retries with growing waits and reports the last error', async () => {
     for (let i = 0; i < 4; i++) gateway.enqueue(errorReply(502, `Provider down (${i})`));
     const events = await collect(options);
     assert.deepEqual(
@@ -118,7 +118,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(gateway.requests.length, 2);
   });
 
-  it('does not retry a 503 with x-should-retry: false', async () => {
+  it('[B7-29] does not retry a 503 with x-should-retry: false', async () => {
     gateway.enqueue(errorReply(503, 'Maintenance', { headers: { 'x-should-retry': 'false' } }), sseReply(['never']));
     const events = await collect(options);
     assert.equal(events.length, 1);
@@ -132,7 +132,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(gateway.requests.length, 2);
   });
 
-  it('does not retry a 429 insufficient_quota', async () => {
+  it('[B7-28] does not retry a 429 insufficient_quota', async () => {
     gateway.enqueue(
       errorReply(429, 'You exceeded your current quota, please check your plan and billing details.', {
         type: 'insufficient_quota',
@@ -197,7 +197,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(gateway.requests.length, 1);
   });
 
-  it('never replays a reply that began: a dropped stream is reported, with the partial text', async () => {
+  it('[B7-36] never replays a reply that began: a dropped stream is reported, with the partial text', async () => {
     const full = sseReply(['One', ' two', ' three']);
     gateway.enqueue(
       { ...full, steps: [...full.steps.slice(0, 3), { kind: 'wait', ms: 20 }, { kind: 'destroy' }] },
@@ -210,7 +210,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(gateway.requests.length, 1);
   });
 
-  it('never replays after a mid-stream error', async () => {
+  it('[B7-34] never replays after a mid-stream error', async () => {
     const partial = sseReply(['Once'], { finishReason: null, usage: false, done: false });
     partial.steps.push({ kind: 'write', data: 'data: {"error":{"message":"Upstream overloaded","code":503}}\n\n' });
     gateway.enqueue(partial, sseReply(['replayed']));
@@ -220,7 +220,7 @@ describe('streamChatCompletion: retries before the first byte', () => {
     assert.equal(gateway.requests.length, 1);
   });
 
-  it('does not retry an HTML page with status 200', async () => {
+  it('[B7-31] does not retry an HTML page with status 200', async () => {
     gateway.enqueue(
       {
         headers: { 'content-type': 'text/html' },
@@ -349,7 +349,7 @@ describe('streamChatCompletion: timeouts', () => {
     await withTimeout(gateway.requests[0].whenClientClosed, 5000, 'the gateway never saw the connection close');
   });
 
-  it('keep-alive comments every 50 ms keep a slow stream alive beyond the idle timeout', async () => {
+  it('[B7-33] keep-alive comments every 50 ms keep a slow stream alive beyond the idle timeout', async () => {
     const reply = sseReply(['slow', ' but', ' alive']);
     const keepAlive: ReplyStep[] = [];
     for (let i = 0; i < 10; i++)
@@ -475,7 +475,7 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     assert.equal(gateway.requests.length, 6);
   });
 
-  it('refuses a redirect to another port of the same host (another origin): the key is never sent there', async () => {
+  it('[B7-21] refuses a redirect to another port of the same host (another origin): the key is never sent there', async () => {
     const other = await FakeGateway.start();
     try {
       gateway.enqueue({
@@ -493,7 +493,7 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     }
   });
 
-  it('masks the key and auth-like extra header values in errors, retry reasons and every log line', async () => {
+  it('[B7-18][B7-19] masks the key and auth-like extra header values in errors, retry reasons and every log line', async () => {
     const headerSecret = 'hdr-secret-7c1e9a0b2d4f';
     const logger = recordingLogger();
     const echo = `Incorrect API key provided: ${API_KEY}. Header api-key was ${headerSecret}; Authorization: Bearer ${API_KEY}`;
@@ -516,7 +516,7 @@ describe('streamChatCompletion: headers, redirects and redaction', () => {
     assert.match(retriesOf(events)[0].reason, /REDACTED/);
   });
 
-  it('masks the key in a mid-stream error and in a network error message', async () => {
+  it('[B7-18] masks the key in a mid-stream error and in a network error message', async () => {
     const partial = sseReply(['Hi'], { finishReason: null, usage: false, done: false });
     partial.steps.push({ kind: 'write', data: `data: {"error":{"message":"bad key ${API_KEY}"}}\n\n` });
     gateway.enqueue(partial);

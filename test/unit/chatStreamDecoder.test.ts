@@ -238,6 +238,32 @@ const EXPECTED: Record<string, FixtureExpectation> = {
   },
 };
 
+/** The hostile-corpus cases (test/hostile/cases.ts) each fixture stands for. */
+const FIXTURE_CASES: Record<string, string> = {
+  'openrouter-keepalive': '[B7-33]',
+  crlf: '[B7-37]',
+  bom: '[B7-37]',
+  'lone-cr': '[B7-37]',
+  'multi-line-data': '[B7-37]',
+  'after-done': '[B7-37]',
+  'azure-empty-first': '[B7-39]',
+  'null-content': '[B7-39]',
+  'deepseek-reasoning': '[B7-39]',
+  'openrouter-reasoning': '[B7-39]',
+  'midstream-error': '[B7-34]',
+  'openrouter-midstream-error-with-finish-error': '[B7-34]',
+  'vllm-error': '[B7-35]',
+  'event-error': '[B7-35]',
+  truncated: '[B7-36]',
+  malformed: '[B7-41]',
+  'length-finish': '[B7-40]',
+  'content-filter-finish': '[B7-40]',
+  'unknown-finish': '[B7-40]',
+};
+const casesOf = (name: string) => (FIXTURE_CASES[name] ? `${FIXTURE_CASES[name]} ` : '');
+/** Fixtures whose chunks carry `choices: []`, `content: null`, empty deltas or reasoning fields. */
+const NULLISH_FIXTURES = new Set(['azure-empty-first', 'null-content', 'deepseek-reasoning', 'openrouter-reasoning']);
+
 function oneShot(bytes: Uint8Array): ChatEvent[] {
   return decodePieces([bytes]);
 }
@@ -251,11 +277,11 @@ describe('ChatStreamDecoder with recorded gateway streams', () => {
     describe(name, () => {
       const bytes = readSseFixture(name);
 
-      it('yields the text, model, usage, finish reason and error the user should see', () => {
+      it(`${casesOf(name)}yields the text, model, usage, finish reason and error the user should see`, () => {
         assert.deepEqual(summarize(oneShot(bytes)), expected.summary);
       });
 
-      it('reports the model before any of the reply and ends with one finish per choice or one error', () => {
+      it(`${NULLISH_FIXTURES.has(name) ? '[B7-39] ' : ''}reports the model before any of the reply and ends with one finish per choice or one error (no "null" text)`, () => {
         const events = oneShot(bytes);
         const firstReply = events.findIndex((event) => ['text', 'reasoning', 'toolCallDelta'].includes(event.type));
         const model = events.findIndex((event) => event.type === 'model');
@@ -271,7 +297,7 @@ describe('ChatStreamDecoder with recorded gateway streams', () => {
         }
       });
 
-      it('gives identical events when split at every byte boundary', () => {
+      it('[B7-38] gives identical events when split at every byte boundary', () => {
         const reference = mergeText(oneShot(bytes));
         for (let position = 1; position < bytes.length; position++) {
           const split = mergeText(decodePieces(splitAt(bytes, [position])));
@@ -351,7 +377,7 @@ describe('ChatStreamDecoder edge cases', () => {
     assert.deepEqual(summary, { text: 'ok', model: 'm', finish: 'stop' });
   });
 
-  it('keeps unusual finish reasons (length, content_filter, eos) as they are', () => {
+  it('[B7-40] keeps unusual finish reasons (length, content_filter, eos) as they are', () => {
     for (const reason of ['length', 'content_filter', 'tool_calls', 'eos', 'insufficient_system_resource']) {
       assert.equal(
         summarize(decodeText(chunk({ content: 'x' }) + chunk({}, reason) + 'data: [DONE]\n\n')).finish,
@@ -360,7 +386,7 @@ describe('ChatStreamDecoder edge cases', () => {
     }
   });
 
-  it('reports a connection cut in the middle of a line as interrupted, not as a malformed stream', () => {
+  it('[B7-36] reports a connection cut in the middle of a line as interrupted, not as a malformed stream', () => {
     const text = chunk({ content: 'Half' }) + chunk({ content: ' a line' }).slice(0, 60);
     const summary = summarize(decodeText(text));
     assert.equal(summary.text, 'Half');
@@ -372,11 +398,11 @@ describe('ChatStreamDecoder edge cases', () => {
     assert.deepEqual(summary, { text: 'x', model: 'm', finish: 'stop' });
   });
 
-  it('reports an empty body as interrupted', () => {
+  it('[B7-36] reports an empty body as interrupted', () => {
     assert.equal(summarize(decodeText('')).errorKind, 'interrupted');
   });
 
-  it('ignores keep-alive comments, empty data and deltas without content', () => {
+  it('[B7-33][B7-39] ignores keep-alive comments, empty data and deltas without content', () => {
     const events = decodeText(
       ': keep-alive\n\n' +
         'data:\n\n' +
@@ -406,7 +432,7 @@ describe('ChatStreamDecoder edge cases', () => {
     assert.equal(error.error.host, 'api.example.test');
   });
 
-  it('ignores everything after [DONE], including later feeds', () => {
+  it('[B7-37] ignores everything after [DONE], including later feeds', () => {
     const decoder = new ChatStreamDecoder('h');
     const first = decoder.feed(chunk({ content: 'a' }) + chunk({}, 'stop') + 'data: [DONE]\n\n');
     assert.equal(decoder.closed, true);
@@ -415,7 +441,7 @@ describe('ChatStreamDecoder edge cases', () => {
     assert.equal(summarize(first).text, 'a');
   });
 
-  it('reads usage from a usage chunk and ignores usage: null', () => {
+  it('[B7-39] reads usage from a usage chunk and ignores usage: null', () => {
     const text =
       chunk({ content: 'a' }) +
       'data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"b"},"finish_reason":"stop"}],"usage":null}\n\n' +
@@ -565,7 +591,7 @@ describe('ChatStreamDecoder: reasoning, tool calls, several choices', () => {
     });
   });
 
-  it('treats finish_reason "error" as a failed reply even without an error object', () => {
+  it('[B7-34] treats finish_reason "error" as a failed reply even without an error object', () => {
     const summary = summarize(decodeText(delta({ content: 'Part' }) + delta({}, 'error') + 'data: [DONE]\n\n'));
     assert.deepEqual([summary.text, summary.finish, summary.errorKind], ['Part', undefined, 'streamError']);
     assert.equal(summary.errorMessage, 'The gateway reported an error during the reply.');
@@ -609,7 +635,7 @@ describe('completionEvents (a whole JSON completion from a server that ignored s
     ...extra,
   });
 
-  it('gives the events a stream of the same reply would: reasoning, text, usage, finish', () => {
+  it('[B7-32] gives the events a stream of the same reply would: reasoning, text, usage, finish', () => {
     const body = completion([
       {
         index: 0,

@@ -71,7 +71,7 @@ describe('buildEditPrompt', () => {
 });
 
 describe('extractReplyCode', () => {
-  it('takes the single block and drops the prose and fences around it', () => {
+  it('[B7-47] takes the single block and drops the prose and fences around it', () => {
     assert.equal(
       extractReplyCode('Here is the fixed code:\n\n```ts\nconst a = 1;\nconst b = 2;\n```\n\nThis adds b.'),
       'const a = 1;\nconst b = 2;',
@@ -91,7 +91,7 @@ describe('extractReplyCode', () => {
     );
   });
 
-  it('gives nothing for two blocks, for prose without a block, or for an empty reply', () => {
+  it('[B7-47] gives nothing for two blocks, for prose without a block, or for an empty reply', () => {
     assert.equal(extractReplyCode('```js\na\n```\nor\n```js\nb\n```'), undefined);
     assert.equal(extractReplyCode('I cannot change this code without more context.'), undefined);
     assert.equal(extractReplyCode('  \n'), undefined);

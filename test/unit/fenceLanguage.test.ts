@@ -38,4 +38,26 @@ describe('languageIdFor (a code block opened in a new editor)', () => {
     // Known to the map but not installed in this VS Code.
     assert.equal(languageIdFor('rb', known), 'plaintext');
   });
+
+  it('[D11d] reads no inherited property: a fence named __proto__ or constructor is a name like any other', () => {
+    const asked: unknown[] = [];
+    const recording = new (class extends Set<string> {
+      override has(value: string): boolean {
+        asked.push(value);
+        return super.has(value);
+      }
+    })(['plaintext', '__proto__']);
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const id = languageIdFor(name, recording);
+      assert.equal(typeof id, 'string', name);
+    }
+    // Only names were looked up, never an object from Object.prototype.
+    assert.ok(
+      asked.every((value) => typeof value === 'string'),
+      `looked up: ${asked.map((value) => typeof value).join(', ')}`,
+    );
+    // A language VS Code knows by that name is kept, as any other known id.
+    assert.equal(languageIdFor('__proto__', recording), '__proto__');
+    assert.equal(languageIdFor('constructor', recording), 'plaintext');
+  });
 });

@@ -49,7 +49,7 @@ describe('gateway HTTP plumbing', () => {
     assert.ok(!log.includes('fake-999999') && !log.includes('evil.test') && !log.includes('Injected'), log);
   });
 
-  it('treats credential-like header names as secrets', () => {
+  it('[B7-19] treats credential-like header names as secrets', () => {
     for (const name of [
       'api-key',
       'X-Api-Key',

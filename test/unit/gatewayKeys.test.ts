@@ -31,7 +31,7 @@ class MemoryEntries implements KeyEntries {
 }
 
 describe('one API key per gateway', () => {
-  it('keys a gateway by the origin of its base URL: scheme, host and port, whatever the path', () => {
+  it('[B7-20] keys a gateway by the origin of its base URL: scheme, host and port, whatever the path', () => {
     assert.equal(keyOriginOf('https://openrouter.ai/api/v1'), 'https://openrouter.ai');
     assert.equal(keyOriginOf('https://openrouter.ai/other/path?x=1'), 'https://openrouter.ai');
     assert.equal(keyOriginOf('  https://API.Ofox.AI:443/v1/ '), 'https://api.ofox.ai');
@@ -40,7 +40,7 @@ describe('one API key per gateway', () => {
     assert.equal(keyOriginOf('http://2130706433:8000/v1'), 'http://127.0.0.1:8000');
   });
 
-  it('gives different gateways different entries', () => {
+  it('[B7-20] gives different gateways different entries', () => {
     const entries = [
       'https://openrouter.ai/api/v1',
       'https://api.ofox.ai/v1',

@@ -30,7 +30,7 @@ describe('images: content sniffing', () => {
     assert.equal(sniffImageType(new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000WEBPVP8 ')), 'image/webp');
   });
 
-  it('refuses text renamed to .png, SVG and RIFF files that are not WebP', () => {
+  it('[B7-48] refuses text renamed to .png, SVG and RIFF files that are not WebP', () => {
     assert.equal(sniffImageType(new TextEncoder().encode('hello, this is not an image')), undefined);
     assert.equal(sniffImageType(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>')), undefined);
     assert.equal(sniffImageType(new TextEncoder().encode('RIFF\u0000\u0000\u0000\u0000WAVEfmt ')), undefined);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { isLoopbackHost, originOf, sendsKeyInClear } from '../../src/core/keyTransport';
 
 describe('where the API key may travel', () => {
-  it('flags plain http to another machine', () => {
+  it('[B7-20] flags plain http to another machine', () => {
     for (const url of [
       'http://gateway.example.com/v1',
       'http://192.168.1.20:11434/v1',
@@ -13,7 +13,7 @@ describe('where the API key may travel', () => {
     }
   });
 
-  it('accepts https anywhere and http to this computer', () => {
+  it('[B7-20] accepts https anywhere and http to this computer', () => {
     for (const url of [
       'https://api.ofox.ai/v1',
       'https://192.168.1.20/v1',
@@ -28,7 +28,7 @@ describe('where the API key may travel', () => {
     }
   });
 
-  it('is not fooled by look-alike hosts', () => {
+  it('[B7-20] is not fooled by look-alike hosts', () => {
     for (const host of ['127.0.0.1.evil.example', 'localhost.evil.example', 'evil-localhost', '128.0.0.1', '::2']) {
       assert.equal(isLoopbackHost(host), false, host);
     }

@@ -228,7 +228,7 @@ describe('model catalog: fetchModelCatalog against a fake gateway', () => {
     assert.equal(result.aborted, true);
   });
 
-  it('never follows a redirect to another origin with the key', async () => {
+  it('[B7-21] never follows a redirect to another origin with the key', async () => {
     const other = await FakeGateway.start();
     try {
       gateway.enqueueModels({ status: 301, headers: { location: `${other.baseUrl}/models` }, steps: [] });
@@ -240,7 +240,7 @@ describe('model catalog: fetchModelCatalog against a fake gateway', () => {
     }
   });
 
-  it('masks the key in errors and logs', async () => {
+  it('[B7-18] masks the key in errors and logs', async () => {
     gateway.enqueueModels(errorReply(401, `Invalid key ${API_KEY}`));
     const logger = recordingLogger();
     const result = expectFailure(await fetchModelCatalog({ baseUrl: gateway.baseUrl, apiKey: API_KEY, logger }));

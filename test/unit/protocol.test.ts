@@ -110,7 +110,7 @@ describe('parseWebviewMessage (what the panel may ask the host)', () => {
 });
 
 describe('links from replies', () => {
-  it('opens only web and mail links', () => {
+  it('[B7-3][B7-4] opens only web and mail links', () => {
     for (const href of ['https://example.com/a?b=c', 'http://localhost:8080/', 'mailto:someone@example.com']) {
       assert.equal(isOpenableLink(href), true, href);
     }
@@ -193,7 +193,7 @@ describe('parseWebviewMessage: message actions, code blocks and images', () => {
     );
   });
 
-  it('accepts images of the four types the API takes, and refuses SVG and anything not base64', () => {
+  it('[B7-48] accepts images of the four types the API takes, and refuses SVG and anything not base64', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'send', requestId: 1, text: 'look', images: [image] }), {
       type: 'send',
       requestId: 1,

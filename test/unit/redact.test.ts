@@ -10,7 +10,7 @@ function redactorWithKey(): Redactor {
 }
 
 describe('Redactor', () => {
-  it('removes a registered key wherever it appears in a message', () => {
+  it('[B7-18] removes a registered key wherever it appears in a message', () => {
     const redactor = redactorWithKey();
     for (const text of [
       `Using key ${KEY} for api.ofox.ai`,
@@ -26,7 +26,7 @@ describe('Redactor', () => {
     }
   });
 
-  it('masks Authorization headers, whatever the key', () => {
+  it('[B7-18] masks Authorization headers, whatever the key', () => {
     const redactor = redactorWithKey();
     for (const line of [
       `Authorization: Bearer ${KEY}`,
@@ -64,7 +64,7 @@ describe('Redactor', () => {
     }
   });
 
-  it('masks api keys in JSON and header form', () => {
+  it('[B7-19] masks api keys in JSON and header form', () => {
     const redactor = new Redactor();
     for (const text of [
       '{"api_key":"my-secret-value-123"}',
@@ -79,7 +79,7 @@ describe('Redactor', () => {
     assert.equal(redactor.redact('{"api_key":"abc12345","model":"m"}'), '{"api_key":"[REDACTED]","model":"m"}');
   });
 
-  it('masks sk- keys it was never told about', () => {
+  it('[B7-18] masks sk- keys it was never told about', () => {
     for (const key of [
       'sk-1234567890abcdef',
       'sk-proj-AbCdEf_0123456789',

@@ -19,20 +19,20 @@ function fetchFailure(code: string): Error {
 }
 
 describe('retry policy', () => {
-  it('retries 408, 409, 429 and 5xx, and nothing else', () => {
+  it('[B7-30] retries 408, 409, 429 and 5xx, and nothing else', () => {
     const retryable = [400, 401, 402, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 504].filter((status) =>
       isRetryableResponse(status, headers()),
     );
     assert.deepEqual(retryable, [408, 409, 429, 500, 502, 503, 504]);
   });
 
-  it('lets x-should-retry win over the status', () => {
+  it('[B7-29] lets x-should-retry win over the status', () => {
     assert.equal(isRetryableResponse(503, headers({ 'x-should-retry': 'false' })), false);
     assert.equal(isRetryableResponse(400, headers({ 'x-should-retry': 'true' })), true);
     assert.equal(isRetryableResponse(503, headers({ 'x-should-retry': 'maybe' })), true);
   });
 
-  it('never retries a 429 that means the quota or credit is exhausted', () => {
+  it('[B7-28] never retries a 429 that means the quota or credit is exhausted', () => {
     assert.equal(isRetryableResponse(429, headers(), { codes: ['insufficient_quota'] }), false);
     assert.equal(
       isRetryableResponse(429, headers({ 'x-should-retry': 'true' }), { codes: ['insufficient_quota'] }),
@@ -53,7 +53,7 @@ describe('retry policy', () => {
     assert.equal(isQuotaExhausted(['RESOURCE_EXHAUSTED'], 'Resource has been exhausted (e.g. check quota).'), false);
   });
 
-  it('reads retry-after-ms, then Retry-After in seconds or as an HTTP date', () => {
+  it('[B7-27] reads retry-after-ms, then Retry-After in seconds or as an HTTP date', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     assert.equal(serverRetryDelayMs(headers({ 'retry-after-ms': '1500', 'retry-after': '9' }), now), 1500);
     assert.equal(serverRetryDelayMs(headers({ 'retry-after': '2' }), now), 2000);
@@ -65,7 +65,7 @@ describe('retry policy', () => {
     assert.equal(serverRetryDelayMs(headers(), now), undefined);
   });
 
-  it('backs off exponentially up to 8 s, with at most 25 % jitter taken off', () => {
+  it('[B7-30] backs off exponentially up to 8 s, with at most 25 % jitter taken off', () => {
     assert.deepEqual(
       [0, 1, 2, 3, 4, 5].map((n) => backoffDelayMs(n, 0)),
       [500, 1000, 2000, 4000, 8000, 8000],
@@ -74,7 +74,7 @@ describe('retry policy', () => {
     assert.equal(backoffDelayMs(4, 1), 6000);
   });
 
-  it('plans at most maxRetries retries, waits what the server asked, and does not wait out long waits', () => {
+  it('[B7-27] plans at most maxRetries retries, waits what the server asked, and does not wait out long waits', () => {
     const random = () => 0;
     assert.deepEqual(planRetry({ retriesDone: 0, retryable: true }, {}, random), { action: 'retry', delayMs: 500 });
     assert.deepEqual(planRetry({ retriesDone: 1, retryable: true }, {}, random), { action: 'retry', delayMs: 1000 });

@@ -1,9 +1,17 @@
 import * as vscode from 'vscode';
-import { bytesToBase64, formatBytes, looksLikeSvg, SNIFF_LENGTH, sniffImageType } from '../../shared/imageSniff';
+import {
+  bytesToBase64,
+  formatBytes,
+  looksLikeSvg,
+  MAX_SOURCE_IMAGE_BYTES,
+  SNIFF_LENGTH,
+  sniffImageType,
+} from '../../shared/imageSniff';
 import type { IncomingImage } from '../../shared/protocol';
+import { readRegularFile } from './boundedRead';
 
 /** The largest file read for the panel to prepare; the panel scales it down before anything is sent. */
-export const MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024;
+export const MAX_IMAGE_FILE_BYTES = MAX_SOURCE_IMAGE_BYTES;
 /** Schemes of files a workspace can read (local, remote, user data); anything else dropped on the panel is refused. */
 const READABLE_SCHEMES = new Set(['file', 'vscode-remote', 'vscode-userdata', 'vscode-vfs', 'untitled']);
 
@@ -35,33 +43,43 @@ export function parseDroppedUris(raw: readonly string[]): { uris: vscode.Uri[]; 
   return { uris, problems };
 }
 
-/** Reads image files for the panel: each is checked by size first, then by content (PNG, JPEG, GIF or WebP). */
+/**
+ * Reads image files for the panel: each must be a regular file (not a folder, a device or a pipe) of at most
+ * `MAX_IMAGE_FILE_BYTES`, checked before it is read and read no further than that; then its content must be PNG,
+ * JPEG, GIF or WebP.
+ */
 export async function readImageFiles(uris: readonly vscode.Uri[]): Promise<ReadImages> {
   const images: IncomingImage[] = [];
   const problems: string[] = [];
   for (const uri of uris) {
     const name = uri.path.split('/').pop() || uri.toString();
     try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory) {
-        problems.push(vscode.l10n.t('{0} is a folder, not an image.', name));
-        continue;
+      const read = await readRegularFile(uri, MAX_IMAGE_FILE_BYTES);
+      switch (read.kind) {
+        case 'folder':
+          problems.push(vscode.l10n.t('{0} is a folder, not an image.', name));
+          continue;
+        case 'special':
+          problems.push(
+            vscode.l10n.t('{0} is not a regular file (a device, a pipe or a socket), so it cannot be attached.', name),
+          );
+          continue;
+        case 'tooLarge':
+          problems.push(
+            vscode.l10n.t(
+              '{0} is too large to attach ({1}; the limit is {2}).',
+              name,
+              formatBytes(read.size),
+              formatBytes(MAX_IMAGE_FILE_BYTES),
+            ),
+          );
+          continue;
+        case 'read': {
+          const image = imageFromBytes(read.bytes, name);
+          if (typeof image === 'string') problems.push(image);
+          else images.push(image);
+        }
       }
-      if (stat.size > MAX_IMAGE_FILE_BYTES) {
-        problems.push(
-          vscode.l10n.t(
-            '{0} is too large to attach ({1}; the limit is {2}).',
-            name,
-            formatBytes(stat.size),
-            formatBytes(MAX_IMAGE_FILE_BYTES),
-          ),
-        );
-        continue;
-      }
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      const image = imageFromBytes(bytes, name);
-      if (typeof image === 'string') problems.push(image);
-      else images.push(image);
     } catch (error) {
       problems.push(
         vscode.l10n.t('{0} could not be read: {1}', name, error instanceof Error ? error.message : String(error)),

@@ -3,7 +3,7 @@
  * choice, estimated tokens, remove), and the reasons for the files that were refused.
  */
 import { estimateImageTokens, type ImageDetail } from '../../shared/imageSizing';
-import { formatBytes } from '../../shared/imageSniff';
+import { formatBytes, MAX_SOURCE_IMAGE_BYTES } from '../../shared/imageSniff';
 import type { PanelStrings } from '../../shared/panelStrings';
 import type { ImageLimits, OutgoingImage } from '../../shared/protocol';
 import { el, icon } from '../dom';
@@ -14,6 +14,8 @@ export interface ImageSource {
   readonly bytes: Uint8Array;
   readonly name: string;
   readonly detail?: ImageDetail;
+  /** Set, with the file's size, when the file was too large to be read at all (`bytes` is then empty). */
+  readonly unreadSize?: number;
 }
 
 interface Chip {
@@ -84,7 +86,15 @@ export class AttachmentTray {
           continue;
         }
         const detail = source.detail ?? 'auto';
-        const result = await prepareImage(source.bytes, this.limits, detail);
+        const result =
+          source.unreadSize !== undefined
+            ? ({
+                ok: false,
+                reason: 'fileTooLarge',
+                byteLength: source.unreadSize,
+                maxBytes: MAX_SOURCE_IMAGE_BYTES,
+              } as const)
+            : await prepareImage(source.bytes, this.limits, detail);
         if (!result.ok) {
           this.problem(`${source.name}: ${this.refusalText(result)}`);
           continue;
@@ -114,6 +124,12 @@ export class AttachmentTray {
         return this.strings.imageUndecodable;
       case 'tooLarge':
         return `${this.strings.imageTooLarge} (${formatBytes(refusal.byteLength)} > ${formatBytes(refusal.maxBytes)})`;
+      case 'fileTooLarge':
+        return `${this.strings.imageFileTooLarge} (${formatBytes(refusal.byteLength)} > ${formatBytes(refusal.maxBytes)})`;
+      case 'tooManyPixels': {
+        const megapixels = (pixels: number) => `${Math.round(pixels / 1_000_000)} MP`;
+        return `${this.strings.imageTooManyPixels} (${refusal.width}×${refusal.height}, ${megapixels(refusal.width * refusal.height)} > ${megapixels(refusal.maxPixels)})`;
+      }
     }
   }
 

@@ -3,6 +3,7 @@
  * objects) or from VS Code's Explorer (URIs, which only the host can read: they are posted as `attachUris`).
  * VS Code lets a drop reach a webview only while Shift is held.
  */
+import { MAX_SOURCE_IMAGE_BYTES } from '../../shared/imageSniff';
 import { MAX_DROPPED_URIS } from '../../shared/protocol';
 import type { ImageSource } from './attachmentTray';
 
@@ -58,8 +59,13 @@ function urisOf(transfer: DataTransfer): string[] {
   return [];
 }
 
+/** Reads the files, except those too large to attach: those are not read at all, only named with their size. */
 async function readFiles(files: readonly File[]): Promise<ImageSource[]> {
   return Promise.all(
-    files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name || 'image' })),
+    files.map(async (file) => {
+      const name = file.name || 'image';
+      if (file.size > MAX_SOURCE_IMAGE_BYTES) return { bytes: new Uint8Array(0), name, unreadSize: file.size };
+      return { bytes: new Uint8Array(await file.arrayBuffer()), name };
+    }),
   );
 }

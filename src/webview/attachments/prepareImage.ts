@@ -1,9 +1,18 @@
 /**
- * Gets an image ready to send, in the panel with a canvas (no native code): check its type by content, decode it,
- * scale it down (never up) to the limits, re-encode it (which drops its metadata) and check its size.
+ * Gets an image ready to send, in the panel with a canvas (no native code): check its size, its type by content and
+ * the pixels its header claims, then decode it, scale it down (never up) to the limits, re-encode it (which drops its
+ * metadata) and check its size.
  */
 import { fitImage, type ImageDetail } from '../../shared/imageSizing';
-import { bytesToBase64, looksLikeSvg, sniffImageType, type ImageMime } from '../../shared/imageSniff';
+import {
+  bytesToBase64,
+  imageDimensions,
+  looksLikeSvg,
+  MAX_DECODE_PIXELS,
+  MAX_SOURCE_IMAGE_BYTES,
+  sniffImageType,
+  type ImageMime,
+} from '../../shared/imageSniff';
 import type { ImageLimits } from '../../shared/protocol';
 
 export interface PreparedImage {
@@ -16,7 +25,12 @@ export interface PreparedImage {
 
 export type Refusal =
   | { readonly reason: 'svg' | 'unsupported' | 'undecodable' }
-  | { readonly reason: 'tooLarge'; readonly byteLength: number; readonly maxBytes: number };
+  /** The result, after downscaling, is still over the limit of what is sent. */
+  | { readonly reason: 'tooLarge'; readonly byteLength: number; readonly maxBytes: number }
+  /** The file itself is over the limit of what is read and decoded (refused before decoding). */
+  | { readonly reason: 'fileTooLarge'; readonly byteLength: number; readonly maxBytes: number }
+  /** The header claims more pixels than may be decoded (a pixel bomb; refused before decoding). */
+  | { readonly reason: 'tooManyPixels'; readonly width: number; readonly height: number; readonly maxPixels: number };
 
 export type PrepareResult = { readonly ok: true; readonly image: PreparedImage } | ({ readonly ok: false } & Refusal);
 
@@ -27,8 +41,17 @@ export async function prepareImage(
   limits: ImageLimits,
   detail: ImageDetail,
 ): Promise<PrepareResult> {
+  if (bytes.byteLength > MAX_SOURCE_IMAGE_BYTES) {
+    return { ok: false, reason: 'fileTooLarge', byteLength: bytes.byteLength, maxBytes: MAX_SOURCE_IMAGE_BYTES };
+  }
   const mime = sniffImageType(bytes);
   if (!mime) return { ok: false, reason: looksLikeSvg(bytes) ? 'svg' : 'unsupported' };
+  // What the header claims decides whether it is decoded at all: the decoder would allocate for every pixel.
+  const claimed = imageDimensions(bytes);
+  if (!claimed || claimed.width === 0 || claimed.height === 0) return { ok: false, reason: 'undecodable' };
+  if (claimed.width * claimed.height > MAX_DECODE_PIXELS) {
+    return { ok: false, reason: 'tooManyPixels', ...claimed, maxPixels: MAX_DECODE_PIXELS };
+  }
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes.slice()], { type: mime }));

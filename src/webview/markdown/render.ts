@@ -4,6 +4,7 @@
  * and images never load: they become a placeholder that shows the alt text and the full URL.
  */
 import { isOpenableLink } from '../../shared/protocol';
+import { appendVisibleText, setInvisibleCharactersLabel } from './invisibleCharacters';
 import type { Token } from './parser';
 
 /** The elements model output may produce, keyed by markdown-it's tag names. */
@@ -63,11 +64,13 @@ export function setRendererLabels(translated: {
   readonly insertCode: string;
   readonly newEditorCode: string;
   readonly applyCode: string;
+  readonly invisibleCharacters: string;
 }): void {
   labels.copyCode = translated.copyCode;
   labels.insertCode = translated.insertCode;
   labels.newEditorCode = translated.newEditorCode;
   labels.applyCode = translated.applyCode;
+  setInvisibleCharactersLabel(translated.invisibleCharacters);
 }
 export const LINK_CLASS = 'md-link';
 
@@ -129,7 +132,7 @@ function renderLeaf(token: Token, parent: Node): void {
     case 'text':
     case 'html_inline':
     case 'html_block':
-      parent.appendChild(document.createTextNode(token.content));
+      appendVisibleText(parent, token.content);
       return;
     case 'softbreak':
       parent.appendChild(document.createTextNode('\n'));
@@ -142,7 +145,7 @@ function renderLeaf(token: Token, parent: Node): void {
       return;
     case 'code_inline': {
       const code = document.createElement('code');
-      code.textContent = token.content;
+      appendVisibleText(code, token.content);
       parent.appendChild(code);
       return;
     }
@@ -154,7 +157,7 @@ function renderLeaf(token: Token, parent: Node): void {
       parent.appendChild(imagePlaceholder(token));
       return;
     default:
-      if (token.content) parent.appendChild(document.createTextNode(token.content));
+      if (token.content) appendVisibleText(parent, token.content);
   }
 }
 
@@ -166,7 +169,7 @@ function codeBlock(content: string, info: string): HTMLElement {
     code.className = `language-${language}`;
     pre.dataset.language = language;
   }
-  code.textContent = content;
+  appendVisibleText(code, content);
   const actions = document.createElement('div');
   actions.className = 'md-code-actions';
   for (const action of CODE_ACTIONS) actions.append(codeActionButton(action));
@@ -200,7 +203,7 @@ function imagePlaceholder(token: Token): HTMLElement {
   icon.setAttribute('aria-hidden', 'true');
   const altText = document.createElement('span');
   altText.className = 'md-image-alt';
-  altText.textContent = alt;
+  appendVisibleText(altText, alt);
   const url = document.createElement('span');
   url.className = 'md-image-url';
   url.textContent = String(token.attrGet('src') ?? '');

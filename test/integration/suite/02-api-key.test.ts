@@ -110,7 +110,7 @@ describe('API keys per gateway', function () {
     await second?.close();
   });
 
-  it('switching to another gateway sends it no key: the banner shows, a question is held back, the model list goes without', async () => {
+  it('[B7-20] switching to another gateway sends it no key: the banner shows, a question is held back, the model list goes without', async () => {
     await setConfig('baseUrl', second.baseUrl);
     await ui.waitFor(sel.noKeyBanner, 'visible');
 
@@ -148,7 +148,7 @@ describe('API keys per gateway', function () {
     }
   });
 
-  it('each gateway keeps its own key: the input box names the gateway, and switching back sends the first key again', async () => {
+  it('[B7-20] each gateway keeps its own key: the input box names the gateway, and switching back sends the first key again', async () => {
     const command = vscode.commands.executeCommand('gatewayChat.setApiKey');
     await ui.waitForQuickInput();
     const shown = await ui.quickInputText();

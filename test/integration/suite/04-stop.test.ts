@@ -44,13 +44,13 @@ describe('Stop mid-stream', function () {
     await ui.waitFor(sel.stop, 'hidden');
   }
 
-  it('the Stop button cancels the request and keeps the partial text', async () => {
+  it('[B7-44] the Stop button cancels the request and keeps the partial text', async () => {
     const request = await startHeldReply();
     await ui.click(sel.stop);
     await assertStopped(request);
   });
 
-  it('the "Gateway Chat: Stop" command does the same', async () => {
+  it('[B7-44] the "Gateway Chat: Stop" command does the same', async () => {
     const request = await startHeldReply();
     await vscode.commands.executeCommand('gatewayChat.stop');
     await assertStopped(request);

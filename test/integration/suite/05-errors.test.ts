@@ -54,7 +54,7 @@ describe('Errors shown in the conversation', function () {
     return lastAssistantAllText();
   }
 
-  it('401: an inline error with a "Set API Key" action that opens the password box', async () => {
+  it('[B7-22] 401: an inline error with a "Set API Key" action that opens the password box', async () => {
     const text = await askAndGetError(
       errorReply(401, 'Incorrect API key provided.', { code: 'invalid_api_key' }),
       'Hello?',
@@ -67,7 +67,7 @@ describe('Errors shown in the conversation', function () {
     await ui.waitForQuickInputClosed();
   });
 
-  it('404: tells the user to check the base URL and the model', async () => {
+  it('[B7-24] 404: tells the user to check the base URL and the model', async () => {
     const text = await askAndGetError(
       errorReply(404, 'The model `openai/gpt-4o-mini` does not exist.', { code: 'model_not_found' }),
       'Hello?',
@@ -85,7 +85,7 @@ describe('Errors shown in the conversation', function () {
     assert.match(text, /127\.0\.0\.1/, `the network error does not name the host: ${JSON.stringify(text)}`);
   });
 
-  it('a stream dropped mid-reply keeps the partial text and is marked interrupted', async () => {
+  it('[B7-36] a stream dropped mid-reply keeps the partial text and is marked interrupted', async () => {
     const partial = sseReply(['Half of ', 'an answer'], { finishReason: null, usage: false, done: false });
     gateway.enqueue({ ...partial, steps: [...partial.steps, { kind: 'wait', ms: 50 }, { kind: 'destroy' }] });
     await ask('Tell me everything.');
@@ -95,7 +95,7 @@ describe('Errors shown in the conversation', function () {
     assert.match(await lastAssistantAllText(), /interrupted/i, 'the message does not tell the user it was interrupted');
   });
 
-  it('a 5xx is retried automatically; when it persists, "Retry" sends the question again and shows the answer', async () => {
+  it('[B7-30] a 5xx is retried automatically; when it persists, "Retry" sends the question again and shows the answer', async () => {
     const chatRequests = () => gateway.chatRequests();
     const before = chatRequests().length;
     const overloaded = () =>

@@ -19,13 +19,13 @@ describe('The API key stays secret', function () {
     if (await ui.isVisible(sel.noKeyBanner)) await setApiKeyThroughUi(TEST_API_KEY);
   });
 
-  it('is not in the chat webview DOM', async () => {
+  it('[B7-17][B7-18] is not in the chat webview DOM', async () => {
     const html = await ui.webviewHtml();
     assert.ok(html.includes('composer'), 'did not get the chat webview DOM');
     for (const key of ALL_TEST_KEYS) assert.equal(html.includes(key), false, 'an API key is in the webview DOM');
   });
 
-  it('is not in the user or remote settings.json', function () {
+  it('[B7-17] is not in the user or remote settings.json', function () {
     const file = process.env.GATEWAY_CHAT_SETTINGS_FILE;
     const dataDir = process.env.GATEWAY_CHAT_USER_DATA_DIR;
     if (!file || !dataDir) this.skip();
@@ -41,7 +41,7 @@ describe('The API key stays secret', function () {
       for (const key of ALL_TEST_KEYS) assert.equal(text.includes(key), false, `an API key is in ${files[i]}`);
   });
 
-  it("is not in any log file (including the extension's own log)", async function () {
+  it("[B7-17][B7-18] is not in any log file (including the extension's own log)", async function () {
     const dir = process.env.GATEWAY_CHAT_LOGS_DIR;
     if (!dir) this.skip();
     await vscode.commands.executeCommand('gatewayChat.showLog');

@@ -124,7 +124,7 @@ describe('Settings, stalls and redirects', function () {
     assert.equal(messagesOf(request.body).at(-1)?.content, 'first line\nsecond line');
   });
 
-  it('a gateway that stops sending mid-reply is given up after the idle timeout; the partial text stays', async () => {
+  it('[B7-43] a gateway that stops sending mid-reply is given up after the idle timeout; the partial text stays', async () => {
     await setSetting('idleTimeoutSeconds', 5);
     gateway.enqueue(sseReply(['The first half ', 'of the answer'], { holdAfter: 2 }));
     await ask('Tell me slowly.');
@@ -137,7 +137,7 @@ describe('Settings, stalls and redirects', function () {
     gateway.release();
   });
 
-  it('a redirect to another host is refused: the key is never sent there', async () => {
+  it('[B7-21] a redirect to another host is refused: the key is never sent there', async () => {
     const other = await FakeGateway.start();
     try {
       gateway.enqueue({

@@ -75,7 +75,7 @@ describe('Editor commands and inline edits', function () {
 
   const REFACTORED = ['  let total = 0;', '  for (const item of items) total += item.price;', '  return total;'];
 
-  it('streams a refactor as a diff in place with CodeLens; Accept gives the new text and one Undo the original', async () => {
+  it('[B7-47] streams a refactor as a diff in place with CodeLens; Accept gives the new text and one Undo the original', async () => {
     const editor = await openFile();
     const uri = editor.document.uri;
     gateway.enqueue(
@@ -155,7 +155,7 @@ describe('Editor commands and inline edits', function () {
     assert.equal(editor.document.getText(), ['ALPHA', 'beta', 'gamma', 'delta', 'epsilon'].join('\n'));
   });
 
-  it('typing inside the range during the stream cancels the edit and keeps the typed text', async () => {
+  it('[B7-47] typing inside the range during the stream cancels the edit and keeps the typed text', async () => {
     const editor = await openFile();
     gateway.enqueue(sseReply(['```js\n', `${REFACTORED[0]}\n`, 'never shown\n```'], { holdAfter: 2 }));
     const { request, done } = await startRefactor(editor, 1, 3);
@@ -237,7 +237,7 @@ describe('Editor commands and inline edits', function () {
     assert.equal(Buffer.from(await vscode.workspace.fs.readFile(streaming.document.uri)).toString('utf8'), ORIGINAL);
   });
 
-  it('an error or a length finish never changes the code', async () => {
+  it('[B7-47] an error or a length finish never changes the code', async () => {
     const editor = await openFile();
     gateway.enqueue(errorReply(400, 'The model refused.'));
     let run = await startRefactor(editor, 1, 3);
@@ -290,7 +290,7 @@ describe('Editor commands and inline edits', function () {
     }
   });
 
-  it('a reply with two code blocks changes nothing', async () => {
+  it('[B7-47] a reply with two code blocks changes nothing', async () => {
     const editor = await openFile();
     gateway.enqueue(sseReply(['Either\n```js\nlet a;\n```\nor\n```js\nlet b;\n```']));
     const { done } = await startRefactor(editor, 1, 3);

@@ -146,7 +146,7 @@ describe('Message and code-block actions in the panel', function () {
     assert.equal(editor.document.languageId, 'python');
   });
 
-  it('Continue after a reply cut off by the length limit appends to the same reply', async () => {
+  it('[B7-40] Continue after a reply cut off by the length limit appends to the same reply', async () => {
     gateway.enqueue(sseReply(['Once upon a time, ', 'there was'], { finishReason: 'length' }));
     await ask('Tell me a story.');
     await gateway.nextChatRequest(15_000);

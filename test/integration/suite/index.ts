@@ -12,11 +12,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
+import { recordHostileResults } from '../../hostile/results';
 import { formatEvent, newTally, summaryLine, tallyEvent, formatFailures, type ReportEvent } from '../report';
 import { takeAfterReloadMarker } from './reloadCheck';
 import { skipReasonOf } from './skip';
 
 const BRIDGE = process.env.GATEWAY_CHAT_UI_BRIDGE;
+/** Where the hostile-corpus tests of this tier are recorded (the runner removes it before the first run). */
+const HOSTILE_RESULTS = process.env.GATEWAY_CHAT_HOSTILE_RESULTS;
 
 interface Sink {
   emit(event: ReportEvent): void;
@@ -152,7 +155,8 @@ export async function run(): Promise<void> {
   try {
     failures = await new Promise<number>((resolve, reject) => {
       try {
-        mocha.run(resolve);
+        const runner = mocha.run(resolve);
+        if (HOSTILE_RESULTS) recordHostileResults(runner, { tier: 'integration', file: HOSTILE_RESULTS, append: true });
       } catch (error) {
         // e.g. a test file that throws while loading: report it, or the runner would only see "exit 1"
         const err = error as Error;

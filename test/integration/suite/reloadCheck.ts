@@ -7,6 +7,13 @@ export const RELOAD_ANSWER_PIECES = ['Tokyo. ', 'This reply was saved ', 'before
 export const RELOAD_ANSWER = RELOAD_ANSWER_PIECES.join('');
 
 /**
+ * A draft left in the composer before the reload (`99-hostile-before-reload.test.ts`): the panel keeps it in its
+ * webview state, so finding it in the workbench's stored state after the reload shows that state was searched for the
+ * key too (`afterReload/00-hostile-stored-state.test.ts`).
+ */
+export const STATE_DRAFT = 'Draft kept across the reload: hostile-corpus-state-check';
+
+/**
  * The file (in the profile's user data dir) by which the runner tells the suite, started again by VS Code's own
  * "Reload Window", that it runs after the reload. The suite removes it when it reads it.
  */

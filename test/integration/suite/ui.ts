@@ -94,6 +94,14 @@ export const pressInWorkbench = (key: string): Promise<void> => call('pressInWor
 /** F1, the command's title, Enter. */
 export const runCommandFromPalette = (title: string): Promise<void> => call('runCommandFromPalette', title);
 export const notifications = (): Promise<string[]> => call('notifications');
+/** The addresses of the browser tabs the workbench opened (links opened by VS Code's opener). */
+export const openedTabs = (): Promise<string[]> => call('openedTabs');
+/** Drops files (URIs, as the Explorer gives them) on the panel, which asks the host to attach them. */
+export const dropUrisOnPanel = (uris: string[]): Promise<void> => call('dropUrisOnPanel', uris);
+/** Puts a link to `href` into the last message, drawn as the panel draws links, and clicks it. */
+export const clickForgedLink = (href: string): Promise<void> => call('clickForgedLink', href);
+/** The workbench's stored state (IndexedDB, localStorage) as text, SecretStorage's entries left out. */
+export const storedState = (): Promise<string> => call('storedState');
 /** Drags the side bar's edge so it is `width` px wide (for screenshots). */
 export const resizeSideBar = (width: number): Promise<void> => call('resizeSideBar', width);
 /** Saves test-results/screenshots/<name>.png in the repository; returns the path. */

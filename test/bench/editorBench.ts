@@ -5,11 +5,13 @@
  * while streaming), and against the review in the diff editor (each update builds the whole proposal document, the
  * file is untouched; at the end the diff, the proposal view and the accepted text). Both reviews run the review
  * controller's own pure code (`core/proposal.ts`, `core/trackedRegion.ts`). Pure: a string stands for the document.
- * Prints total time, the longest single blocking step (goal: under 50 ms) and the ratio.
+ * Prints total time, the longest single blocking step (goal: under 50 ms) and the ratio, and what keeping the
+ * review's journal costs.
  */
 import { performance } from 'node:perf_hooks';
 import { Proposal } from '../../src/core/proposal';
 import { extractReplyCode } from '../../src/core/replyCode';
+import { fixRegion } from '../../src/core/reviewRecord';
 import { minimalEdit } from '../../src/core/trackedRegion';
 import { collectGarbage, fixed, median, seededRandom, table } from './harness';
 
@@ -39,6 +41,8 @@ export interface EditorBenchResult {
   readonly reviewMs: number;
   readonly reviewLongestStepMs: number;
   readonly updates: number;
+  /** Keeping where the region is after an edit around it, in a document of about 1 MiB. */
+  readonly journalFixMs: number;
   readonly problems: string[];
 }
 
@@ -264,6 +268,11 @@ export async function runEditorBench(
   print(
     `ratio diff editor review / once-at-end: ${fixed(reviewMs / Math.max(onceAtEndMs, 0.001), 1)}×; longest blocking step ${fixed(reviewLongestStepMs, 2)} ms (goal < 50 ms: ${reviewLongestStepMs < 50 ? 'met' : 'missed'})`,
   );
+  const journal = journalFixCost(input);
+  print(
+    `journal: where the region is, kept again after an edit around it: ${fixed(journal.ms, 2)} ms for a ` +
+      `${fixed(journal.kib)} KiB document (median; once per burst of changes)`,
+  );
   for (const problem of problems) print(`PROBLEM: ${problem}`);
   const longestUpdateMs = Math.max(...ours.map((run) => run.longestUpdateMs ?? 0));
   const finalMs = median(ours.map((run) => run.finalMs ?? 0));
@@ -277,6 +286,21 @@ export async function runEditorBench(
     reviewMs,
     reviewLongestStepMs,
     updates: ours[0].updates,
+    journalFixMs: journal.ms,
     problems,
   };
+}
+
+/** The fix of the region (hashes of the text before and after it) in a document of about 1 MiB. */
+function journalFixCost(input: ReturnType<typeof fixture>): { ms: number; kib: number } {
+  const copies = Math.max(1, Math.round((1024 * 1024) / input.document.length));
+  const document = Array.from({ length: copies }, () => input.document).join('\n');
+  const length = input.originalLines.join('\n').length;
+  const samples: number[] = [];
+  for (let run = 0; run < 9; run++) {
+    const started = performance.now();
+    fixRegion(document, input.start, length);
+    samples.push(performance.now() - started);
+  }
+  return { ms: median(samples), kib: document.length / 1024 };
 }

@@ -7,11 +7,7 @@ import {
   TrackedRegion,
   type TextChange,
 } from '../../src/core/trackedRegion';
-
-const ORIGINAL = ['  let sum = 0;', '  for (const item of items) sum += item.price;', '  return sum;'].join('\n');
-const PROPOSED = ['  let total = 0;', '  for (const item of items) total += item.price;', '  return total;'].join('\n');
-const BEFORE = 'function total(items) {\n';
-const AFTER = '\n}\n';
+import { AFTER, BEFORE, ORIGINAL, PROPOSED } from './proposalFixture';
 
 /**
  * A document as a string, with a proposal's region in it, driven the way the controller drives VS Code: every write

@@ -48,13 +48,14 @@ export function registerEditorCommands(
   keys: ApiKeyStore,
   log: ExtensionLog,
   catalog: ModelCatalogService,
+  workspaceState: vscode.Memento,
 ): vscode.Disposable[] {
   const deps: EditDeps = { keys, log, catalog };
   const sync = () => {
     void vscode.commands.executeCommand('setContext', 'gatewayChat.inlineEditActive', reviews.count > 0);
     void vscode.commands.executeCommand('setContext', 'gatewayChat.editStreaming', reviews.streaming);
   };
-  const reviews = new ReviewController(log, sync);
+  const reviews = new ReviewController(log, workspaceState, sync);
   const panel = (command: EditCommand) => (args?: unknown) => askInPanel(provider, command, asArgs(args));
   const edit = (command: EditCommand) => (args?: unknown) => editInline(deps, reviews, command, asArgs(args));
   return [

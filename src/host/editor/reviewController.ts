@@ -1,13 +1,7 @@
 import * as vscode from 'vscode';
-import { Proposal, unmarkedContent, type ProposalOutcome, type RegionContent } from '../../core/proposal';
-import {
-  followLeftovers,
-  leftoversOf,
-  minimalEdit,
-  TrackedRegion,
-  type Leftover,
-  type TextChange,
-} from '../../core/trackedRegion';
+import { Proposal, type Presentation, type ProposalOutcome, type RegionContent } from '../../core/proposal';
+import { fixRegion, type ReviewRecord } from '../../core/reviewRecord';
+import { followLeftovers, leftoversOf, TrackedRegion, type TextChange } from '../../core/trackedRegion';
 import type { ExtensionLog } from '../log';
 import { DiffEditorView } from './diffEditorView';
 import {
@@ -22,29 +16,37 @@ import {
 } from './editReview';
 import { InlineView } from './inlineView';
 import { LiveReview, type ReviewHost, type ReviewView } from './liveReview';
+import { RegionWriter } from './regionWriter';
+import { ReviewJournal } from './reviewJournal';
+import { ReviewRecovery } from './reviewRecovery';
 
 /**
  * The one controller of proposed edits, whichever mode reviews them. It owns each proposal (`core/proposal.ts`: an
  * explicit streaming → reviewing → settled state), follows its region through the document's changes
- * (`core/trackedRegion.ts`) and writes the document; the two modes only draw (`InlineView`, `DiffEditorView`).
+ * (`core/trackedRegion.ts`), writes the document, and keeps a journal of it; the two modes only draw
+ * (`InlineView`, `DiffEditorView`).
  *
  * The document's region always holds what the mode presents: in place, the diff (streamed or under review), written
  * without undo stops so that the display nets to nothing; beside, only what was decided, each accepted change one
  * undo step. The review ends with the final text in one undo step: after Accept, one Undo gives back the original.
  * Reject, Stop, an error, an interrupted stream or a `length` finish leave the original. A user edit inside the region
  * ends the review and keeps the user's text (the undecided proposed lines go); a save never writes an undecided
- * proposal.
+ * proposal; a reload or a crash never leaves one in the document without its review (see `core/reviewRecord.ts`).
  */
 export class ReviewController implements EditReview, vscode.Disposable {
   private readonly reviews = new Map<string, LiveReview>();
   private readonly inline: InlineView;
   private readonly diffEditor: DiffEditorView;
-  /** Proposed lines still to remove after a user edit ended a review, by document URI. */
-  private readonly leftovers = new Map<string, Leftover[]>();
+  private readonly journal: ReviewJournal;
+  private readonly recovery: ReviewRecovery;
+  private readonly writer: RegionWriter;
   private readonly disposables: vscode.Disposable[];
+  /** The extension host is going away (a reload, a closing window): nothing is written any more. */
+  private disposed = false;
 
   constructor(
     private readonly log: ExtensionLog,
+    workspaceState: vscode.Memento,
     private readonly onChange: () => void,
   ) {
     const host: ReviewHost = {
@@ -54,13 +56,26 @@ export class ReviewController implements EditReview, vscode.Disposable {
     };
     this.inline = new InlineView(host, log);
     this.diffEditor = new DiffEditorView(host, log);
+    this.journal = new ReviewJournal(workspaceState, log);
+    const stopped = () => this.disposed;
+    this.writer = new RegionWriter(log, stopped);
+    this.recovery = new ReviewRecovery(this.journal, log, this.journal.left(), stopped, (...args) =>
+      this.revive(...args),
+    );
     this.disposables = [
       this.inline,
       this.diffEditor,
+      this.journal,
       vscode.workspace.onDidChangeTextDocument((event) => this.onDocumentChanged(event)),
       vscode.workspace.onWillSaveTextDocument((event) => this.onWillSave(event)),
       vscode.workspace.onDidCloseTextDocument((document) => this.onClosed(document)),
+      vscode.workspace.onDidOpenTextDocument((document) => void this.recovery.recover(document)),
     ];
+    // Once the controller is in place (bringing a review back tells `onChange`, which reads the controller).
+    if (this.recovery.waiting)
+      void Promise.resolve().then(() => {
+        for (const document of vscode.workspace.textDocuments) void this.recovery.recover(document);
+      });
   }
 
   get count(): number {
@@ -100,6 +115,7 @@ export class ReviewController implements EditReview, vscode.Disposable {
    */
   async start(editor: vscode.TextEditor, startLine: number, endLine: number, run: ProposalRun): Promise<InlineEditEnd> {
     const document = editor.document;
+    await this.recovery.recover(document);
     if (this.busy(document)) return { outcome: 'rejected' };
     const view: ReviewView = reviewModeFor(document) === 'diffEditor' ? this.diffEditor : this.inline;
     const range = new vscode.Range(document.lineAt(startLine).range.start, document.lineAt(endLine).range.end);
@@ -108,6 +124,8 @@ export class ReviewController implements EditReview, vscode.Disposable {
     const review = new LiveReview(document, view, proposal, region);
     this.reviews.set(review.key, review);
     this.onChange();
+    // Kept before the document first changes: a reload or a crash from now on finds it.
+    void this.enqueue(review, () => this.keep(review, true));
     if (!(await view.open(review))) {
       await this.end(review, { outcome: 'failed' }, { close: false });
       return review.done;
@@ -207,17 +225,34 @@ export class ReviewController implements EditReview, vscode.Disposable {
 
   // --- Writing the document ----------------------------------------------------------------------------------
 
-  /** Runs `step` after the review's earlier document writes. */
+  /** Runs `step` after the review's earlier journal and document writes. */
   private enqueue(review: LiveReview, step: () => Promise<unknown>): Promise<void> {
     const next = review.writes.then(step);
     review.writes = next.catch((error: unknown) => this.log.error(`Edit review update failed: ${String(error)}`));
     return review.writes as Promise<void>;
   }
 
-  /** After a transition: the region and the drawing as the proposal is now. */
+  /** Keeps the review as it is now in the journal (with `fix`, also where its region is). */
+  private keep(review: LiveReview, fix: boolean): Promise<void> {
+    const record = this.recordOf(review);
+    if (!record) return Promise.resolve();
+    return this.journal.write(review.key, record, fix ? this.fixOf(review) : undefined);
+  }
+
+  private recordOf(review: LiveReview): ReviewRecord | undefined {
+    const snapshot = review.proposal.snapshot();
+    return snapshot ? { presentation: review.view.presentation, proposal: snapshot } : undefined;
+  }
+
+  private fixOf(review: LiveReview) {
+    return fixRegion(review.document.getText(), review.region.start, review.region.length);
+  }
+
+  /** After a transition: journal, then the region and the drawing as the proposal is now. */
   private update(review: LiveReview): Promise<void> {
     return this.enqueue(review, async () => {
       if (!review.live) return;
+      await this.keep(review, false);
       await this.syncRegion(review);
       if (review.live) review.view.draw(review);
     });
@@ -242,7 +277,7 @@ export class ReviewController implements EditReview, vscode.Disposable {
     const phase = review.proposal.phase;
     const inPlace = review.view.presentation === 'inPlace';
     const content = review.proposal.regionContent(review.view.presentation);
-    if (await this.write(review, content, inPlace ? 'display' : { before: true, after: true })) {
+    if (await this.writer.write(review, content, inPlace ? 'display' : { before: true, after: true })) {
       review.shownPhase = phase;
       return;
     }
@@ -255,63 +290,28 @@ export class ReviewController implements EditReview, vscode.Disposable {
     void this.end(review, { outcome: 'cancelledByUser' }, { write: false });
   }
 
-  /** The final text, once: from the original (what was displayed nets to nothing) as one undo step. */
-  private async writeFinal(review: LiveReview): Promise<void> {
-    await review.writes;
-    const final = review.proposal.finalText();
-    const original = review.proposal.originalText;
-    if (review.document.isClosed || review.shown.text === final) return;
-    if (review.view.presentation === 'inPlace' && review.shown.text !== original)
-      await this.write(review, unmarkedContent(original), { before: false, after: final === original });
-    if (review.shown.text !== final) await this.write(review, unmarkedContent(final), { before: true, after: true });
-  }
-
-  /**
-   * Replaces the region's text by `content` (only what differs). A write the document refused (it changed
-   * meanwhile, outside the region) is tried again with the region where it is now.
-   */
-  private async write(
-    review: LiveReview,
-    content: RegionContent,
-    stops: 'display' | { readonly before: boolean; readonly after: boolean },
-  ): Promise<boolean> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (review.conflicted || review.document.isClosed) return false;
-      const edit = minimalEdit(review.shown.text, content.text);
-      if (!edit) {
-        review.shown = content;
-        return true;
-      }
-      const change = { offset: review.region.start + edit.from, length: edit.to - edit.from, text: edit.text };
-      review.region.expect(change);
-      const undo = stops === 'display' ? { before: review.undoStopBefore, after: false } : stops;
-      if (await replaceText(review.document, [change], undo)) {
-        review.shown = content;
-        review.undoStopBefore = false;
-        return true;
-      }
-      review.region.forget(change);
-    }
-    this.log.warn('An edit review could not update the document (it changed meanwhile).');
-    return false;
-  }
-
   // --- Ending a review ------------------------------------------------------------------------------------------
 
   /**
    * Settles the review: writes the final text (unless `write` is false: the document is gone or its text is the
-   * user's), forgets it, and clears (with `close`, closes) what the mode drew.
+   * user's), forgets it (with `forget`, in the journal too), and clears (with `close`, closes) what the mode drew.
    */
   private async end(
     review: LiveReview,
     end: InlineEditEnd,
-    how: { readonly write?: boolean; readonly close?: boolean } = {},
+    how: { readonly write?: boolean; readonly close?: boolean; readonly forget?: boolean } = {},
   ): Promise<void> {
     if (!review.live) return;
     review.proposal.settle(end.outcome);
+    if (this.disposed) {
+      // The document and the journal stay as they are: the next window brings the review back or undoes it.
+      review.finished(end);
+      return;
+    }
     this.onChange();
-    if (how.write !== false) await this.writeFinal(review);
+    if (how.write !== false) await this.writer.writeFinal(review);
     if (this.reviews.get(review.key) === review) this.reviews.delete(review.key);
+    if (how.forget !== false) void this.journal.remove(review.key);
     await review.view.clear(review, how.close !== false);
     this.onChange();
     review.finished(end);
@@ -328,13 +328,19 @@ export class ReviewController implements EditReview, vscode.Disposable {
     );
   }
 
+  /**
+   * The document is gone, but what it held may come back (VS Code reopens a document whose language changes, and a
+   * window closing may close documents first): the review is kept as one left behind, looked at when it reopens.
+   */
   private onClosed(document: vscode.TextDocument): void {
     const key = document.uri.toString();
-    this.leftovers.delete(key);
+    this.writer.forget(key);
     const review = this.reviews.get(key);
     if (!review) return;
     review.abort.abort();
-    void this.end(review, { outcome: 'stopped' }, { write: false, close: false });
+    const record = this.recordOf(review);
+    if (record) this.recovery.leave(key, { record, fix: this.fixOf(review) });
+    void this.end(review, { outcome: 'stopped' }, { write: false, close: false, forget: false });
   }
 
   /** A file never holds an undecided proposal: before a save, what is accepted stays, the rest goes, and it ends. */
@@ -363,12 +369,7 @@ export class ReviewController implements EditReview, vscode.Disposable {
       length: change.rangeLength,
       text: change.text,
     }));
-    const leftovers = this.leftovers.get(key);
-    if (leftovers) {
-      const followed = followLeftovers(leftovers, changes);
-      if (followed) this.leftovers.set(key, followed);
-      else this.leftovers.delete(key);
-    }
+    this.writer.follow(key, changes);
     const review = this.reviews.get(key);
     if (!review || review.conflicted) return;
     const before = { start: review.region.start, shown: review.shown };
@@ -378,6 +379,7 @@ export class ReviewController implements EditReview, vscode.Disposable {
       return;
     }
     if (!review.live || (!effect.before && !effect.after)) return;
+    this.journal.refix(key, () => (review.live ? this.fixOf(review) : undefined));
     this.scheduleDraw(review);
   }
 
@@ -398,7 +400,7 @@ export class ReviewController implements EditReview, vscode.Disposable {
     review.conflicted = true;
     review.abort.abort();
     const leftovers = followLeftovers(leftoversOf(start, shown.lines, shown.added, review.proposal.eol), changes);
-    if (leftovers && leftovers.length > 0) void this.removeLeftovers(review.document, leftovers);
+    if (leftovers && leftovers.length > 0) void this.writer.removeLeftovers(review.document, leftovers);
     if (!review.live) return;
     void this.end(review, { outcome: 'cancelledByUser' }, { write: false });
     void vscode.window.showInformationMessage(
@@ -408,58 +410,30 @@ export class ReviewController implements EditReview, vscode.Disposable {
     );
   }
 
-  /** Removes proposed lines left behind, following the user's further changes until it succeeds. */
-  private async removeLeftovers(document: vscode.TextDocument, leftovers: Leftover[]): Promise<void> {
-    const key = document.uri.toString();
-    this.leftovers.set(key, leftovers);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const current = this.leftovers.get(key);
-      if (!current || current.length === 0 || document.isClosed) break;
-      const changes = current.map((leftover) => ({
-        offset: leftover.start,
-        length: leftover.end - leftover.start,
-        text: '',
-      }));
-      if (await replaceText(document, changes, { before: false, after: true })) {
-        this.leftovers.delete(key);
-        return;
-      }
-    }
-    if (this.leftovers.delete(key))
-      this.log.warn('The proposed lines could not be removed after a user edit; they are left in place.');
+  /** Shows again a review left in `document`, whose region `[start, end)` shows it exactly. */
+  private async revive(
+    document: vscode.TextDocument,
+    presentation: Presentation,
+    proposal: Proposal,
+    { start, end }: { readonly start: number; readonly end: number },
+  ): Promise<void> {
+    const view: ReviewView = presentation === 'inPlace' ? this.inline : this.diffEditor;
+    const review = new LiveReview(document, view, proposal, new TrackedRegion(start, end - start));
+    review.shownPhase = 'reviewing';
+    this.reviews.set(review.key, review);
+    this.onChange();
+    void this.enqueue(review, () => this.keep(review, true));
+    if (!(await view.open(review))) return this.end(review, { outcome: 'failed' }, { close: false });
+    view.draw(review);
   }
 
+  /**
+   * The window reloads or closes (or crashes, and this never runs): the reviews stay in the document and in the
+   * journal as they are, for the next window. Their requests are cancelled.
+   */
   dispose(): void {
+    this.disposed = true;
     for (const review of this.reviews.values()) review.abort.abort();
     this.disposables.forEach((disposable) => disposable.dispose());
-  }
-}
-
-/** One edit of `document` (offsets into its current text), through its editor when one is visible. */
-async function replaceText(
-  document: vscode.TextDocument,
-  changes: readonly TextChange[],
-  undo: { readonly before: boolean; readonly after: boolean },
-): Promise<boolean> {
-  const ranges = changes.map(
-    (change) =>
-      [
-        new vscode.Range(document.positionAt(change.offset), document.positionAt(change.offset + change.length)),
-        change.text,
-      ] as const,
-  );
-  try {
-    const editor = vscode.window.visibleTextEditors.find((candidate) => candidate.document === document);
-    if (editor) {
-      return await editor.edit((builder) => ranges.forEach(([range, text]) => builder.replace(range, text)), {
-        undoStopBefore: undo.before,
-        undoStopAfter: undo.after,
-      });
-    }
-    const edit = new vscode.WorkspaceEdit();
-    for (const [range, text] of ranges) edit.replace(document.uri, range, text);
-    return await vscode.workspace.applyEdit(edit);
-  } catch {
-    return false;
   }
 }

@@ -239,7 +239,7 @@ describe('Proposed lines left after a user edit', () => {
   });
 });
 
-describe('[B7-47] Both modes driven through a document', () => {
+describe('Both modes driven through a document', () => {
   it('in place: the stream is written only where it changed, the review in one edit, Accept as the final text', () => {
     const proposal = new Proposal(ORIGINAL, '\n');
     const document = new FakeDocument(proposal, 'inPlace');
@@ -257,7 +257,7 @@ describe('[B7-47] Both modes driven through a document', () => {
     assert.equal(document.text, BEFORE + PROPOSED + AFTER);
   });
 
-  it('in place: typing in an original line while it streams keeps the typing and drops the streamed lines', () => {
+  it('[B7-47] in place: typing in an original line while it streams keeps the typing and drops the streamed lines', () => {
     const proposal = new Proposal(ORIGINAL, '\n');
     const document = new FakeDocument(proposal, 'inPlace');
     streamed(proposal, '```js\n  let total = 0;\n');

@@ -11,7 +11,7 @@ import {
 } from '../../src/core/reviewRecord';
 import { AFTER, BEFORE, ORIGINAL, PROPOSED } from './proposalFixture';
 
-describe('[D7] After a reload or a crash: the review comes back, or the original lines do', () => {
+describe('After a reload or a crash: the review comes back, or the original lines do', () => {
   function reviewing(presentation: Presentation = 'inPlace'): { record: ReviewRecord; shown: string } {
     const proposal = new Proposal(ORIGINAL, '\n');
     proposal.review(PROPOSED);
@@ -20,7 +20,7 @@ describe('[D7] After a reload or a crash: the review comes back, or the original
     return { record: { presentation, proposal: snapshot }, shown: proposal.regionContent(presentation).text };
   }
 
-  it('finds the region by the unchanged text around it', () => {
+  it('[D7] finds the region by the unchanged text around it', () => {
     const text = BEFORE + 'whatever the region holds' + AFTER;
     const fix = fixRegion(text, BEFORE.length, 'whatever the region holds'.length);
     assert.ok(isRegionFix(JSON.parse(JSON.stringify(fix))));
@@ -33,7 +33,7 @@ describe('[D7] After a reload or a crash: the review comes back, or the original
     assert.equal(locateRegion('', fix), undefined);
   });
 
-  it('a review left in place comes back when the region shows it exactly', () => {
+  it('[D7] a review left in place comes back when the region shows it exactly', () => {
     const { record, shown } = reviewing();
     assert.ok(isReviewRecord(JSON.parse(JSON.stringify(record))));
     const text = BEFORE + shown + AFTER;
@@ -43,7 +43,7 @@ describe('[D7] After a reload or a crash: the review comes back, or the original
     assert.equal(plan.kind === 'review' && plan.proposal.pendingCount, 1);
   });
 
-  it('a stream cut off in the middle gives the original lines back', () => {
+  it('[D7] a stream cut off in the middle gives the original lines back', () => {
     const proposal = new Proposal(ORIGINAL, '\n');
     const snapshot = proposal.snapshot();
     assert.ok(snapshot);
@@ -63,14 +63,14 @@ describe('[D7] After a reload or a crash: the review comes back, or the original
     );
   });
 
-  it('a review whose display does not match (a decision not kept in time) gives the original lines back', () => {
+  it('[D7] a review whose display does not match (a decision not kept in time) gives the original lines back', () => {
     const { record, shown } = reviewing();
     const stale = shown.replace('  let sum = 0;\n', '');
     const text = BEFORE + stale + AFTER;
     assert.equal(planRecovery(text, record, fixRegion(text, BEFORE.length, stale.length)).kind, 'restore');
   });
 
-  it('when the text around moved on, a review is found by its text; a stream is reported lost', () => {
+  it('[D7] when the text around moved on, a review is found by its text; a stream is reported lost', () => {
     const { record, shown } = reviewing();
     const fix = fixRegion(BEFORE + shown + AFTER, BEFORE.length, shown.length);
     const edited = '// typed\n' + BEFORE + shown + AFTER;
@@ -84,7 +84,7 @@ describe('[D7] After a reload or a crash: the review comes back, or the original
     });
   });
 
-  it('beside, the document only ever held decided text: it is never rewritten', () => {
+  it('[D7] beside, the document only ever held decided text: it is never rewritten', () => {
     const { record } = reviewing('beside');
     const text = BEFORE + 'the user decided this' + AFTER;
     const fix = fixRegion(text, BEFORE.length, 'the user decided this'.length);
@@ -94,7 +94,7 @@ describe('[D7] After a reload or a crash: the review comes back, or the original
     assert.equal(planRecovery(back, record, fixRegion(back, BEFORE.length, ORIGINAL.length)).kind, 'review');
   });
 
-  it('a record that is not one (from an older or a broken state) is ignored', () => {
+  it('[D7] a record that is not one (from an older or a broken state) is ignored', () => {
     assert.equal(isReviewRecord({ presentation: 'inPlace' }), false);
     assert.equal(isReviewRecord({ presentation: 'elsewhere', proposal: new Proposal('a', '\n').snapshot() }), false);
     assert.equal(isRegionFix({ start: -1, prefixHash: '', suffixLength: 0, suffixHash: '' }), false);

@@ -20,7 +20,9 @@ import type { ToolOffer } from './core/tools/toolOffer';
 
 /**
  * The composition root. Activation only wires things together: no network, no secret read, no webview work happens
- * until the user opens the view or runs a command.
+ * until the user opens the view or runs a command. Besides those, the end of startup activates it
+ * (`onStartupFinished`): an edit review that a reload or a crash interrupted is in a document VS Code brings back, and
+ * must be brought back with it (one read of the workspace's state; nothing else when there is none).
  */
 export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   const log = new ExtensionLog();
@@ -43,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     ...registerCommands(provider, keys, log, catalog),
     ...registerConversationCommands(provider, history, log),
-    ...registerEditorCommands(provider, keys, log, catalog),
+    ...registerEditorCommands(provider, keys, log, catalog, context.workspaceState),
     ...registerImageCommands(provider, log),
   );
   if (context.extensionMode === vscode.ExtensionMode.Test) {

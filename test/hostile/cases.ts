@@ -106,7 +106,12 @@ export const CASES: readonly HostileCase[] = [
   defect('D4', 'an import is bounded in size and depth before parsing; no remote or SVG images', 'unit', 'integration'),
   defect('D5', 'invisible characters in a pasted key are refused or stripped; no error carries a key', 'integration'),
   defect('D6', 'slow headers count as idle time; an accepted request is never sent again', 'unit'),
-  defect('D7', 'a reload during an inline review leaves the file as it was, or brings the review back', 'integration'),
+  defect(
+    'D7',
+    'a reload during an inline review leaves the file as it was, or brings the review back',
+    'integration',
+    'unit',
+  ),
   defect('D8', 'the same conversation in two windows keeps both turns, or says so', 'integration'),
   defect('D9', 'images are stored once by content; a save while streaming writes only what changed', 'unit'),
   defect('D10', 'Enter is never dropped silently: before the first snapshot or while a reply streams', 'browser'),

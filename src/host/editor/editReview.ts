@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import type { ProposalOutcome } from '../../core/proposal';
 import { extractReplyCode } from '../../core/replyCode';
 import { readReviewConfiguration } from '../configuration';
 
 /**
- * What the two ways of reviewing a proposed edit share: the in-place inline diff (`InlineEditController`) and the
- * side-by-side review in VS Code's diff editor that leaves the document untouched until Accept
- * (`DiffReviewController`).
+ * The review of a proposed edit as the commands see it, whichever of the two modes shows it: the in-place inline
+ * diff (`InlineView`) or the side-by-side review in VS Code's diff editor that leaves the document untouched until
+ * Accept (`DiffEditorView`); one `ReviewController` runs both.
  */
 
 export type ReviewMode = 'inline' | 'diffEditor';
@@ -23,7 +24,7 @@ export interface ProposalResult {
 export type ProposalRun = (signal: AbortSignal, onText: (text: string) => void) => Promise<ProposalResult>;
 
 export interface InlineEditEnd {
-  readonly outcome: 'accepted' | 'rejected' | 'stopped' | 'cancelledByUser' | 'failed' | 'noCode';
+  readonly outcome: ProposalOutcome;
   readonly reply?: string;
 }
 
@@ -43,7 +44,7 @@ export interface InlineEditState {
   readonly proposalUri?: string;
 }
 
-/** One of the two review controllers, as the commands see it. */
+/** The review controller, as the commands see it. */
 export interface EditReview {
   /** The review of `target` (a URI or its string; else the active editor's), or with `loose` the only one running. */
   owns(target: unknown, loose: boolean): boolean;

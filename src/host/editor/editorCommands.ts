@@ -13,9 +13,7 @@ import { readEditorConfiguration } from '../configuration';
 import type { ExtensionLog } from '../log';
 import type { ModelCatalogService } from '../modelCatalogService';
 import { editPreflight, streamEditReply, type EditDeps } from './editStream';
-import { DiffReviewController } from './diffReview';
-import { reviewModeFor, type EditReview, type InlineEditEnd, type ProposalRun } from './editReview';
-import { InlineEditController } from './inlineEdit';
+import { ReviewController } from './reviewController';
 
 /** Arguments a command may be given (code actions, tests, keybindings with `args`). */
 interface CommandArgs {
@@ -50,20 +48,18 @@ export function registerEditorCommands(
   keys: ApiKeyStore,
   log: ExtensionLog,
   catalog: ModelCatalogService,
+  workspaceState: vscode.Memento,
 ): vscode.Disposable[] {
   const deps: EditDeps = { keys, log, catalog };
   const sync = () => {
     void vscode.commands.executeCommand('setContext', 'gatewayChat.inlineEditActive', reviews.count > 0);
     void vscode.commands.executeCommand('setContext', 'gatewayChat.editStreaming', reviews.streaming);
   };
-  const inline = new InlineEditController(log, sync);
-  const diff = new DiffReviewController(log, sync);
-  const reviews = new Reviews(inline, diff);
+  const reviews = new ReviewController(log, workspaceState, sync);
   const panel = (command: EditCommand) => (args?: unknown) => askInPanel(provider, command, asArgs(args));
   const edit = (command: EditCommand) => (args?: unknown) => editInline(deps, reviews, command, asArgs(args));
   return [
-    inline,
-    diff,
+    reviews,
     vscode.commands.registerCommand('gatewayChat.acceptEdit', (target?: unknown) => reviews.of(target)?.accept(target)),
     vscode.commands.registerCommand('gatewayChat.rejectEdit', (target?: unknown) => reviews.of(target)?.reject(target)),
     vscode.commands.registerCommand('gatewayChat.acceptHunk', (target?: unknown, hunk?: number) =>
@@ -92,50 +88,6 @@ export function registerEditorCommands(
       providedCodeActionKinds: GatewayCodeActions.kinds,
     }),
   ];
-}
-
-/** The in-place and the side-by-side reviews: which one holds a target, and which one a new edit goes to. */
-class Reviews {
-  constructor(
-    private readonly inline: InlineEditController,
-    private readonly diff: DiffReviewController,
-  ) {}
-
-  get count(): number {
-    return this.inline.count + this.diff.count;
-  }
-
-  get streaming(): boolean {
-    return this.inline.streaming || this.diff.streaming;
-  }
-
-  /** The review a command's target designates (see `EditReview.owns`). */
-  of(target: unknown): EditReview | undefined {
-    const all: EditReview[] = [this.diff, this.inline];
-    return (
-      all.find((review) => review.owns(target, false)) ??
-      (this.count === 1 ? all.find((review) => review.owns(target, true)) : undefined)
-    );
-  }
-
-  /** Refuses (saying so) when an edit of the document is already running or waiting. */
-  busy(document: vscode.TextDocument): boolean {
-    if (!this.inline.has(document) && !this.diff.has(document)) return false;
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Accept or reject the pending Gateway Chat edit in this file first.'),
-    );
-    return true;
-  }
-
-  start(editor: vscode.TextEditor, startLine: number, endLine: number, run: ProposalRun): Promise<InlineEditEnd> {
-    const review = reviewModeFor(editor.document) === 'diffEditor' ? this.diff : this.inline;
-    return review.start(editor, startLine, endLine, run);
-  }
-
-  async stopStreaming(): Promise<void> {
-    await this.inline.stopStreaming();
-    await this.diff.stopStreaming();
-  }
 }
 
 function asArgs(value: unknown): CommandArgs {
@@ -262,7 +214,12 @@ async function askInPanel(provider: ChatViewProvider, command: EditCommand, args
   await provider.session.send(prompt.user);
 }
 
-async function editInline(deps: EditDeps, reviews: Reviews, command: EditCommand, args: CommandArgs): Promise<void> {
+async function editInline(
+  deps: EditDeps,
+  reviews: ReviewController,
+  command: EditCommand,
+  args: CommandArgs,
+): Promise<void> {
   const target = await resolveTarget(args, true);
   if (!target || reviews.busy(target.editor.document)) return;
   let instruction = args.instruction;
@@ -310,7 +267,7 @@ async function addSelectionToChat(provider: ChatViewProvider, args: CommandArgs)
  * through the same review as an inline edit. The proposal covers whole lines: the selection's lines with the code
  * in place of the selected part.
  */
-async function applyCodeToSelection(reviews: Reviews, value: unknown): Promise<void> {
+async function applyCodeToSelection(reviews: ReviewController, value: unknown): Promise<void> {
   const code = typeof value === 'object' && value !== null ? (value as { code?: unknown }).code : undefined;
   if (typeof code !== 'string') {
     void vscode.window.showErrorMessage(vscode.l10n.t('Gateway Chat: there is no code to apply.'));

@@ -237,6 +237,28 @@ describe('Editor commands and inline edits', function () {
     assert.equal(Buffer.from(await vscode.workspace.fs.readFile(streaming.document.uri)).toString('utf8'), ORIGINAL);
   });
 
+  it('[D7] changing the file`s language during a review keeps the review (VS Code closes and reopens the document)', async () => {
+    const editor = await openFile();
+    const uri = editor.document.uri;
+    gateway.enqueue(sseReply(['```js\n', REFACTORED.join('\n'), '\n```']));
+    const { done } = await startRefactor(editor, 1, 3);
+    await until('the review', async () => (await inlineEditState())?.phase === 'review');
+    const shown = editor.document.getText();
+    const document = await vscode.languages.setTextDocumentLanguage(editor.document, 'javascript');
+    assert.equal(document.getText(), shown, 'the proposal is still in the buffer');
+    const review = await until('the review after the language change', async () => {
+      const state = await vscode.commands.executeCommand<{ phase: string } | undefined>(
+        'gatewayChat.internal.inlineEditState',
+        uri.toString(),
+      );
+      return state?.phase === 'review' ? state : undefined;
+    }).catch(() => undefined);
+    assert.ok(review, `no review after the language change; the buffer holds ${JSON.stringify(document.getText())}`);
+    await withTimeout(done, 10_000, 'the refactor command did not end when its document was closed');
+    await vscode.commands.executeCommand('gatewayChat.acceptEdit', uri.toString());
+    assert.equal(document.getText(), ['function total(items) {', ...REFACTORED, '}', ''].join('\n'));
+  });
+
   it('[B7-47] an error or a length finish never changes the code', async () => {
     const editor = await openFile();
     gateway.enqueue(errorReply(400, 'The model refused.'));

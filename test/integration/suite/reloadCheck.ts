@@ -37,3 +37,29 @@ export const IMAGE_QUESTION = 'Before the reload: what colour is the band in thi
 export const IMAGE_ANSWER = 'The band is white; the rest is blue.';
 export const IMAGE_WIDTH = 480;
 export const IMAGE_HEIGHT = 320;
+
+/**
+ * The edit reviews the last suite leaves open when the window reloads (files in the workspace folder): in place, one
+ * waits for a decision and one is still streaming; beside the file, one waits for a decision. Each file also has an
+ * unsaved edit of the user's above the proposal, so the check after the reload also sees that the reload brought the
+ * unsaved buffer back.
+ */
+export const RELOAD_EDIT_ORIGINAL = [
+  'function greet(name) {',
+  "  const greeting = 'Hello';",
+  "  const message = greeting + ', ' + name;",
+  '  return message;',
+  '}',
+  '',
+].join('\n');
+export const RELOAD_EDIT_PROPOSAL = [
+  "  const salutation = 'Hello';",
+  "  const text = salutation + ', ' + name;",
+  '  return text;',
+];
+/** The unsaved line the user typed above the proposed range before the reload. */
+export const RELOAD_EDIT_USER_LINE = '// typed before the reload\n';
+export const RELOAD_REVIEW_FILE = 'reload-review.txt';
+export const RELOAD_STREAMING_FILE = 'reload-streaming.txt';
+/** The same proposal reviewed beside the file, in VS Code's diff editor. */
+export const RELOAD_BESIDE_FILE = 'reload-beside.txt';

@@ -13,7 +13,7 @@ import { toRecord, type ConversationRecord } from '../../../src/core/conversatio
 import type { GatewayChatApi } from '../../../src/extension';
 import { ConversationStore } from '../../../src/host/conversationStore';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
-import { makePng } from '../../support/png';
+import { makePng } from '../../support/pngFixture';
 import {
   activate,
   ask,

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
-import { makePng } from '../../support/png';
+import { makePng } from '../../support/pngFixture';
 import { clearNotifications, messagesOf, newChat, sel, sleep, startChatSuite, waitForLastAssistant } from './helpers';
 import * as ui from './ui';
 

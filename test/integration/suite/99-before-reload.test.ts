@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GatewayChatApi } from '../../../src/extension';
 import { FakeGateway, sseReply } from '../../support/fakeGateway';
-import { makePng } from '../../support/png';
+import { makePng } from '../../support/pngFixture';
 import { activate, ask, newChat, sel, sleep, startChatSuite, waitForLastAssistant } from './helpers';
 import {
   IMAGE_ANSWER,

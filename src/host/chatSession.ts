@@ -9,6 +9,7 @@ import { keyOriginOf } from '../core/gatewayKeys';
 import type { GatewayError } from '../core/gatewayError';
 import {
   assertNever,
+  type ApprovalDecisionView,
   type HostToWebview,
   type MessageAction,
   type MessageView,
@@ -321,6 +322,11 @@ export class ChatSession implements vscode.Disposable {
       setKey,
     );
     if (choice === setKey) await vscode.commands.executeCommand('gatewayChat.setApiKey');
+  }
+
+  /** The user's answer to an approval card of the panel (see `approvalRequested`). */
+  decide(messageId: string, callId: string, decision: ApprovalDecisionView): void {
+    this.log.info(`Tool call ${callId} of ${messageId}: ${decision} (tools are not offered yet).`);
   }
 
   /** Stops the turn that runs, whatever started it and wherever it is (its checks, the consent, the stream). */

@@ -174,6 +174,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         return this.runAction(message.action);
       case 'reattachImage':
         return this.reattach(message.key, message.name);
+      case 'toolDecision':
+        return this.session.decide(message.messageId, message.callId, message.decision);
       default:
         return assertNever(message);
     }

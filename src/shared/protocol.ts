@@ -78,6 +78,68 @@ export interface UsageView {
   readonly reasoningTokens?: number;
 }
 
+/** Where a tool call of a reply is: taking shape in the stream, waiting for the user, running, or answered. */
+export type ToolCallStage = 'forming' | 'waiting' | 'running' | 'answered';
+
+/** Why a tool call got the answer it got (the same words as the turn engine's `ToolOutcome`). */
+export type ToolOutcomeView =
+  'result' | 'resultCapped' | 'failed' | 'denied' | 'invalidArguments' | 'unknownTool' | 'cancelled' | 'notRun';
+
+/** What a tool does, for its icon and how the approval card words it. */
+export type ToolKind = 'read' | 'edit' | 'create' | 'command' | 'external';
+
+/** The most characters of a tool result the panel is sent (the model may have read more: see `resultChars`). */
+export const MAX_TOOL_RESULT_VIEW_CHARS = 4000;
+
+/** A tool call of an assistant reply, as the panel shows it (collapsed: its title; open: arguments and result). */
+export interface ToolCallView {
+  /** The call's id (empty while it forms and the gateway has not sent one yet). */
+  readonly id: string;
+  /** Its place among the reply's calls (0-based), which is how the stream addresses it while it forms. */
+  readonly index: number;
+  readonly name: string;
+  /** The arguments as the model wrote them (JSON text, possibly still incomplete while forming). */
+  readonly arguments: string;
+  /** What the call does, in plain words ("Read src/app.ts, lines 1–40"), once it is complete. */
+  readonly title?: string;
+  readonly kind?: ToolKind;
+  readonly stage: ToolCallStage;
+  readonly outcome?: ToolOutcomeView;
+  /** The answer the model read, up to `MAX_TOOL_RESULT_VIEW_CHARS`. */
+  readonly result?: string;
+  /** The whole answer's length when `result` is only its beginning. */
+  readonly resultChars?: number;
+}
+
+/** A tool call the user is asked to allow, described in plain words. */
+export interface ApprovalView {
+  readonly callId: string;
+  readonly toolName: string;
+  readonly kind: ToolKind;
+  /** What will happen ("Edit src/app.ts", "Run a command in the terminal"). */
+  readonly title: string;
+  /** The exact thing: the command line, the file's path, the tool's input. */
+  readonly detail?: string;
+  /** A unified diff of a proposed edit or the start of a new file (shown as code). */
+  readonly preview?: string;
+  /** Whether "Allow for this conversation" is offered (never for commands and edits). */
+  readonly canAllowForConversation: boolean;
+}
+
+export type ApprovalDecisionView = 'allowOnce' | 'allowForConversation' | 'deny';
+
+/** How one reply (a round of a turn, or the whole turn) ended, for its footer. */
+export interface ReplyEnd {
+  readonly messageId: string;
+  readonly status: Exclude<TurnStatus, 'streaming'>;
+  readonly model?: string;
+  readonly finishReason?: string;
+  readonly usage?: UsageView;
+  readonly error?: ErrorView;
+  readonly notice?: string;
+  readonly timing?: TimingView;
+}
+
 export interface MessageView {
   readonly id: string;
   readonly role: 'user' | 'assistant';
@@ -96,6 +158,10 @@ export interface MessageView {
   readonly images?: readonly ImageView[];
   /** An assistant reply's timing. */
   readonly timing?: TimingView;
+  /** The tool calls an assistant reply made, in order, with their answers. */
+  readonly toolCalls?: readonly ToolCallView[];
+  /** Calls of this reply waiting for the user's decision (restored by a snapshot while the question is open). */
+  readonly approvals?: readonly ApprovalView[];
 }
 
 export interface PanelState {
@@ -138,17 +204,25 @@ export type HostToWebview =
   | { readonly type: 'delta'; readonly messageId: string; readonly text: string }
   | { readonly type: 'reasoningDelta'; readonly messageId: string; readonly text: string }
   | { readonly type: 'notice'; readonly messageId: string; readonly text: string }
+  /** The turn is over: `messageId` is its last reply. */
+  | ({ readonly type: 'turnEnded' } & ReplyEnd)
+  /** One reply of a turn that goes on (its tool calls are answered and the next request follows). */
+  | ({ readonly type: 'roundEnded' } & ReplyEnd)
+  /** A tool call taking shape in the stream: append `argumentsDelta` to call `index` (name and id when first known). */
   | {
-      readonly type: 'turnEnded';
+      readonly type: 'toolCallDelta';
       readonly messageId: string;
-      readonly status: Exclude<TurnStatus, 'streaming'>;
-      readonly model?: string;
-      readonly finishReason?: string;
-      readonly usage?: UsageView;
-      readonly error?: ErrorView;
-      readonly notice?: string;
-      readonly timing?: TimingView;
+      readonly index: number;
+      readonly id?: string;
+      readonly name?: string;
+      readonly argumentsDelta: string;
     }
+  /** A tool call changed (complete, waiting, running, answered): it replaces the one with the same `index`. */
+  | { readonly type: 'toolCallUpdated'; readonly messageId: string; readonly call: ToolCallView }
+  /** Ask the user about these calls (one card each); each is answered with a `toolDecision`. */
+  | { readonly type: 'approvalRequested'; readonly messageId: string; readonly approvals: readonly ApprovalView[] }
+  /** The questions are no longer open (Stop came, or another window answered): remove their cards. */
+  | { readonly type: 'approvalWithdrawn'; readonly messageId: string; readonly callIds: readonly string[] }
   /** The answer to a `send`: only an accepted message leaves the composer. */
   | SendResult
   | { readonly type: 'focusComposer' }
@@ -185,7 +259,14 @@ export type WebviewToHost =
   /** Files dropped on the panel from VS Code's Explorer (their URIs); the host reads the images among them. */
   | { readonly type: 'attachUris'; readonly uris: readonly string[] }
   /** Attach again a stored image of an earlier message (its `ImageView.key`); the host answers with `attachImages`. */
-  | { readonly type: 'reattachImage'; readonly key: string; readonly name?: string };
+  | { readonly type: 'reattachImage'; readonly key: string; readonly name?: string }
+  /** The user's answer to an approval card. */
+  | {
+      readonly type: 'toolDecision';
+      readonly messageId: string;
+      readonly callId: string;
+      readonly decision: ApprovalDecisionView;
+    };
 
 export const MAX_PROMPT_LENGTH = 1_000_000;
 export const MAX_LINK_LENGTH = 8192;
@@ -234,6 +315,7 @@ const PANEL_ACTIONS: ReadonlySet<string> = new Set<PanelAction>([
 ]);
 const MESSAGE_ACTIONS: ReadonlySet<string> = new Set<MessageAction>(['copy', 'regenerate', 'delete', 'continue']);
 const CODE_BLOCK_ACTIONS: ReadonlySet<string> = new Set<CodeBlockAction>(['copy', 'insert', 'newEditor', 'apply']);
+const DECISIONS: ReadonlySet<string> = new Set<ApprovalDecisionView>(['allowOnce', 'allowForConversation', 'deny']);
 const IMAGE_DETAILS: ReadonlySet<string> = new Set<ImageDetail>(['auto', 'low', 'high']);
 const LANGUAGE_ID = /^[A-Za-z0-9_+#.-]{1,64}$/;
 
@@ -351,6 +433,19 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'openLink':
       return only('href') && typeof value.href === 'string' && value.href.length <= MAX_LINK_LENGTH
         ? { type: 'openLink', href: value.href }
+        : undefined;
+    case 'toolDecision':
+      return only('messageId', 'callId', 'decision') &&
+        isId(value.messageId) &&
+        isId(value.callId) &&
+        typeof value.decision === 'string' &&
+        DECISIONS.has(value.decision)
+        ? {
+            type: 'toolDecision',
+            messageId: value.messageId,
+            callId: value.callId,
+            decision: value.decision as ApprovalDecisionView,
+          }
         : undefined;
     case 'runAction':
       return only('action') && typeof value.action === 'string' && PANEL_ACTIONS.has(value.action)

@@ -1,5 +1,5 @@
 import type { PanelStrings } from '../shared/panelStrings';
-import type { PanelAction, HostToWebview, MessageView, SendWith, WebviewToHost } from '../shared/protocol';
+import type { PanelAction, MessageView, ReplyEnd, SendWith, WebviewToHost } from '../shared/protocol';
 import { el, icon } from './dom';
 import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown } from './markdown';
 import {
@@ -12,7 +12,7 @@ import {
 } from './messageElement';
 import type { ScrollMemory } from './vscodeApi';
 
-type TurnEnded = Extract<HostToWebview, { type: 'turnEnded' }>;
+type TurnEnded = ReplyEnd;
 
 /** Where the view keeps its scroll position across reloads (the webview state). */
 export interface ScrollStore {

@@ -325,6 +325,15 @@ function onMessage(message: HostToWebview): void {
       if (message.status === 'error' || message.status === 'interrupted') outbox.cancel();
       else sendWaiting();
       return;
+    case 'roundEnded':
+      conversation.end(message);
+      return;
+    case 'toolCallDelta':
+    case 'toolCallUpdated':
+    case 'approvalRequested':
+    case 'approvalWithdrawn':
+      // Shown by the tool-call display (tools are not offered yet).
+      return;
     case 'sendResult': {
       const sent = outbox.answer(message);
       if (!sent) return;

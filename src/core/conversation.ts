@@ -38,9 +38,38 @@ export type MessageEditProblem = 'unknownMessage' | 'streaming' | 'notAReply' | 
 /** The instruction sent (not kept in the conversation) to have a reply cut off by the length limit go on. */
 export const CONTINUE_INSTRUCTION = 'Continue exactly where you stopped. Do not repeat anything you already wrote.';
 
+/** Why a tool call got the answer it got (shown to the user; the answer's text is what the model reads). */
+export type ToolOutcome =
+  /** The tool ran and returned this. */
+  | 'result'
+  /** The tool ran; its result was longer than the cap and was cut (the answer says so). */
+  | 'resultCapped'
+  /** The tool threw; the answer is its (host-redacted) error text. */
+  | 'failed'
+  | 'denied'
+  /** The arguments were not a JSON object, or the tool's check refused them. */
+  | 'invalidArguments'
+  | 'unknownTool'
+  /** Stop came while the call ran: it was cancelled. */
+  | 'cancelled'
+  /** Stop came, or the round limit was reached, before the call ran: it never ran. */
+  | 'notRun';
+
+export const TOOL_OUTCOMES: readonly ToolOutcome[] = [
+  'result',
+  'resultCapped',
+  'failed',
+  'denied',
+  'invalidArguments',
+  'unknownTool',
+  'cancelled',
+  'notRun',
+];
+
 export interface ToolResult {
   readonly toolCallId: string;
   readonly content: string;
+  readonly outcome?: ToolOutcome;
 }
 
 /** An image as the API takes it: an https URL or a `data:image/png;base64,…` URL. */
@@ -198,10 +227,10 @@ export class Conversation {
   }
 
   /** Records the result of one of an assistant reply's tool calls. */
-  addToolResult(messageId: string, toolCallId: string, content: string): void {
+  addToolResult(messageId: string, toolCallId: string, content: string, outcome?: ToolOutcome): void {
     const message = this.list.find((candidate) => candidate.id === messageId);
     if (!message || message.role !== 'assistant') throw new Error(`No assistant message ${messageId}`);
-    (message.toolResults ??= []).push({ toolCallId, content });
+    (message.toolResults ??= []).push({ toolCallId, content, ...(outcome ? { outcome } : {}) });
   }
 
   /**

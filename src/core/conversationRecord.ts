@@ -6,6 +6,7 @@ import {
   type ReplyStatus,
   type ReplyTiming,
   type ToolResult,
+  TOOL_OUTCOMES,
 } from './conversation';
 import type { GatewayError, GatewayErrorKind } from './gatewayError';
 import { parseJsonBounded, type JsonLimits, type JsonPath, type JsonProblem } from './boundedJson';
@@ -479,7 +480,8 @@ function cleanToolCall(raw: unknown): ToolCall | undefined {
 
 function cleanToolResult(raw: unknown): ToolResult | undefined {
   if (!isObject(raw) || typeof raw.toolCallId !== 'string' || typeof raw.content !== 'string') return undefined;
-  return { toolCallId: raw.toolCallId, content: raw.content };
+  const outcome = TOOL_OUTCOMES.find((known) => known === raw.outcome);
+  return { toolCallId: raw.toolCallId, content: raw.content, ...(outcome ? { outcome } : {}) };
 }
 
 function cleanImage(raw: unknown, stored: ReadonlyMap<string, string> | undefined): ImageAttachment | undefined {

@@ -178,10 +178,22 @@ export class Conversation {
     return undefined;
   }
 
-  /** Removes message `id` and every message after it (regenerate: the reply and what followed it). */
+  /**
+   * Removes the reply that message `id` is part of and everything after it (regenerate). A reply that called tools
+   * is several assistant messages in a row (one per round): it goes from its first, so the new reply starts over from
+   * the question instead of from the middle of the old one's tool calls.
+   */
   truncateFrom(id: string): ConversationMessage[] {
     const index = this.list.findIndex((message) => message.id === id);
-    return index >= 0 ? this.list.splice(index) : [];
+    return index >= 0 ? this.list.splice(this.replyStart(index)) : [];
+  }
+
+  /** The index of the first round of the reply that the message at `index` is part of (itself for a user message). */
+  private replyStart(index: number): number {
+    let start = index;
+    while (start > 0 && this.list[start]?.role === 'assistant' && this.list[start - 1]?.role === 'assistant')
+      start -= 1;
+    return start;
   }
 
   /** Removes every message after `id`, keeping `id` itself (edit & resend: the turns after the edited message). */
@@ -199,15 +211,17 @@ export class Conversation {
 
   /**
    * Deletes message `id`. A user message goes with the replies that answer it (the assistant messages up to the next
-   * user message), since a reply without its question makes no sense as context; a reply goes alone.
+   * user message), since a reply without its question makes no sense as context; a reply goes alone, with all its
+   * rounds when it called tools.
    * Returns what was removed.
    */
   deleteMessage(id: string): ConversationMessage[] {
-    const index = this.list.findIndex((message) => message.id === id);
-    if (index < 0) return [];
+    const found = this.list.findIndex((message) => message.id === id);
+    if (found < 0) return [];
+    // A reply goes whole: all the rounds of a reply that called tools.
+    const index = this.replyStart(found);
     let end = index + 1;
-    if (this.list[index]?.role === 'user')
-      while (end < this.list.length && this.list[end]?.role === 'assistant') end += 1;
+    while (end < this.list.length && this.list[end]?.role === 'assistant') end += 1;
     return this.list.splice(index, end - index);
   }
 

@@ -346,14 +346,44 @@ export function parseStoredMessage(
 /** Markdown for people: `# title`, then one `## You` / `## Assistant (model)` section per message with its raw text. */
 export function recordToMarkdown(record: ConversationRecord): string {
   const parts = [`# ${record.title || 'Conversation'}`];
+  let previous: ConversationMessage | undefined;
   for (const message of record.messages) {
-    const heading = message.role === 'user' ? '## You' : `## Assistant${message.model ? ` (${message.model})` : ''}`;
-    parts.push(heading, message.text);
+    // The rounds of one tool-calling reply read as one answer: one heading.
+    const sameReply = message.role === 'assistant' && previous?.role === 'assistant';
+    if (!sameReply)
+      parts.push(message.role === 'user' ? '## You' : `## Assistant${message.model ? ` (${message.model})` : ''}`);
+    if (message.text) parts.push(message.text);
     // Images are named, never inlined: the export stays readable and small.
     const images = (message.images ?? []).map(imageMention);
     if (images.length > 0) parts.push(images.join('\n'));
+    for (const call of message.toolCalls ?? []) parts.push(toolCallDetails(call, message.toolResults));
+    previous = message;
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+/** A tool call as a collapsed block: its name in the summary, its arguments and its answer inside. */
+function toolCallDetails(call: ToolCall, results: readonly ToolResult[] | undefined): string {
+  const result = results?.find((candidate) => candidate.toolCallId === call.id);
+  let args = call.function.arguments;
+  try {
+    args = JSON.stringify(JSON.parse(args), undefined, 2);
+  } catch {
+    // Kept as the model wrote it.
+  }
+  const outcome = result ? (result.outcome && result.outcome !== 'result' ? ` (${result.outcome})` : '') : ' (not run)';
+  const name = call.function.name.replace(/[<>&\r\n]/g, ' ');
+  const lines = ['<details>', `<summary>Tool call: ${name}${outcome}</summary>`, '', fenced(args, 'json')];
+  if (result) lines.push('', fenced(result.content, 'text'));
+  lines.push('', '</details>');
+  return lines.join('\n');
+}
+
+/** `text` in a code fence longer than any run of backticks inside it, so nothing in it can close the fence. */
+function fenced(text: string, language: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text}\n${fence}`;
 }
 
 function imageMention(image: ImageAttachment): string {

@@ -15,6 +15,7 @@ import {
 } from '../support/panelPage';
 import { frames, longConversation } from './scrolling.test';
 
+/** Where the screenshots go; approval-command.png and approval-edit.png are the README's, copied to media/screenshots/. */
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots');
 
 declare global {
@@ -39,7 +40,9 @@ function summaryOf(panel: PanelPage, messageId: string, index = 0) {
     const summary = element.querySelector('summary');
     const kindIcon = summary?.querySelectorAll('.codicon')[1];
     return {
-      icon: Array.from(kindIcon?.classList ?? []).find((name) => name !== 'codicon')?.replace('codicon-', ''),
+      icon: Array.from(kindIcon?.classList ?? [])
+        .find((name) => name !== 'codicon')
+        ?.replace('codicon-', ''),
       title: summary?.querySelector('.tool-call-title')?.textContent,
       spinner: summary?.querySelector('.tool-call-stage .codicon-loading.codicon-modifier-spin') !== null,
       stage: summary?.querySelector('.tool-call-stage')?.textContent,
@@ -528,7 +531,7 @@ describe('panel in Chromium: tool calls and approvals', () => {
       assert.equal(await preview.getAttribute('tabindex'), '0');
     }));
 
-  it('removes the cards the host withdraws (Stop came), and they do not come back when the reply is shown again', () =>
+  it('removes the cards the host withdraws (Stop came), without a decision', () =>
     harness.withPanel({}, async (panel) => {
       await startTurn(panel, ...waitingFor(commandApproval), ...waitingFor(readApproval, 1));
       assert.equal(await panel.page.locator('.approval-card').count(), 2);
@@ -600,7 +603,7 @@ describe('panel in Chromium: tool calls and approvals', () => {
       assert.equal(await card(panel, 'call_edit').locator('.approval-status').textContent(), 'Allowed');
     }));
 
-  it('keeps tool calls that changed while their message was out of the page, and shows them when it comes back', () =>
+  it('keeps the tool calls and approvals that changed while their message was out of the page, and shows them when it comes back', () =>
     harness.withPanel({ viewport: { width: 360, height: 480 } }, async (panel) => {
       const messages = longConversation(80);
       // The second message of 80 is not in the page (only the latest 40 are).
@@ -613,7 +616,8 @@ describe('panel in Chromium: tool calls and approvals', () => {
       await panel.send(
         { type: 'toolCallDelta', messageId: 'a1', index: 1, id: 'call_1', name: 'list_folder', argumentsDelta: '{}' },
         { type: 'toolCallUpdated', messageId: 'a1', call: call(0, { result: 'the text of app.ts' }) },
-        { type: 'approvalRequested', messageId: 'a1', approvals: [readApproval] },
+        { type: 'approvalRequested', messageId: 'a1', approvals: [readApproval, commandApproval] },
+        { type: 'approvalWithdrawn', messageId: 'a1', callIds: ['call_cmd'] },
       );
       await panel.page.click('.earlier-messages button');
       await frames(panel);
@@ -626,7 +630,9 @@ describe('panel in Chromium: tool calls and approvals', () => {
       assert.equal((await summaryOf(panel, 'a1', 1)).title, 'list_folder…');
       await row(panel, 'a1').locator('summary').click();
       assert.equal((await detailOf(panel, 'a1'))[1].text, 'the text of app.ts');
+      // The open question is there; the withdrawn one did not come back.
       assert.equal(await card(panel, 'call_read').count(), 1);
+      assert.equal(await card(panel, 'call_cmd').count(), 0);
     }));
 
   it('never takes the keys of a message being typed: the card appears without focus while the composer has text', () =>
@@ -729,5 +735,9 @@ describe('panel in Chromium: tool calls and approvals', () => {
       await frames(panel);
       await fits();
       await panel.page.screenshot({ path: path.join(SCREENSHOTS, 'approval-edit.png') });
+      // Narrower still, nothing leaves the panel (the preview scrolls in its own box).
+      await panel.page.setViewportSize({ width: 240, height: 560 });
+      await frames(panel);
+      await fits();
     }));
 });

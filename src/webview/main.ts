@@ -286,8 +286,13 @@ function renderBanner(current: PanelState): void {
 /** Whether the user is typing somewhere in the panel (the composer, or an edited message, with text in it). */
 function typing(): boolean {
   const active = document.activeElement;
-  return (active instanceof HTMLTextAreaElement || active instanceof HTMLInputElement) && active.value.length > 0;
+  if (active instanceof HTMLTextAreaElement) return active.value.length > 0;
+  if (active instanceof HTMLInputElement) return /^(?:text|search)$/.test(active.type) && active.value.length > 0;
+  return active instanceof HTMLElement && active.isContentEditable;
 }
+
+/** Keys that only change what the next key types. */
+const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock']);
 
 /**
  * Shows the approval cards and says so to screen readers. The first card's Allow button gets keyboard focus unless
@@ -302,10 +307,13 @@ function askApproval(messageId: string, approvals: readonly ApprovalView[]): voi
   const button = first?.firstButton;
   if (!first || !button || typing() || !document.hasFocus()) return;
   first.focus();
+  // Only the first key pressed there counts (Shift for a capital letter does not count).
   const backToComposer = (event: KeyboardEvent) => {
+    if (MODIFIER_KEYS.has(event.key)) return;
     button.removeEventListener('keydown', backToComposer);
+    // Space and Enter are the button's own keys: they decide.
     const printable = event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.metaKey && !event.altKey;
-    if (printable && !event.isComposing) composer.focus();
+    if (printable) composer.focus();
   };
   button.addEventListener('keydown', backToComposer);
   button.addEventListener('blur', () => button.removeEventListener('keydown', backToComposer), { once: true });

@@ -654,9 +654,11 @@ describe('panel in Chromium: tool calls and approvals', () => {
     harness.withPanel({}, async (panel) => {
       await startTurn(panel, ...waitingFor(commandApproval));
       assert.equal((await activeElement(panel)).decision, 'allowOnce');
-      await panel.page.keyboard.type('wait');
+      // A capital letter: Shift first, then the letter.
+      await panel.page.keyboard.press('Shift+W');
+      await panel.page.keyboard.type('ait, not yet');
       assert.equal((await activeElement(panel)).id, 'composer');
-      assert.equal(await panel.page.inputValue('textarea#composer'), 'wait');
+      assert.equal(await panel.page.inputValue('textarea#composer'), 'Wait, not yet');
       assert.deepEqual(await decisions(panel), []);
     }));
 

@@ -665,6 +665,7 @@ describe('panel in Chromium: tool calls and approvals', () => {
   it('shows approval cards in a dark sidebar (screenshots: approval-command.png, approval-edit.png)', () =>
     harness.withPanel({ theme: DARK_THEME, viewport: { width: 360, height: 560 } }, async (panel) => {
       const fits = async () => {
+        assert.equal(await panel.page.locator('.approval-card button[data-decision="allowOnce"]').count(), 1);
         const overflow = await panel.page.evaluate(() => ({
           page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
           cards: Array.from(document.querySelectorAll('.approval-card, .tool-call')).map(

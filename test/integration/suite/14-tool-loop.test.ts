@@ -164,4 +164,55 @@ describe('Tool loops in the panel', function () {
       await setToolSetting('askBeforeReading', undefined);
     }
   });
+
+  it('a terminal command the model asks for is shown on an approval card; Deny runs nothing and the model hears why', async () => {
+    const witness = path.join(root, 'loop/ran.txt');
+    fs.rmSync(witness, { force: true });
+    const command = `echo ran > ${JSON.stringify(witness)}`;
+    gateway.enqueue(
+      sseToolCalls([{ id: 'call_cmd_1', name: 'run_terminal_command', arguments: { command } }], {
+        text: 'I will write a file.',
+      }),
+    );
+    gateway.enqueue(sseReply(['Understood, I did not run it.']));
+    await ask('Run a command for me.');
+    await gateway.nextChatRequest(15_000);
+    const card = '.approval-card[data-call-id="call_cmd_1"]';
+    await ui.waitFor(card, 'visible');
+    assert.match(await ui.panelText(card), /echo ran/, 'the card does not show the exact command');
+    assert.equal(
+      await ui.count(`${card} button[data-decision="allowForConversation"]`),
+      0,
+      'commands offer "for this conversation"',
+    );
+    await ui.click(`${card} button[data-decision="deny"]`);
+
+    const next = await gateway.nextChatRequest(15_000);
+    const answer = sentMessages(next.body).find((message) => message.tool_call_id === 'call_cmd_1');
+    assert.match(contentText(answer?.content), /declined/);
+    const text = await waitForLastAssistant('done');
+    assert.match(text, /did not run it/);
+    await ui.waitForCount(card, 0);
+    assert.equal(fs.existsSync(witness), false, 'the denied command ran');
+  });
+
+  it('with askBeforeReading on, Allow once on the card reads the file and the model answers from it', async () => {
+    await setToolSetting('askBeforeReading', true);
+    try {
+      gateway.enqueue(sseToolCalls([{ id: 'call_ask_1', name: 'read_file', arguments: { path: 'loop/notes.md' } }]));
+      gateway.enqueue(sseReply(['It is ', `${MARKER}.`]));
+      await ask('What is the release called?');
+      await gateway.nextChatRequest(15_000);
+      const card = '.approval-card[data-call-id="call_ask_1"]';
+      await ui.waitFor(card, 'visible');
+      assert.match(await ui.panelText(card), /notes\.md/);
+      await ui.click(`${card} button[data-decision="allowOnce"]`);
+      const next = await gateway.nextChatRequest(15_000);
+      const answer = sentMessages(next.body).find((message) => message.tool_call_id === 'call_ask_1');
+      assert.match(contentText(answer?.content), new RegExp(MARKER));
+      assert.match(await waitForLastAssistant('done'), new RegExp(MARKER));
+    } finally {
+      await setToolSetting('askBeforeReading', undefined);
+    }
+  });
 });

@@ -73,6 +73,8 @@ class ToolProposals implements ProposalReview {
     const hadUnsavedChanges = document.isDirty;
 
     const { end, changedMeanwhile } = await this.review(document, version, region, eol, token);
+    // The review's display leaves the document marked as changed even when its text is back as it was.
+    if (!hadUnsavedChanges) await revertIfUnchanged(document, text);
     if (token.isCancellationRequested) throw new vscode.CancellationError();
     if (changedMeanwhile)
       throw new ToolError(
@@ -316,6 +318,18 @@ async function save(document: vscode.TextDocument): Promise<boolean> {
     return await document.save();
   } catch {
     return false;
+  }
+}
+
+/** A document the review left with its original text but marked as changed: read back from the file, unmarked. */
+async function revertIfUnchanged(document: vscode.TextDocument, original: string): Promise<void> {
+  if (document.isClosed || !document.isDirty || document.getText() !== original) return;
+  try {
+    await vscode.window.showTextDocument(document, { preview: false });
+    if (vscode.window.activeTextEditor?.document === document)
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+  } catch {
+    // It stays marked as changed; its text is the original.
   }
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { diffLines, splitLines, type HunkDecision } from '../../src/core/lineDiff';
+import { boundedDiffLines, diffLines, splitLines, type HunkDecision } from '../../src/core/lineDiff';
 import { capPreview } from '../../src/core/tools/previewText';
 import {
   ANSWER_LIMITS,
@@ -199,6 +199,25 @@ describe('the preview of a proposed edit on the approval card', () => {
       ' 27',
       ' 28',
     ]);
+  });
+
+  it('stays small for two small edits far apart in a long file (the exact diff is bounded by edits, not length)', () => {
+    const before = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
+    const after = before.replace('line 10\n', 'line ten\n').replace('line 40000\n', 'line forty thousand\n');
+    const diff = formatUnifiedDiff('f', before, after);
+    assert.deepEqual(
+      diff.filter((line) => line.startsWith('@@')),
+      ['@@ -8,7 +8,7 @@', '@@ -39998,7 +39998,7 @@'],
+    );
+    assert.equal(diff.length, 2 + 2 * 9);
+  });
+
+  it('gives up the exact diff past its bound of edits, and diffs exactly within it', () => {
+    const a = Array.from({ length: 30 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 30 }, (_, i) => `b${i}`);
+    assert.equal(boundedDiffLines(a, b, 59), undefined);
+    assert.deepEqual(boundedDiffLines(a, b, 60), [{ origStart: 0, origEnd: 30, newStart: 0, newEnd: 30 }]);
+    assert.deepEqual(boundedDiffLines(['x', 'y'], ['x', 'z'], 2), diffLines(['x', 'y'], ['x', 'z']));
   });
 
   it('is empty when nothing changes, and stays one block for a huge rewrite (no quadratic diff)', () => {

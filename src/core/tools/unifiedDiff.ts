@@ -4,7 +4,7 @@
  * under the path the model asked about; and the unified diff of a text before and after a proposed edit, for the
  * approval card.
  */
-import { diffLines, type Hunk } from '../lineDiff';
+import { boundedDiffLines, type Hunk } from '../lineDiff';
 import { splitLines } from './textContent';
 
 export interface DiffSection {
@@ -81,8 +81,8 @@ export function unquote(text: string): string {
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
-/** Above this many changed lines (after the common start and end), the diff is one block: Myers' trace grows as D². */
-const MAX_PRECISE_DIFF_LINES = 2000;
+/** Above this many removed and added lines the diff is one block (the exact diff's work grows with their square). */
+const MAX_PRECISE_DIFF_EDITS = 1000;
 
 /**
  * The unified diff (`--- a/path`, `+++ b/path`, `@@ -l,n +l,n @@` hunks with `context` lines around each change) that
@@ -125,6 +125,8 @@ function range(from: number, count: number): string {
 }
 
 function changedRuns(a: readonly string[], b: readonly string[]): Hunk[] {
+  const exact = boundedDiffLines(a, b, MAX_PRECISE_DIFF_EDITS);
+  if (exact) return exact;
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
   let suffix = 0;
@@ -134,7 +136,5 @@ function changedRuns(a: readonly string[], b: readonly string[]): Hunk[] {
     a[a.length - 1 - suffix] === b[b.length - 1 - suffix]
   )
     suffix++;
-  if (prefix === a.length && prefix === b.length) return [];
-  if (a.length + b.length - 2 * (prefix + suffix) <= MAX_PRECISE_DIFF_LINES) return diffLines(a, b);
   return [{ origStart: prefix, origEnd: a.length - suffix, newStart: prefix, newEnd: b.length - suffix }];
 }

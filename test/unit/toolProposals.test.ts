@@ -32,7 +32,7 @@ function reviewed(
     proposed: region.proposed,
     hunks,
     decisions: decide(hunks.length),
-    saved: true,
+    saved: 'saved',
     ...extra,
   };
 }
@@ -129,9 +129,11 @@ describe('what the model reads after the review', () => {
     assert.match(answer, /\[… \d+ more lines: read the file for the rest\.\]$/);
   });
 
-  it('says when the accepted change is not saved because the editor held the user’s own unsaved changes', () => {
-    const answer = reviewAnswer(reviewed(FILE, EDITED, (n) => Array(n).fill('accepted'), { saved: false }));
-    assert.match(answer, /^The user accepted all 3 changes to src\/a\.ts\. The file is not saved yet/);
+  it('says when the accepted change is not saved: the editor held the user’s own unsaved changes, or saving failed', () => {
+    const kept = reviewAnswer(reviewed(FILE, EDITED, (n) => Array(n).fill('accepted'), { saved: 'userChanges' }));
+    assert.match(kept, /^The user accepted all 3 changes to src\/a\.ts\. The file is not saved yet: the editor also /);
+    const failed = reviewAnswer(reviewed(FILE, EDITED, (n) => Array(n).fill('accepted'), { saved: 'failed' }));
+    assert.match(failed, /^The user accepted all 3 changes to src\/a\.ts\. The file could not be saved/);
   });
 
   it('words a new file: created with its line count, or not created', () => {
@@ -143,7 +145,7 @@ describe('what the model reads after the review', () => {
       proposed: ['export const a = 1;', 'export const b = 2;', ''],
       hunks: diffLines([''], ['export const a = 1;', 'export const b = 2;', '']),
       decisions,
-      saved: true,
+      saved: 'saved',
     });
     assert.equal(
       reviewAnswer(file(['accepted'])),

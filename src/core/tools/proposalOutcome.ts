@@ -52,8 +52,11 @@ export interface ReviewedProposal {
   readonly hunks: readonly Hunk[];
   /** One per hunk; a hunk still pending when the review ended counts as rejected. */
   readonly decisions: readonly HunkDecision[];
-  /** Whether what was accepted is on disk (false: only in the editor, which holds unsaved changes of the user's). */
-  readonly saved: boolean;
+  /**
+   * Whether what was accepted is on disk: `saved`, or only in the editor, because the editor also held unsaved
+   * changes of the user's (not the model's to save), or because saving failed.
+   */
+  readonly saved: 'saved' | 'userChanges' | 'failed';
   /** The file's lines just before and after the region (none at the top or the end), shown as context. */
   readonly lineBefore?: string;
   readonly lineAfter?: string;
@@ -68,9 +71,12 @@ export function reviewAnswer(review: ReviewedProposal): string {
   const accepted = review.decisions.filter((decision) => decision === 'accepted').length;
   const rejected = review.decisions.flatMap((decision, i) => (decision === 'accepted' ? [] : [i + 1]));
   const path = review.path;
-  const unsaved = review.saved
-    ? ''
-    : ' The file is not saved yet: the editor also holds unsaved changes of the user’s, which were left as they are.';
+  const unsaved =
+    review.saved === 'saved'
+      ? ''
+      : review.saved === 'userChanges'
+        ? ' The file is not saved yet: the editor also holds unsaved changes of the user’s, which were left as they are.'
+        : ' The file could not be saved: the change is in the editor only, not on disk.';
   if (review.kind === 'create') {
     if (accepted === 0) return `The user rejected the new file; ${path} was not created.`;
     const lines = applyDecisions(review.original, review.proposed, review.hunks, review.decisions);

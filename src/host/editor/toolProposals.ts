@@ -85,7 +85,11 @@ class ToolProposals implements ProposalReview {
     switch (end.outcome) {
       case 'accepted':
       case 'rejected': {
-        const saved = proposal.anyAccepted && !hadUnsavedChanges ? await save(document) : !hadUnsavedChanges;
+        const saved = hadUnsavedChanges
+          ? 'userChanges'
+          : !proposal.anyAccepted || (await save(document))
+            ? 'saved'
+            : 'failed';
         return reviewAnswer({
           kind: 'edit',
           path: shown,
@@ -176,7 +180,7 @@ class ToolProposals implements ProposalReview {
           proposed: region.proposed,
           hunks: proposal.hunks,
           decisions: proposal.decisions,
-          saved: true,
+          saved: 'saved',
         });
       }
       case 'rejected':
@@ -189,7 +193,7 @@ class ToolProposals implements ProposalReview {
           proposed: region.proposed,
           hunks: proposal.hunks,
           decisions: proposal.decisions,
-          saved: true,
+          saved: 'saved',
         });
       case 'cancelledByUser':
         throw new ToolError(

@@ -179,7 +179,7 @@ async function describeRequest(request: WorkspaceToolRequest): Promise<ToolCallD
         title: vscode.l10n.t('Run a command in the terminal'),
         kind: 'command',
         // The whole command, never cut: the user allows exactly what runs.
-        detail: `${request.command}\n${vscode.l10n.t('In {0}, stopped after {1} s', shown(request.cwd), request.timeoutSeconds)}`,
+        detail: `${request.command}\n${vscode.l10n.t('In {0}, stopped after {1} s', folderShown(request.cwd), request.timeoutSeconds)}`,
         canAllowForConversation: false,
       };
   }
@@ -239,6 +239,12 @@ function prettyInput(args: unknown): string | undefined {
 
 function shown(path: WorkspacePath): string {
   return resolvePath(path).shown;
+}
+
+/** A folder as the user knows it: a workspace folder by its name rather than ".". */
+function folderShown(path: WorkspacePath): string {
+  const resolved = resolvePath(path);
+  return resolved.relativePath === '' ? resolved.folder.name : resolved.shown;
 }
 
 function capped(lines: readonly string[], limits: PreviewLimits = PREVIEW_LIMITS): string {

@@ -237,25 +237,33 @@ describe('Edits and new files the model proposes, through the edit review', func
       );
     const CONTENT = 'export const answer = 42;\nexport const question = "?";\n';
 
-    it('shows the new file for review and creates it only on Accept; the model reads "created"', async () => {
-      const name = 'created.js';
-      const running = create(name, CONTENT);
-      const review = await until('the review of the new file', async () => {
-        const state = await vscode.commands.executeCommand<InlineEditState | undefined>(
-          'gatewayChat.internal.inlineEditState',
-        );
-        return state?.phase === 'review' ? state : undefined;
-      });
-      assert.equal(vscode.Uri.parse(review.uri).scheme, 'untitled');
-      assert.equal(vscode.Uri.parse(review.uri).path, uriOf(name).path, 'the review is not of the file to create');
-      assert.equal(fs.existsSync(path.join(root, relative(name))), false, 'the file exists before Accept');
+    for (const mode of ['inline', 'diffEditor'] as const) {
+      it(`shows the new file for review (${mode === 'inline' ? 'in place' : 'in the diff editor'}) and creates it only on Accept; the model reads "created"`, async () => {
+        await reviewSetting(mode);
+        try {
+          const name = `created-${mode}.js`;
+          const running = create(name, CONTENT);
+          const review = await until('the review of the new file', async () => {
+            const state = await vscode.commands.executeCommand<InlineEditState | undefined>(
+              'gatewayChat.internal.inlineEditState',
+              uriOf(name).with({ scheme: 'untitled' }).toString(),
+            );
+            return state?.phase === 'review' ? state : undefined;
+          });
+          assert.equal(review.mode, mode);
+          assert.equal(vscode.Uri.parse(review.uri).path, uriOf(name).path, 'the review is not of the file to create');
+          assert.equal(fs.existsSync(path.join(root, relative(name))), false, 'the file exists before Accept');
 
-      await vscode.commands.executeCommand('gatewayChat.acceptEdit', review.uri);
-      const answer = await withTimeout(running, 10_000, 'create_file did not answer after Accept');
-      assert.equal(answer, `The user accepted the new file ${relative(name)}; it is created (2 lines).`);
-      assert.equal(onDisk(name), CONTENT);
-      assert.equal(untitledOpen(name), false, 'the unsaved new file is still open');
-    });
+          await vscode.commands.executeCommand('gatewayChat.acceptEdit', review.uri);
+          const answer = await withTimeout(running, 10_000, 'create_file did not answer after Accept');
+          assert.equal(answer, `The user accepted the new file ${relative(name)}; it is created (2 lines).`);
+          assert.equal(onDisk(name), CONTENT);
+          assert.equal(untitledOpen(name), false, 'the unsaved new file is still open');
+        } finally {
+          await reviewSetting('inline');
+        }
+      });
+    }
 
     it('Reject creates nothing and leaves no unsaved editor behind; Stop does the same and cancels the call', async () => {
       const rejected = create('rejected.js', CONTENT);
@@ -393,7 +401,10 @@ describe('Edits and new files the model proposes, through the edit review', func
       });
       assert.equal(command.title, 'Run a command in the terminal');
       assert.equal(command.kind, 'command');
-      assert.equal(command.detail, 'npm test -- --grep "x"\nIn ., stopped after 30 s');
+      const folderName = vscode.workspace.workspaceFolders?.[0]?.name;
+      assert.equal(command.detail, `npm test -- --grep "x"\nIn ${folderName}, stopped after 30 s`);
+      const inFolder = await describeCall('run_terminal_command', { command: 'ls', cwd: 'proposals' });
+      assert.equal(inFolder.detail, 'ls\nIn proposals, stopped after 60 s');
       assert.equal(command.canAllowForConversation, false);
     });
 

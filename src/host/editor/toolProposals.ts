@@ -14,9 +14,11 @@
 import * as vscode from 'vscode';
 import { splitLines } from '../../core/lineDiff';
 import { proposalRegion, reviewAnswer, type ProposalRegion } from '../../core/tools/proposalOutcome';
+import { protectedPathReason } from '../../core/tools/protectedPaths';
 import { applyTextReplacements } from '../../core/tools/textReplacements';
 import { LinkGuard } from '../tools/linkGuard';
 import { readWorkspaceText } from '../tools/readTools';
+import { realPaths } from '../tools/realPath';
 import type { ProposalRequest, ProposalReview } from '../tools/workspaceToolRunner';
 import {
   relativeTo,
@@ -24,6 +26,7 @@ import {
   shownPathOf,
   throwIfCancelled,
   ToolError,
+  workspaceFolders,
   type ResolvedPath,
 } from '../tools/workspaceUris';
 import type { InlineEditEnd } from './editReview';
@@ -55,6 +58,7 @@ class ToolProposals implements ProposalReview {
     const shown = target.shown;
     // The checks of a read (inside the workspace, a text file within the size limit); the text is the document's.
     await readWorkspaceText(target, new LinkGuard(), 'edit');
+    await assertNotProtected(target);
     throwIfCancelled(token);
     const document = await vscode.workspace.openTextDocument(target.uri).then(undefined, (error: unknown) => {
       throw new ToolError(`${shown} could not be opened for the review: ${messageOf(error)}`);
@@ -125,6 +129,7 @@ class ToolProposals implements ProposalReview {
     const target = resolvePath(request.path);
     const shown = target.shown;
     await assertCreatable(target);
+    await assertNotProtected(target);
     throwIfCancelled(token);
     if (request.content === '') return createEmpty(target);
     const untitledUri = target.uri.with({ scheme: 'untitled' });
@@ -292,6 +297,36 @@ async function assertCreatable(target: ResolvedPath): Promise<void> {
     }
     if (inside === '') return;
     folder = vscode.Uri.joinPath(folder, '..');
+  }
+}
+
+/**
+ * The rule of protected files (`core/tools/protectedPaths.ts`) on where the path really leads: the argument check
+ * saw the path as written, and a link inside the workspace (`cfg -> .vscode`) leads elsewhere. Where links cannot be
+ * resolved (virtual file systems, the web build) the link guard refuses any path through a link.
+ */
+async function assertNotProtected(target: ResolvedPath): Promise<void> {
+  const paths = realPaths;
+  if (!paths || target.uri.scheme !== 'file') return;
+  // The file, or for a new one the nearest folder on its way that exists, and the names after it.
+  const rest: string[] = [];
+  let probe = target.uri;
+  let real = await paths.resolve(probe.fsPath);
+  while (real === undefined) {
+    const parent = vscode.Uri.joinPath(probe, '..');
+    if (parent.path === probe.path) return;
+    rest.unshift(probe.path.slice(probe.path.lastIndexOf('/') + 1));
+    probe = parent;
+    real = await paths.resolve(probe.fsPath);
+  }
+  for (const folder of workspaceFolders()) {
+    if (folder.uri.scheme !== 'file') continue;
+    const root = (await paths.resolve(folder.uri.fsPath)) ?? folder.uri.fsPath;
+    if (!paths.contains(root, real)) continue;
+    const inside = real.slice(root.length).replace(/\\/g, '/').replace(/^\/+/, '');
+    const reason = protectedPathReason([inside, ...rest].filter((part) => part !== '').join('/'));
+    if (reason) throw new ToolError(`${target.shown} leads through a symbolic link to a protected file. ${reason}`);
+    return;
   }
 }
 

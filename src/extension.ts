@@ -34,12 +34,14 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   // Saved conversations: nothing is read or written until the view opens or a history command runs.
   const store = new ConversationStore(vscode.Uri.joinPath(context.globalStorageUri, 'conversations'), log);
   const history = new ConversationHistory(store, context.globalState, log, (text) => log.redactor.redact(text));
-  const provider = new ChatViewProvider(context.extensionUri, keys, log, catalog, history);
   // A folder's settings that only the user may set are ignored; this says so (reads the folders' settings files).
   const folderSettings = new FolderSettingsNotice(log, context.workspaceState);
   folderSettings.start();
   // One review of proposed edits for the window: the editor commands and the model's acting tools share it.
   const reviews = createReviewController(log, context.workspaceState);
+  const provider = new ChatViewProvider(context.extensionUri, keys, log, catalog, history, {
+    proposals: createToolProposals(reviews),
+  });
   context.subscriptions.push(
     log,
     keys,

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { streamChatCompletion } from '../core/chatClient';
 import type { ChatMessage, ToolCall } from '../core/chatTypes';
-import { isReadOnlyToolName } from '../core/tools/workspaceTools';
 import { createReplyTurn } from '../core/turn/replyTurn';
 import { TurnDriver, type TurnEnded } from '../core/turn/turnDriver';
 import { buildTurnRequest, type GatewaySnapshot } from '../core/turn/turnRequest';
@@ -25,6 +24,7 @@ import { describeFinishReason, describeGatewayError, describeTurnNotice } from '
 import { chatTurnTools } from './turn/chatTools';
 import { TurnView } from './turn/chatTurnView';
 import { toolCallViews } from './turn/toolCallViews';
+import { describeToolCall } from './tools/toolCallDescription';
 import { WorkspaceToolRunner, type ProposalReview } from './tools/workspaceToolRunner';
 import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
@@ -357,26 +357,8 @@ export class ChatSession implements vscode.Disposable {
 
   /** An approval card's words for a call the user is asked about. */
   private async describeApproval(call: ToolCall, args: unknown): Promise<ApprovalView> {
-    const name = call.function.name;
-    const readOnly = isReadOnlyToolName(name);
-    const kind = readOnly
-      ? 'read'
-      : name === 'propose_edit'
-        ? 'edit'
-        : name === 'create_file'
-          ? 'create'
-          : name === 'run_terminal_command'
-            ? 'command'
-            : 'external';
-    const command = kind === 'command' && isRecord(args) && typeof args.command === 'string' ? args.command : undefined;
-    return {
-      callId: call.id,
-      toolName: name,
-      kind,
-      title: vscode.l10n.t('Use the tool {0}', name),
-      detail: this.log.redactor.redact(command ?? JSON.stringify(args, undefined, 2) ?? ''),
-      canAllowForConversation: readOnly || kind === 'external',
-    };
+    const description = await describeToolCall(call.function.name, args, (text) => this.log.redactor.redact(text));
+    return { callId: call.id, toolName: call.function.name, ...description };
   }
 
   /** Stops the turn that runs, whatever started it and wherever it is (its checks, the consent, the stream). */
@@ -448,6 +430,12 @@ export class ChatSession implements vscode.Disposable {
       this.history,
       (message) => this.toView(message, config),
       () => void this.postSnapshot(),
+      async (call) => {
+        const { title, kind } = await describeToolCall(call.function.name, parseArguments(call), (text) =>
+          this.log.redactor.redact(text),
+        );
+        return { title, kind };
+      },
     );
     this.turnView = view;
     const driver = new TurnDriver(engine, {
@@ -568,6 +556,11 @@ function noticeFor(message: ConversationMessage): { notice?: string } {
   return notice ? { notice } : {};
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A call's arguments as the model sent them, parsed (`{}` when they are not JSON). */
+function parseArguments(call: ToolCall): unknown {
+  try {
+    return JSON.parse(call.function.arguments || '{}') as unknown;
+  } catch {
+    return {};
+  }
 }

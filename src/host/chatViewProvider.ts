@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ProposalReview } from './tools/workspaceToolRunner';
 import {
   assertNever,
   isOpenableLink,
@@ -41,8 +42,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     private readonly log: ExtensionLog,
     private readonly catalog: ModelCatalogService,
     private readonly history?: ConversationHistory,
+    tools?: { readonly proposals?: ProposalReview },
   ) {
-    this.session = new ChatSession(keys, log, this, catalog, history);
+    this.session = new ChatSession(keys, log, this, catalog, history, tools);
     this.codeActions = new CodeBlockActions(log);
     this.disposables.push(
       this.session,

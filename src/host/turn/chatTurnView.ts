@@ -12,7 +12,7 @@ import type { ApprovalView, MessageView } from '../../shared/protocol';
 import type { PanelPort } from '../chatSession';
 import type { ConversationHistory } from '../conversationHistory';
 import { formatWait } from '../errorView';
-import { LiveToolCalls, toolCallViews } from './toolCallViews';
+import { LiveToolCalls, toolCallViews, type ToolCallLabel } from './toolCallViews';
 
 type Shown = Exclude<TurnEffect, { type: 'request' | 'abort' | 'askApproval' | 'allowForConversation' }>;
 
@@ -32,6 +32,8 @@ export class TurnView {
     private readonly toView: (message: ConversationMessage) => MessageView,
     /** Shows the whole conversation again (a continued reply streams again in its old place). */
     private readonly refresh: () => void,
+    /** A call's title and kind in plain words, for its row. */
+    private readonly labelOf: (call: ToolCall) => Promise<ToolCallLabel | undefined>,
   ) {}
 
   /** The approval questions open for `messageId`. */
@@ -105,6 +107,7 @@ export class TurnView {
         return;
       case 'toolCallsReceived':
         this.postCalls(effect.messageId);
+        for (const call of effect.calls) void this.label(effect.messageId, call);
         return;
       case 'withdrawApproval':
         this.approvals.delete(effect.messageId);
@@ -158,6 +161,13 @@ export class TurnView {
     this.coalescers?.text.dispose();
     this.coalescers?.reasoning.dispose();
     this.coalescers = undefined;
+  }
+
+  private async label(messageId: string, call: ToolCall): Promise<void> {
+    const label = await this.labelOf(call).catch(() => undefined);
+    if (!label || this.disposed) return;
+    this.live.label(call.id, label);
+    this.postCall(messageId, call.id);
   }
 
   private endPendingRound(): void {

@@ -215,4 +215,61 @@ describe('Tool loops in the panel', function () {
       await setToolSetting('askBeforeReading', undefined);
     }
   });
+
+  it('an edit the model proposes through a tool is shown on its card, reviewed in the editor and accepted; the model reads that', async () => {
+    const file = path.join(root, 'loop/greet.ts');
+    fs.writeFileSync(file, "export function greet(name: string) {\n  return 'Hello ' + name;\n}\n");
+    const uri = vscode.Uri.file(file);
+    gateway.enqueue(
+      sseToolCalls([
+        {
+          id: 'call_edit_1',
+          name: 'propose_edit',
+          arguments: {
+            path: 'loop/greet.ts',
+            edits: [{ old_text: "return 'Hello ' + name;", new_text: 'return `Hello, ${name}!`;' }],
+          },
+        },
+      ]),
+    );
+    gateway.enqueue(sseReply(['The greeting now has a comma.']));
+    await ask('Add a comma to the greeting in loop/greet.ts.');
+    await gateway.nextChatRequest(15_000);
+    const card = '.approval-card[data-call-id="call_edit_1"]';
+    await ui.waitFor(card, 'visible');
+    const cardText = await ui.panelText(card);
+    assert.match(cardText, /loop\/greet\.ts/);
+    assert.match(cardText, /\+\s*return `Hello, \$\{name\}!`;/, 'the card shows no diff preview of the edit');
+    assert.equal(
+      fs.readFileSync(file, 'utf8').includes('Hello, '),
+      false,
+      'the file changed before the user allowed it',
+    );
+    await ui.click(`${card} button[data-decision="allowOnce"]`);
+
+    await until(
+      'the review of the proposed edit',
+      async () => {
+        const state = await vscode.commands.executeCommand<{ phase?: string } | undefined>(
+          'gatewayChat.internal.inlineEditState',
+          uri.toString(),
+        );
+        return state?.phase === 'review' ? state : undefined;
+      },
+      15_000,
+    );
+    assert.equal(fs.readFileSync(file, 'utf8').includes('Hello, '), false, 'the file was written before the review');
+    await vscode.commands.executeCommand('gatewayChat.acceptEdit', uri.toString());
+
+    const next = await gateway.nextChatRequest(15_000);
+    const answer = sentMessages(next.body).find((message) => message.tool_call_id === 'call_edit_1');
+    assert.match(contentText(answer?.content), /accepted/);
+    await waitForLastAssistant('done');
+    await until(
+      'the saved file',
+      () => fs.readFileSync(file, 'utf8').includes('return `Hello, ${name}!`;') || undefined,
+      5_000,
+    );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 });

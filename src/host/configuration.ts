@@ -342,6 +342,15 @@ export function readReviewConfiguration(uri: vscode.Uri): ReviewConfiguration {
 }
 
 /**
+ * Whether the model may be offered the tools other extensions give VS Code (`gatewayChat.tools.vscodeTools`; user
+ * settings only, default on: each call is asked about first).
+ */
+export function readVscodeToolsSetting(): boolean {
+  const value = userSetting<unknown>(vscode.workspace.getConfiguration(SECTION), 'tools.vscodeTools');
+  return value !== false;
+}
+
+/**
  * The user-only settings that the workspace or one of its folders sets, as VS Code reports them (it already drops
  * machine-scoped ones from folder files; a fork or older build may not). These values are never read.
  */

@@ -23,7 +23,7 @@ import { ACTING_TOOL_NAMES, READ_ONLY_TOOL_NAMES } from '../../core/tools/worksp
 import type { TurnToolbox } from '../../core/turn/turnTypes';
 
 export interface VscodeToolboxSettings {
-  /** `gatewayChat.tools.vscodeTools` (see configuration.ts `readVscodeToolsSetting`). */
+  /** `tools.enabled && tools.vscodeTools` of the configuration snapshot (`readConfiguration().tools`). */
   readonly enabled: boolean;
   /** `vscode.workspace.isTrusted` unless given. */
   readonly trusted?: boolean;

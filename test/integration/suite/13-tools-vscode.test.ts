@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Logger } from '../../../src/core/logger';
 import { Redactor } from '../../../src/core/redact';
-import { readVscodeToolsSetting } from '../../../src/host/configuration';
+import { readConfiguration } from '../../../src/host/configuration';
 import { vscodeToolbox, type VscodeTools } from '../../../src/host/tools/vscodeToolbox';
 import { buildChatRequest } from '../../../src/core/chatRequest';
 import { combineToolboxes } from '../../../src/core/tools/combinedToolbox';
@@ -160,14 +160,14 @@ describe('Tools other extensions give VS Code (vscode.lm.tools)', function () {
   it('none are offered when the setting is off or in Restricted Mode; the setting is on by default', async () => {
     assert.equal(vscodeToolbox({ enabled: false }, log), undefined);
     assert.equal(vscodeToolbox({ enabled: true, trusted: false }, log), undefined);
-    assert.equal(readVscodeToolsSetting(), true);
+    assert.equal(readConfiguration().tools.vscodeTools, true);
     const config = vscode.workspace.getConfiguration('gatewayChat');
     try {
       await config.update('tools.vscodeTools', false, vscode.ConfigurationTarget.Global);
-      assert.equal(readVscodeToolsSetting(), false);
+      assert.equal(readConfiguration().tools.vscodeTools, false);
     } finally {
       await config.update('tools.vscodeTools', undefined, vscode.ConfigurationTarget.Global);
     }
-    assert.equal(readVscodeToolsSetting(), true);
+    assert.equal(readConfiguration().tools.vscodeTools, true);
   });
 });

@@ -42,6 +42,8 @@ export const USER_ONLY_SETTINGS = [
   /** Whether the model must call tools. */
   'tools.toolChoice',
   'tools.parallelToolCalls',
+  /** Whether the model is offered the tools other extensions (and MCP servers) give VS Code. */
+  'tools.vscodeTools',
 ] as const;
 
 export type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];

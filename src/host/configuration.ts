@@ -48,6 +48,8 @@ export interface ToolSettings {
   readonly toolChoice: 'auto' | 'required' | 'none';
   /** Sent only when the user chose (true: allow several calls per reply; false: one at most). */
   readonly parallelToolCalls?: boolean;
+  /** Offer the tools other extensions and MCP servers give VS Code (`gatewayChat.tools.vscodeTools`), each asked about. */
+  readonly vscodeTools: boolean;
 }
 
 const ROUTINGS = ['priority', 'cost', 'latency', 'balanced'] as const;
@@ -133,7 +135,7 @@ export function readConfiguration(): ChatConfiguration {
 type Report = (name: string, reason: string) => void;
 
 function readToolSettings(config: vscode.WorkspaceConfiguration, report: Report): ToolSettings {
-  const flag = (name: 'tools.enabled' | 'tools.askBeforeReading', fallback: boolean): boolean => {
+  const flag = (name: 'tools.enabled' | 'tools.askBeforeReading' | 'tools.vscodeTools', fallback: boolean): boolean => {
     const value = userSetting<unknown>(config, name) ?? fallback;
     if (typeof value === 'boolean') return value;
     report(name, vscode.l10n.t('must be true or false.'));
@@ -156,6 +158,7 @@ function readToolSettings(config: vscode.WorkspaceConfiguration, report: Report)
   return {
     enabled: flag('tools.enabled', true),
     askBeforeReading: flag('tools.askBeforeReading', false),
+    vscodeTools: flag('tools.vscodeTools', true),
     maxRounds,
     toolChoice,
     ...(parallel === 'allow'

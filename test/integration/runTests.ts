@@ -74,6 +74,11 @@ function suiteEnvironment(userDataDir: string): Record<string, string> {
   return env;
 }
 
+/** An extension that gives VS Code language model tools, as other extensions (and MCP servers) do. */
+function fixtureExtension(repo: string): string {
+  return path.join(repo, 'test', 'fixtures', 'lm-tools-extension');
+}
+
 function makeWorkspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-chat-ws-'));
   fs.writeFileSync(path.join(dir, 'README.md'), '# Scratch workspace for the Gateway Chat integration tests\n');
@@ -251,6 +256,9 @@ async function runWeb(repo: string, suiteIndex: string): Promise<number> {
     server = await bounded(
       VsCodeServer.start({
         install,
+        // Language model tools of "another extension" (13-tools-vscode). The web workbench takes one extension under
+        // development only (its payload is read into a Map), so this one is installed instead.
+        installedExtensions: [fixtureExtension(repo)],
         onOutput: VERBOSE ? (line) => print(`[server] ${line}`) : undefined,
       }),
     );
@@ -416,7 +424,7 @@ async function runElectron(repo: string, suiteIndex: string): Promise<number> {
   try {
     await runTests({
       version: process.env.GATEWAY_CHAT_VSCODE_VERSION ?? 'stable',
-      extensionDevelopmentPath: repo,
+      extensionDevelopmentPath: [repo, fixtureExtension(repo)],
       extensionTestsPath: suiteIndex,
       extensionTestsEnv: suiteEnvironment(userDataDir),
       launchArgs: [

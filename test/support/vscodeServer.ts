@@ -68,6 +68,17 @@ export function freePort(): Promise<number> {
 }
 
 /** `vscode-remote://127.0.0.1:<port>/abs/path`: how the web workbench names a file on the server. */
+/** Copies an extension folder into an extensions dir under the name VS Code gives an installed one. */
+function placeExtension(folder: string, extensionsDir: string): void {
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  const target = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  fs.cpSync(folder, target, { recursive: true });
+}
+
 export function remoteUri(port: number, absolutePath: string): string {
   const posix = path.resolve(absolutePath).split(path.sep).join('/');
   return `vscode-remote://127.0.0.1:${port}${encodeURI(posix)}`;
@@ -113,6 +124,11 @@ export interface StartServerOptions {
    * browser window of a VS Code server is a remote window: machine-scoped settings are read from here only.
    */
   remoteSettings?: Record<string, unknown>;
+  /**
+   * Extension folders (a package.json and what it names) placed in the extensions dir before the server starts, as if
+   * the user had installed them: VS Code finds them there when it first reads the extensions dir.
+   */
+  installedExtensions?: readonly string[];
   /** Reuse these instead of fresh temp dirs (they are then not deleted on stop). */
   userDataDir?: string;
   extensionsDir?: string;
@@ -184,6 +200,7 @@ export class VsCodeServer {
     };
     const userDataDir = options.userDataDir ?? makeTemp('gateway-chat-user-');
     const extensionsDir = options.extensionsDir ?? makeTemp('gateway-chat-ext-');
+    for (const folder of options.installedExtensions ?? []) placeExtension(folder, extensionsDir);
     writeUserSettings(userDataDir, { ...QUIET_SETTINGS, ...options.settings });
     if (options.remoteSettings) writeRemoteSettings(userDataDir, options.remoteSettings);
 

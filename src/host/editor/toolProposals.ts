@@ -168,6 +168,18 @@ class ToolProposals implements ProposalReview {
       );
     const proposal = end.proposal;
     if (!proposal) throw underReview(shown);
+    // What the model reads, accepted or rejected: the decisions say which.
+    const answer = () =>
+      reviewAnswer({
+        kind: 'create',
+        path: shown,
+        regionStart: 0,
+        original: proposal.originalLines,
+        proposed: region.proposed,
+        hunks: proposal.hunks,
+        decisions: proposal.decisions,
+        saved: 'saved',
+      });
     switch (end.outcome) {
       case 'accepted': {
         if (await exists(target.uri))
@@ -177,29 +189,11 @@ class ToolProposals implements ProposalReview {
           );
         if (!(await save(document)) || !(await exists(target.uri)))
           throw new ToolError(`${shown} could not be created; the accepted content stays in an unsaved editor.`);
-        return reviewAnswer({
-          kind: 'create',
-          path: shown,
-          regionStart: 0,
-          original: proposal.originalLines,
-          proposed: region.proposed,
-          hunks: proposal.hunks,
-          decisions: proposal.decisions,
-          saved: 'saved',
-        });
+        return answer();
       }
       case 'rejected':
         await discard(document);
-        return reviewAnswer({
-          kind: 'create',
-          path: shown,
-          regionStart: 0,
-          original: proposal.originalLines,
-          proposed: region.proposed,
-          hunks: proposal.hunks,
-          decisions: proposal.decisions,
-          saved: 'saved',
-        });
+        return answer();
       case 'cancelledByUser':
         throw new ToolError(
           `The user typed into the new file ${shown} during the review, so the proposal was discarded; the file was ` +

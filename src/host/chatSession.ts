@@ -1,10 +1,7 @@
 import * as vscode from 'vscode';
-import { streamChatCompletion } from '../core/chatClient';
 import type { ChatMessage, ToolCall } from '../core/chatTypes';
 import { createReplyTurn } from '../core/turn/replyTurn';
 import { TurnDriver, type TurnEnded } from '../core/turn/turnDriver';
-import { buildTurnRequest, type GatewaySnapshot } from '../core/turn/turnRequest';
-import { modelProfileFor, parametersIgnoredBy } from '../core/modelProfile';
 import { Conversation, isEmptyReply, type ConversationMessage, type MessageEdit } from '../core/conversation';
 import { keyOriginOf } from '../core/gatewayKeys';
 import {
@@ -23,6 +20,7 @@ import { readConfiguration, type ChatConfiguration } from './configuration';
 import { describeFinishReason, describeGatewayError, describeTurnNotice } from './errorView';
 import { chatTurnTools } from './turn/chatTools';
 import { TurnView } from './turn/chatTurnView';
+import { GatewayRequester, type GatewayReady } from './turn/gatewayRequester';
 import { toolCallViews } from './turn/toolCallViews';
 import { describeToolCall } from './tools/toolCallDescription';
 import { WorkspaceToolRunner, type ProposalReview } from './tools/workspaceToolRunner';
@@ -52,7 +50,7 @@ interface Turn {
   ended: boolean;
 }
 
-type Ready = { readonly config: ChatConfiguration; readonly apiKey: string };
+type Ready = GatewayReady;
 
 /**
  * The conversation and the reply being streamed. It owns the state; the panel only shows it. Each turn: add the
@@ -68,6 +66,7 @@ export class ChatSession implements vscode.Disposable {
   /** Tools allowed "for this conversation", by conversation id. */
   private readonly allowedByConversation = new Map<string, Set<string>>();
   private readonly toolRunner: WorkspaceToolRunner;
+  private readonly requester: GatewayRequester;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -78,6 +77,7 @@ export class ChatSession implements vscode.Disposable {
     private readonly history?: ConversationHistory,
     tools?: { readonly proposals?: ProposalReview },
   ) {
+    this.requester = new GatewayRequester(keys, log, catalog);
     this.toolRunner = new WorkspaceToolRunner({
       redact: (text) => log.redactor.redact(text),
       ...(tools?.proposals ? { proposals: tools.proposals } : {}),
@@ -319,28 +319,8 @@ export class ChatSession implements vscode.Disposable {
    * Checks that a request can go out now; otherwise tells the user why and what to do (the snapshot sent when the
    * turn is released shows the no-key banner or the setting's problem). Undefined too when Stop came meanwhile.
    */
-  private async preflight(turn: Turn): Promise<Ready | undefined> {
-    const config = readConfiguration();
-    if (config.problem) {
-      void this.showConfigProblem(config.problem);
-      return undefined;
-    }
-    const apiKey = await this.keys.get(config.baseUrl);
-    if (!apiKey) {
-      void this.askForKey(config.baseUrl);
-      return undefined;
-    }
-    if (!(await this.keys.maySendTo(config.baseUrl, 'ask'))) return undefined;
-    return turn.abort.signal.aborted ? undefined : { config, apiKey };
-  }
-
-  private async askForKey(baseUrl: string): Promise<void> {
-    const setKey = vscode.l10n.t('Set API Key');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Set the API key for {0} before sending a message.', keyOriginOf(baseUrl) ?? baseUrl),
-      setKey,
-    );
-    if (choice === setKey) await vscode.commands.executeCommand('gatewayChat.setApiKey');
+  private preflight(turn: Turn): Promise<Ready | undefined> {
+    return this.requester.preflight(turn.abort.signal);
   }
 
   /** The user's answer to an approval card of the panel (see `approvalRequested`). */
@@ -382,13 +362,12 @@ export class ChatSession implements vscode.Disposable {
    */
   private async streamReply(
     turn: Turn,
-    { config, apiKey }: Ready,
+    ready: Ready,
     continuation?: { readonly reply: ConversationMessage; readonly context: ChatMessage[] },
   ): Promise<void> {
-    const catalogEntry = await this.catalog.entryFor(config.baseUrl, config.model);
-    const modelProfile = modelProfileFor(config.model, catalogEntry, config.modelOverride);
-    const ignored = parametersIgnoredBy(modelProfile, config.parameters);
-    if (ignored.length) this.log.info(`Not sent to ${config.model}, which does not take them: ${ignored.join(', ')}`);
+    const { config } = ready;
+    const { catalogEntry, snapshot, stream } = await this.requester.prepare(ready);
+    const { modelProfile } = snapshot;
     // The reply belongs to this conversation even if the user opens another one while it streams.
     const conversation = this.conversation;
     const tools = chatTurnTools({
@@ -399,24 +378,6 @@ export class ChatSession implements vscode.Disposable {
       runner: this.toolRunner,
     });
     if (tools.skipped.length) this.log.warn(`Tools not offered (names the API refuses): ${tools.skipped.join(', ')}`);
-    const snapshot: GatewaySnapshot = {
-      model: config.model,
-      systemPrompt: config.systemPrompt,
-      parameters: config.parameters,
-      modelProfile,
-      ...(config.provider ? { provider: config.provider } : {}),
-      extraBody: config.extraBody,
-      ...(config.tools.toolChoice !== 'auto' ? { toolChoice: config.tools.toolChoice } : {}),
-      ...(config.tools.parallelToolCalls !== undefined ? { parallelToolCalls: config.tools.parallelToolCalls } : {}),
-    };
-    const client = {
-      baseUrl: config.baseUrl,
-      apiKey,
-      headers: config.headers,
-      idleTimeoutMs: config.idleTimeoutMs,
-      maxEventBytes: config.maxEventBytes,
-      logger: this.log,
-    };
     this.lastConfig = config;
     const engine = createReplyTurn({
       transcript: conversation,
@@ -439,8 +400,7 @@ export class ChatSession implements vscode.Disposable {
     );
     this.turnView = view;
     const driver = new TurnDriver(engine, {
-      stream: (request, signal) =>
-        streamChatCompletion(client, buildTurnRequest(snapshot, request.messages, request.tools), signal),
+      stream,
       runTool: (call, args, signal) => tools.run(call, args, signal),
       describeFailure: (error) => this.log.redactor.redact(error instanceof Error ? error.message : String(error)),
       show: (effect) => {
@@ -520,13 +480,6 @@ export class ChatSession implements vscode.Disposable {
     const toolCalls = toolCallViews(message, live?.live);
     const approvals = live?.approvalsFor(message.id);
     return { ...(toolCalls ? { toolCalls } : {}), ...(approvals ? { approvals: [...approvals] } : {}) };
-  }
-
-  private async showConfigProblem(problem: string): Promise<void> {
-    const open = vscode.l10n.t('Open Settings');
-    if ((await vscode.window.showErrorMessage(problem, open)) === open) {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'gatewayChat');
-    }
   }
 
   dispose(): void {

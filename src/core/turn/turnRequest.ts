@@ -5,8 +5,8 @@
  */
 import type { ChatCompletionRequest, ChatMessage, ProviderPreferences, ToolChoice, ToolDefinition } from '../chatTypes';
 import { buildChatRequest } from '../chatRequest';
-import type { GenerationParameters } from '../generationParameters';
-import type { CatalogEntryLike, ModelProfile } from '../modelProfile';
+import type { GenerationParameterName, GenerationParameters } from '../generationParameters';
+import { modelProfileFor, parametersIgnoredBy, type CatalogEntryLike, type ModelProfile } from '../modelProfile';
 
 /** What a request needs from the settings, read once per turn so that every round of it is sent the same way. */
 export interface GatewaySnapshot {
@@ -20,6 +20,43 @@ export interface GatewaySnapshot {
   /** Sent only with tools. */
   readonly toolChoice?: ToolChoice;
   readonly parallelToolCalls?: boolean;
+}
+
+/** The settings a snapshot is read from (the host's configuration has these fields). */
+export interface GatewaySettings {
+  readonly model: string;
+  readonly systemPrompt: string;
+  readonly parameters: GenerationParameters;
+  /** The user's request shape for the model (`gatewayChat.modelOverrides`). */
+  readonly modelOverride?: Partial<ModelProfile>;
+  readonly provider?: ProviderPreferences;
+  readonly extraBody: Readonly<Record<string, unknown>>;
+  readonly tools: { readonly toolChoice: ToolChoice; readonly parallelToolCalls?: boolean };
+}
+
+/**
+ * The snapshot every round of a turn is sent with: the settings, the request shape of the model (its catalog entry
+ * and the user's override) and, for an editor command, its own system prompt in place of the setting's.
+ * `ignoredParameters` are set but not sent, because the model does not take them (for the log).
+ */
+export function gatewaySnapshotFor(
+  settings: GatewaySettings,
+  catalogEntry: CatalogEntryLike | undefined,
+  options: { readonly systemPrompt?: string } = {},
+): { readonly snapshot: GatewaySnapshot; readonly ignoredParameters: GenerationParameterName[] } {
+  const modelProfile = modelProfileFor(settings.model, catalogEntry, settings.modelOverride);
+  const { toolChoice, parallelToolCalls } = settings.tools;
+  const snapshot: GatewaySnapshot = {
+    model: settings.model,
+    systemPrompt: options.systemPrompt ?? settings.systemPrompt,
+    parameters: settings.parameters,
+    modelProfile,
+    ...(settings.provider ? { provider: settings.provider } : {}),
+    extraBody: settings.extraBody,
+    ...(toolChoice !== 'auto' ? { toolChoice } : {}),
+    ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
+  };
+  return { snapshot, ignoredParameters: parametersIgnoredBy(modelProfile, settings.parameters) };
 }
 
 /** The body of one round's request (the `request` effect's messages and tools). */

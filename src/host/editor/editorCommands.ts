@@ -12,7 +12,8 @@ import type { ChatViewProvider } from '../chatViewProvider';
 import { readEditorConfiguration } from '../configuration';
 import type { ExtensionLog } from '../log';
 import type { ModelCatalogService } from '../modelCatalogService';
-import { editPreflight, streamEditReply, type EditDeps } from './editStream';
+import { GatewayRequester } from '../turn/gatewayRequester';
+import { streamEditReply, type EditDeps } from './editStream';
 import { ReviewController } from './reviewController';
 
 /** Arguments a command may be given (code actions, tests, keybindings with `args`). */
@@ -63,7 +64,7 @@ export function registerEditorCommands(
   catalog: ModelCatalogService,
   reviews: ReviewController,
 ): vscode.Disposable[] {
-  const deps: EditDeps = { keys, log, catalog };
+  const deps: EditDeps = { requester: new GatewayRequester(keys, log, catalog), log };
   const panel = (command: EditCommand) => (args?: unknown) => askInPanel(provider, command, asArgs(args));
   const edit = (command: EditCommand) => (args?: unknown) => editInline(deps, reviews, command, asArgs(args));
   return [
@@ -237,12 +238,12 @@ async function editInline(
     });
     if (!instruction?.trim()) return;
   }
-  const access = await editPreflight(deps);
-  if (!access) return;
+  const ready = await deps.requester.preflight();
+  if (!ready) return;
   const prompt = promptFor(command, target, args, instruction);
   const end = await reviews.start(target.editor, target.startLine, target.endLine, async (signal, onText) => {
-    const result = await streamEditReply(deps, access, prompt.system, prompt.messages, signal, onText);
-    if (result.error && !result.aborted) deps.log.warn(`Inline edit reply failed: ${result.error.message}`);
+    const result = await streamEditReply(deps, ready, prompt, signal, onText);
+    if (result.error) deps.log.warn(`Inline edit reply failed: ${result.error.message}`);
     return {
       text: result.text,
       ...(result.finishReason ? { finishReason: result.finishReason } : {}),
@@ -319,8 +320,8 @@ async function showReply(reply: string): Promise<void> {
 async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
   const target = await resolveTarget(args, true);
   if (!target) return;
-  const access = await editPreflight(deps);
-  if (!access) return;
+  const ready = await deps.requester.preflight();
+  if (!ready) return;
   const prompt = promptFor('tests', target, args);
   const document = await vscode.workspace.openTextDocument({
     language: target.editor.document.languageId,
@@ -344,7 +345,7 @@ async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
     },
     (_progress, token) => {
       token.onCancellationRequested(() => abort.abort());
-      return streamEditReply(deps, access, prompt.system, prompt.messages, abort.signal, (text) => {
+      return streamEditReply(deps, ready, prompt, abort.signal, (text) => {
         shown = streamingCode(text);
         if (queued) return;
         queued = true;
@@ -358,7 +359,7 @@ async function generateTests(deps: EditDeps, args: CommandArgs): Promise<void> {
   await chain;
   const code = extractReplyCode(result.text);
   await show(code ?? result.text);
-  if (result.error && !result.aborted)
+  if (result.error)
     void vscode.window.showWarningMessage(
       vscode.l10n.t('Gateway Chat did not change the code: {0}.', result.error.message),
     );

@@ -24,6 +24,8 @@ import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 import { imagesToSend } from './images/imageGate';
+import { resolveContext } from './context/contextMentions';
+import type { ContextRef } from '../shared/contextRefs';
 import { rasterDataUrlType } from '../core/imageData';
 
 /** Where the session's updates go: the chat view when it exists (messages to a hidden view are simply lost). */
@@ -123,19 +125,25 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /**
-   * Sends a user message (text, images, or both) and streams the reply. Refused (with a message) while a turn runs or
-   * nothing can be sent; images are checked again and may need the user's word (see `imagesToSend`). A send from the
-   * panel carries a `requestId`: the panel is told whether the message was accepted (it then clears the composer) or
-   * refused (it keeps the text and the images).
+   * Sends a user message (text, images, context, or some of them) and streams the reply. Refused (with a message)
+   * while a turn runs or nothing can be sent; images are checked again and may need the user's word (see
+   * `imagesToSend`); the `#`-mentions are read now, and one that cannot be read refuses the message, saying why. A send
+   * from the panel carries a `requestId`: the panel is told whether the message was accepted (it then clears the
+   * composer) or refused (it keeps the text, the images and the context chips).
    */
-  async send(text: string, images: readonly OutgoingImage[] = [], requestId?: number): Promise<void> {
+  async send(
+    text: string,
+    images: readonly OutgoingImage[] = [],
+    requestId?: number,
+    context: readonly ContextRef[] = [],
+  ): Promise<void> {
     let answered = false;
-    const answer = (refusal?: SendRefusal) => {
+    const answer = (refusal?: SendRefusal, problems?: readonly string[]) => {
       if (answered || requestId === undefined) return;
       answered = true;
       this.panel.post(
         refusal
-          ? { type: 'sendResult', requestId, outcome: 'refused', reason: refusal }
+          ? { type: 'sendResult', requestId, outcome: 'refused', reason: refusal, ...(problems ? { problems } : {}) }
           : { type: 'sendResult', requestId, outcome: 'accepted' },
       );
     };
@@ -145,8 +153,10 @@ export class ChatSession implements vscode.Disposable {
         if (!ready) return answer(turn.abort.signal.aborted ? 'stopped' : 'notReady');
         const attachments = await imagesToSend(images, ready.config, this.catalog);
         if (!attachments) return answer('images');
+        const attached = await resolveContext(context, turn.abort.signal, (found) => this.log.redactor.redact(found));
         if (turn.abort.signal.aborted) return answer('stopped');
-        const userMessage = this.conversation.addUserMessage(text, attachments);
+        if (attached.problems.length > 0) return answer('context', attached.problems);
+        const userMessage = this.conversation.addUserMessage(text, attachments, attached.items);
         this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
         answer();
         this.history?.setCurrent(this.conversation.id);

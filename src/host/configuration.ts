@@ -303,3 +303,14 @@ export function userOnlySettingsSetByFolders(): UserOnlySetting[] {
 export function affectsChatConfiguration(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(SECTION);
 }
+
+/**
+ * Whether project instructions (`AGENTS.md`…) go with chat requests (`gatewayChat.projectInstructions`). The user's
+ * settings decide; a workspace or folder may turn them off for itself, but never on when the user turned them off (a
+ * repository cannot make its own text reach the model against the user's choice).
+ */
+export function readProjectInstructionsSetting(): boolean {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown>('projectInstructions');
+  if (inspected?.workspaceValue === false || inspected?.workspaceFolderValue === false) return false;
+  return userChosenValue(inspected) !== false;
+}

@@ -33,6 +33,8 @@ export const USER_ONLY_SETTINGS = [
   'editor.promptTemplates',
   /** How much one stream event may hold in memory: a folder raising it would undo the cap. */
   'maxEventMiB',
+  /** Whether a repository's own instructions (`AGENTS.md`…) are sent to the model. */
+  'projectInstructions',
 ] as const;
 
 export type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];

@@ -305,12 +305,9 @@ export function affectsChatConfiguration(event: vscode.ConfigurationChangeEvent)
 }
 
 /**
- * Whether project instructions (`AGENTS.md`…) go with chat requests (`gatewayChat.projectInstructions`). The user's
- * settings decide; a workspace or folder may turn them off for itself, but never on when the user turned them off (a
- * repository cannot make its own text reach the model against the user's choice).
+ * Whether project instructions (`AGENTS.md`…) go with chat requests (`gatewayChat.projectInstructions`): the user's
+ * choice only, as for the system prompt (a repository cannot decide whether its own text reaches the model).
  */
 export function readProjectInstructionsSetting(): boolean {
-  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown>('projectInstructions');
-  if (inspected?.workspaceValue === false || inspected?.workspaceFolderValue === false) return false;
-  return userChosenValue(inspected) !== false;
+  return userSetting<unknown>(vscode.workspace.getConfiguration(SECTION), 'projectInstructions') !== false;
 }

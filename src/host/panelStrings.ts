@@ -92,6 +92,7 @@ export function panelStrings(): PanelStrings {
     contextMeterLabel: vscode.l10n.t('Estimated context size'),
     contextNearFull: vscode.l10n.t("near the model's context length"),
     contextOverflow: vscode.l10n.t("longer than the model's context: the oldest turns will be left out"),
+    contextTooMany: vscode.l10n.t('was not attached: a message takes at most this many attachments'),
     leftOutNotice: vscode.l10n.t(
       "{0} earlier messages were not sent: the conversation is longer than the model's context.",
     ),

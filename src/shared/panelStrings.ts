@@ -97,6 +97,7 @@ export interface PanelStrings {
   readonly contextOverflow: string;
   /** Under a reply: {0} is a count. */
   readonly leftOutNotice: string;
+  readonly contextTooMany: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -182,4 +183,5 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'contextNearFull',
   'contextOverflow',
   'leftOutNotice',
+  'contextTooMany',
 ];

@@ -117,6 +117,7 @@ export const ENGLISH_STRINGS: PanelStrings = {
   contextMeterLabel: 'Estimated context size',
   contextNearFull: "near the model's context length",
   contextOverflow: "longer than the model's context: the oldest turns will be left out",
+  contextTooMany: 'was not attached: a message takes at most this many attachments',
   leftOutNotice: "{0} earlier messages were not sent: the conversation is longer than the model's context.",
 };
 

@@ -99,11 +99,7 @@ export async function droppedContextFiles(
   const problems: string[] = [];
   for (const uri of uris) {
     const name = uri.path.split('/').pop() || uri.toString();
-    const located = locate(uri);
-    if (!located || located.relativePath === '') {
-      problems.push(vscode.l10n.t('{0} is outside the workspace folders, so it cannot be attached as context.', name));
-      continue;
-    }
+    // What the file is comes first: a device or a pipe is refused as such wherever it is.
     const stat = await vscode.workspace.fs.stat(uri).then(undefined, () => undefined);
     if (!stat) {
       problems.push(vscode.l10n.t('{0} could not be found.', name));
@@ -117,6 +113,11 @@ export async function droppedContextFiles(
       problems.push(
         vscode.l10n.t('{0} is not a regular file (a device, a pipe or a socket), so it cannot be attached.', name),
       );
+      continue;
+    }
+    const located = locate(uri);
+    if (!located || located.relativePath === '') {
+      problems.push(vscode.l10n.t('{0} is outside the workspace folders, so it cannot be attached as context.', name));
       continue;
     }
     files.push({ path: shownPath(located.folder, located.relativePath), tokens: fileTokens(stat.size) });

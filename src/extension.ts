@@ -5,13 +5,15 @@ import { CHAT_VIEW_ID, ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
 import { readBaseUrl } from './host/configuration';
 import { registerConversationCommands } from './host/conversationCommands';
-import { registerEditorCommands } from './host/editor/editorCommands';
+import { createReviewController, registerEditorCommands } from './host/editor/editorCommands';
+import { createToolProposals } from './host/editor/toolProposals';
 import { registerImageCommands } from './host/images/imageCommands';
 import { ConversationHistory } from './host/conversationHistory';
 import { ConversationStore } from './host/conversationStore';
 import { FolderSettingsNotice } from './host/folderSettingsNotice';
 import { ExtensionLog } from './host/log';
 import { ModelCatalogService } from './host/modelCatalogService';
+import { describeToolCall, type ToolCallDescription } from './host/tools/toolCallDescription';
 import { currentToolOffer } from './host/tools/toolOffer';
 import { WorkspaceToolRunner } from './host/tools/workspaceToolRunner';
 import { checkWorkspaceToolArguments } from './core/tools/toolArguments';
@@ -36,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
   // A folder's settings that only the user may set are ignored; this says so (reads the folders' settings files).
   const folderSettings = new FolderSettingsNotice(log, context.workspaceState);
   folderSettings.start();
+  // One review of proposed edits for the window: the editor commands and the model's acting tools share it.
+  const reviews = createReviewController(log, context.workspaceState);
   context.subscriptions.push(
     log,
     keys,
@@ -45,7 +49,8 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     ...registerCommands(provider, keys, log, catalog),
     ...registerConversationCommands(provider, history, log),
-    ...registerEditorCommands(provider, keys, log, catalog, context.workspaceState),
+    reviews,
+    ...registerEditorCommands(provider, keys, log, catalog, reviews),
     ...registerImageCommands(provider, log),
   );
   if (context.extensionMode === vscode.ExtensionMode.Test) {
@@ -55,9 +60,10 @@ export function activate(context: vscode.ExtensionContext): GatewayChatApi {
         typeof key === 'string' && key ? context.secrets.store(LEGACY_KEY_ENTRY, key) : undefined,
       ),
     );
-    const tools = new WorkspaceToolRunner({ redact: (text) => log.redactor.redact(text) });
+    const redact = (text: string) => log.redactor.redact(text);
+    const tools = new WorkspaceToolRunner({ redact, proposals: createToolProposals(reviews) });
     context.subscriptions.push(tools);
-    return { conversationsFolder: store.folder, workspaceTools: testToolHook(tools) };
+    return { conversationsFolder: store.folder, workspaceTools: testToolHook(tools, redact) };
   }
   return { conversationsFolder: store.folder };
 }
@@ -72,11 +78,18 @@ export interface GatewayChatApi {
 export interface WorkspaceToolsHook {
   run(tool: string, args: unknown, token?: vscode.CancellationToken): Promise<string>;
   offer(): ToolOffer;
+  /** The call described as the panel and the approval card show it (arguments checked as the turn checks them). */
+  describe(tool: string, args: unknown): Promise<ToolCallDescription>;
 }
 
-function testToolHook(runner: WorkspaceToolRunner): WorkspaceToolsHook {
+function testToolHook(runner: WorkspaceToolRunner, redact: (text: string) => string): WorkspaceToolsHook {
   return {
     offer: currentToolOffer,
+    describe(tool, args) {
+      if (!isWorkspaceToolName(tool)) return describeToolCall(tool, args, redact);
+      const checked = checkWorkspaceToolArguments(tool, args, { folders: vscode.workspace.workspaceFolders ?? [] });
+      return describeToolCall(tool, checked.ok ? checked.value : args, redact);
+    },
     async run(tool, args, token) {
       if (!isWorkspaceToolName(tool)) throw new Error(`There is no workspace tool named "${tool}".`);
       const folders = vscode.workspace.workspaceFolders ?? [];

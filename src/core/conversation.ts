@@ -43,9 +43,38 @@ export type MessageEditProblem = 'unknownMessage' | 'streaming' | 'notAReply' | 
 /** The instruction sent (not kept in the conversation) to have a reply cut off by the length limit go on. */
 export const CONTINUE_INSTRUCTION = 'Continue exactly where you stopped. Do not repeat anything you already wrote.';
 
+/** Why a tool call got the answer it got (shown to the user; the answer's text is what the model reads). */
+export type ToolOutcome =
+  /** The tool ran and returned this. */
+  | 'result'
+  /** The tool ran; its result was longer than the cap and was cut (the answer says so). */
+  | 'resultCapped'
+  /** The tool threw; the answer is its (host-redacted) error text. */
+  | 'failed'
+  | 'denied'
+  /** The arguments were not a JSON object, or the tool's check refused them. */
+  | 'invalidArguments'
+  | 'unknownTool'
+  /** Stop came while the call ran: it was cancelled. */
+  | 'cancelled'
+  /** Stop came, or the round limit was reached, before the call ran: it never ran. */
+  | 'notRun';
+
+export const TOOL_OUTCOMES: readonly ToolOutcome[] = [
+  'result',
+  'resultCapped',
+  'failed',
+  'denied',
+  'invalidArguments',
+  'unknownTool',
+  'cancelled',
+  'notRun',
+];
+
 export interface ToolResult {
   readonly toolCallId: string;
   readonly content: string;
+  readonly outcome?: ToolOutcome;
 }
 
 /** An image as the API takes it: an https URL or a `data:image/png;base64,…` URL. */
@@ -189,10 +218,22 @@ export class Conversation {
     return undefined;
   }
 
-  /** Removes message `id` and every message after it (regenerate: the reply and what followed it). */
+  /**
+   * Removes the reply that message `id` is part of and everything after it (regenerate). A reply that called tools
+   * is several assistant messages in a row (one per round): it goes from its first, so the new reply starts over from
+   * the question instead of from the middle of the old one's tool calls.
+   */
   truncateFrom(id: string): ConversationMessage[] {
     const index = this.list.findIndex((message) => message.id === id);
-    return index >= 0 ? this.list.splice(index) : [];
+    return index >= 0 ? this.list.splice(this.replyStart(index)) : [];
+  }
+
+  /** The index of the first round of the reply that the message at `index` is part of (itself for a user message). */
+  private replyStart(index: number): number {
+    let start = index;
+    while (start > 0 && this.list[start]?.role === 'assistant' && this.list[start - 1]?.role === 'assistant')
+      start -= 1;
+    return start;
   }
 
   /** Removes every message after `id`, keeping `id` itself (edit & resend: the turns after the edited message). */
@@ -210,15 +251,17 @@ export class Conversation {
 
   /**
    * Deletes message `id`. A user message goes with the replies that answer it (the assistant messages up to the next
-   * user message), since a reply without its question makes no sense as context; a reply goes alone.
+   * user message), since a reply without its question makes no sense as context; a reply goes alone, with all its
+   * rounds when it called tools.
    * Returns what was removed.
    */
   deleteMessage(id: string): ConversationMessage[] {
-    const index = this.list.findIndex((message) => message.id === id);
-    if (index < 0) return [];
+    const found = this.list.findIndex((message) => message.id === id);
+    if (found < 0) return [];
+    // A reply goes whole: all the rounds of a reply that called tools.
+    const index = this.replyStart(found);
     let end = index + 1;
-    if (this.list[index]?.role === 'user')
-      while (end < this.list.length && this.list[end]?.role === 'assistant') end += 1;
+    while (end < this.list.length && this.list[end]?.role === 'assistant') end += 1;
     return this.list.splice(index, end - index);
   }
 
@@ -238,10 +281,10 @@ export class Conversation {
   }
 
   /** Records the result of one of an assistant reply's tool calls. */
-  addToolResult(messageId: string, toolCallId: string, content: string): void {
+  addToolResult(messageId: string, toolCallId: string, content: string, outcome?: ToolOutcome): void {
     const message = this.list.find((candidate) => candidate.id === messageId);
     if (!message || message.role !== 'assistant') throw new Error(`No assistant message ${messageId}`);
-    (message.toolResults ??= []).push({ toolCallId, content });
+    (message.toolResults ??= []).push({ toolCallId, content, ...(outcome ? { outcome } : {}) });
   }
 
   /**

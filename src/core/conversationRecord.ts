@@ -7,6 +7,7 @@ import {
   type ReplyStatus,
   type ReplyTiming,
   type ToolResult,
+  TOOL_OUTCOMES,
 } from './conversation';
 import type { GatewayError, GatewayErrorKind } from './gatewayError';
 import { parseJsonBounded, type JsonLimits, type JsonPath, type JsonProblem } from './boundedJson';
@@ -356,22 +357,51 @@ export function parseStoredMessage(
  */
 export function recordToMarkdown(record: ConversationRecord): string {
   const parts = [`# ${record.title || 'Conversation'}`];
+  let previous: ConversationMessage | undefined;
   for (const message of record.messages) {
-    const heading = message.role === 'user' ? '## You' : `## Assistant${message.model ? ` (${message.model})` : ''}`;
-    parts.push(heading, ...(message.context ?? []).map(contextDetails), message.text);
+    // The rounds of one tool-calling reply read as one answer: one heading.
+    const sameReply = message.role === 'assistant' && previous?.role === 'assistant';
+    if (!sameReply)
+      parts.push(message.role === 'user' ? '## You' : `## Assistant${message.model ? ` (${message.model})` : ''}`);
+    parts.push(...(message.context ?? []).map(contextDetails));
+    if (message.text) parts.push(message.text);
     // Images are named, never inlined: the export stays readable and small.
     const images = (message.images ?? []).map(imageMention);
     if (images.length > 0) parts.push(images.join('\n'));
+    for (const call of message.toolCalls ?? []) parts.push(toolCallDetails(call, message.toolResults));
+    previous = message;
   }
   return `${parts.join('\n\n')}\n`;
 }
 
-/** An attached item, collapsed: its mention as the summary, its text in a fence longer than any inside it. */
+/** An attached item, collapsed: its mention as the summary, its text fenced so nothing in it can close the fence. */
 function contextDetails(item: ContextItem): string {
-  const longest = Math.max(2, ...[...item.text.matchAll(/`+/g)].map((match) => match[0].length));
-  const fence = '`'.repeat(longest + 1);
   const summary = item.label.replace(/[<>&\r\n]/g, ' ');
-  return `<details><summary>${summary}</summary>\n\n${fence}text\n${item.text}\n${fence}\n\n</details>`;
+  return `<details><summary>${summary}</summary>\n\n${fenced(item.text, 'text')}\n\n</details>`;
+}
+
+/** A tool call as a collapsed block: its name in the summary, its arguments and its answer inside. */
+function toolCallDetails(call: ToolCall, results: readonly ToolResult[] | undefined): string {
+  const result = results?.find((candidate) => candidate.toolCallId === call.id);
+  let args = call.function.arguments;
+  try {
+    args = JSON.stringify(JSON.parse(args), undefined, 2);
+  } catch {
+    // Kept as the model wrote it.
+  }
+  const outcome = result ? (result.outcome && result.outcome !== 'result' ? ` (${result.outcome})` : '') : ' (not run)';
+  const name = call.function.name.replace(/[<>&\r\n]/g, ' ');
+  const lines = ['<details>', `<summary>Tool call: ${name}${outcome}</summary>`, '', fenced(args, 'json')];
+  if (result) lines.push('', fenced(result.content, 'text'));
+  lines.push('', '</details>');
+  return lines.join('\n');
+}
+
+/** `text` in a code fence longer than any run of backticks inside it, so nothing in it can close the fence. */
+function fenced(text: string, language: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text}\n${fence}`;
 }
 
 function imageMention(image: ImageAttachment): string {
@@ -502,7 +532,8 @@ function cleanToolCall(raw: unknown): ToolCall | undefined {
 
 function cleanToolResult(raw: unknown): ToolResult | undefined {
   if (!isObject(raw) || typeof raw.toolCallId !== 'string' || typeof raw.content !== 'string') return undefined;
-  return { toolCallId: raw.toolCallId, content: raw.content };
+  const outcome = TOOL_OUTCOMES.find((known) => known === raw.outcome);
+  return { toolCallId: raw.toolCallId, content: raw.content, ...(outcome ? { outcome } : {}) };
 }
 
 /** The most characters of one attached item a record keeps (the workspace tools read at most 40,000). */

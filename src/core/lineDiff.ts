@@ -20,6 +20,18 @@ export function splitLines(text: string): string[] {
 
 /** The hunks that turn `original` into `replacement`, in order; none when the two are equal. */
 export function diffLines(original: readonly string[], replacement: readonly string[]): Hunk[] {
+  return boundedDiffLines(original, replacement, Infinity) ?? [];
+}
+
+/**
+ * As `diffLines`, or undefined when more than `maxEdits` lines would be removed and added: the work grows with the
+ * number of edits (time with it, the trace kept for walking back with its square), not with the length of the texts.
+ */
+export function boundedDiffLines(
+  original: readonly string[],
+  replacement: readonly string[],
+  maxEdits: number,
+): Hunk[] | undefined {
   // Trim the common prefix and suffix first: the usual edit touches a small part of the range.
   let prefix = 0;
   while (prefix < original.length && prefix < replacement.length && original[prefix] === replacement[prefix]) prefix++;
@@ -40,7 +52,8 @@ export function diffLines(original: readonly string[], replacement: readonly str
     if (id === undefined) ids.set(line, (id = ids.size));
     return id;
   };
-  const same = myersMatches(Int32Array.from(a, idOf), Int32Array.from(b, idOf));
+  const same = myersMatches(Int32Array.from(a, idOf), Int32Array.from(b, idOf), maxEdits);
+  if (!same) return undefined;
   const hunks: Hunk[] = [];
   let i = 0;
   let j = 0;
@@ -53,17 +66,21 @@ export function diffLines(original: readonly string[], replacement: readonly str
   return hunks;
 }
 
-/** Pairs (i, j) of equal lines on a shortest edit script, in order (Myers, with a trace of the V arrays). */
-function myersMatches(a: Int32Array, b: Int32Array): Array<readonly [number, number]> {
+/**
+ * Pairs (i, j) of equal lines on a shortest edit script, in order (Myers, with a trace of the V arrays); undefined
+ * when the script is longer than `maxEdits`.
+ */
+function myersMatches(a: Int32Array, b: Int32Array, maxEdits: number): Array<readonly [number, number]> | undefined {
   const n = a.length;
   const m = b.length;
-  if (n === 0 || m === 0) return [];
+  if (n === 0 || m === 0) return n + m > maxEdits ? undefined : [];
   const max = n + m;
   const offset = max;
   let v = new Int32Array(2 * max + 2);
   const trace: Int32Array[] = [];
   let found = -1;
   for (let d = 0; d <= max && found < 0; d++) {
+    if (d > maxEdits) return undefined;
     // Only the diagonals -d-1..d+1 can be read when walking back from step d.
     trace.push(v.slice(offset - d - 1, offset + d + 2));
     const next = v;

@@ -13,6 +13,11 @@ export interface ModelProfile {
    * wants it; most APIs refuse or ignore it, and DeepSeek-R1 answers 400). Off unless set.
    */
   readonly sendReasoningBack?: boolean;
+  /**
+   * Whether the model takes `tools`: set by the user's override when the catalog is silent or wrong (the catalog's
+   * `supported_parameters` decides otherwise; a model nobody says anything about is offered them).
+   */
+  readonly supportsTools?: boolean;
 }
 
 export const DEFAULT_MODEL_PROFILE: ModelProfile = { maxTokensField: 'max_tokens', supportsTemperature: true };

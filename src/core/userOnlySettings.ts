@@ -33,6 +33,15 @@ export const USER_ONLY_SETTINGS = [
   'editor.promptTemplates',
   /** How much one stream event may hold in memory: a folder raising it would undo the cap. */
   'maxEventMiB',
+  /** Whether the model is offered tools at all: a folder must not turn on what the user turned off. */
+  'tools.enabled',
+  /** Whether reading the workspace is asked about first. */
+  'tools.askBeforeReading',
+  /** How many billed requests one reply may make. */
+  'tools.maxRounds',
+  /** Whether the model must call tools. */
+  'tools.toolChoice',
+  'tools.parallelToolCalls',
   /** Whether a repository's own instructions (`AGENTS.md`…) are sent to the model. */
   'projectInstructions',
 ] as const;

@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
 import { streamChatCompletion } from '../core/chatClient';
-import { choiceOf, type ChatMessage } from '../core/chatTypes';
-import { buildChatRequest } from '../core/chatRequest';
+import type { ChatMessage, ToolCall } from '../core/chatTypes';
+import { isReadOnlyToolName } from '../core/tools/workspaceTools';
+import { createReplyTurn } from '../core/turn/replyTurn';
+import { TurnDriver, type TurnEnded } from '../core/turn/turnDriver';
+import { buildTurnRequest, type GatewaySnapshot } from '../core/turn/turnRequest';
 import { modelProfileFor, parametersIgnoredBy } from '../core/modelProfile';
 import { Conversation, isEmptyReply, type ConversationMessage, type MessageEdit } from '../core/conversation';
-import { DeltaCoalescer } from '../core/deltaCoalescer';
 import { keyOriginOf } from '../core/gatewayKeys';
-import type { GatewayError } from '../core/gatewayError';
 import {
   assertNever,
   type ApprovalDecisionView,
+  type ApprovalView,
   type HostToWebview,
   type MessageAction,
   type MessageView,
@@ -19,7 +21,11 @@ import {
 } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import { readConfiguration, type ChatConfiguration } from './configuration';
-import { describeFinishReason, describeGatewayError, formatWait } from './errorView';
+import { describeFinishReason, describeGatewayError, describeTurnNotice } from './errorView';
+import { chatTurnTools } from './turn/chatTools';
+import { TurnView } from './turn/chatTurnView';
+import { toolCallViews } from './turn/toolCallViews';
+import { WorkspaceToolRunner, type ProposalReview } from './tools/workspaceToolRunner';
 import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
@@ -42,6 +48,8 @@ const STREAMING_CONTEXT = 'gatewayChat.streaming';
  */
 interface Turn {
   readonly abort: AbortController;
+  /** Set once the reply turn runs: Stop and the user's approvals go to it. */
+  driver?: TurnDriver;
   /** Set once `turnEnded` went to the panel; a turn released without it sends a snapshot instead. */
   ended: boolean;
 }
@@ -57,6 +65,11 @@ export class ChatSession implements vscode.Disposable {
   private turn: Turn | undefined;
   private lastConfig: ChatConfiguration | undefined;
   private restoring: Promise<void> | undefined;
+  /** Shows the turn that runs (and knows its open approval questions). */
+  private turnView: TurnView | undefined;
+  /** Tools allowed "for this conversation", by conversation id. */
+  private readonly allowedByConversation = new Map<string, Set<string>>();
+  private readonly toolRunner: WorkspaceToolRunner;
 
   constructor(
     private readonly keys: ApiKeyStore,
@@ -65,7 +78,13 @@ export class ChatSession implements vscode.Disposable {
     private readonly catalog: ModelCatalogService,
     /** Where conversations are saved; without it nothing is (tests of the session alone). */
     private readonly history?: ConversationHistory,
-  ) {}
+    tools?: { readonly proposals?: ProposalReview },
+  ) {
+    this.toolRunner = new WorkspaceToolRunner({
+      redact: (text) => log.redactor.redact(text),
+      ...(tools?.proposals ? { proposals: tools.proposals } : {}),
+    });
+  }
 
   /** The open conversation. */
   get current(): Conversation {
@@ -336,7 +355,38 @@ export class ChatSession implements vscode.Disposable {
 
   /** The user's answer to an approval card of the panel (see `approvalRequested`). */
   decide(messageId: string, callId: string, decision: ApprovalDecisionView): void {
-    this.log.info(`Tool call ${callId} of ${messageId}: ${decision} (tools are not offered yet).`);
+    const view = this.turnView;
+    if (!view || !view.isAsking(messageId, callId) || !this.turn?.driver) {
+      this.log.warn(`Ignored a decision for tool call ${callId}: it is not waiting for one.`);
+      return;
+    }
+    this.log.info(`Tool call ${callId}: ${decision}.`);
+    view.answered(messageId, callId);
+    this.turn.driver.decide(callId, decision);
+  }
+
+  /** An approval card's words for a call the user is asked about. */
+  private async describeApproval(call: ToolCall, args: unknown): Promise<ApprovalView> {
+    const name = call.function.name;
+    const readOnly = isReadOnlyToolName(name);
+    const kind = readOnly
+      ? 'read'
+      : name === 'propose_edit'
+        ? 'edit'
+        : name === 'create_file'
+          ? 'create'
+          : name === 'run_terminal_command'
+            ? 'command'
+            : 'external';
+    const command = kind === 'command' && isRecord(args) && typeof args.command === 'string' ? args.command : undefined;
+    return {
+      callId: call.id,
+      toolName: name,
+      kind,
+      title: vscode.l10n.t('Use the tool {0}', name),
+      detail: this.log.redactor.redact(command ?? JSON.stringify(args, undefined, 2) ?? ''),
+      canAllowForConversation: readOnly || kind === 'external',
+    };
   }
 
   /** Stops the turn that runs, whatever started it and wherever it is (its checks, the consent, the stream). */
@@ -353,8 +403,10 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /**
-   * Streams a reply to the conversation's context into a new assistant message; or, with `continuation`, to the given
-   * context into an existing reply (already `streaming` again), appending to its text.
+   * Runs a reply turn: streams a reply to the conversation's context into a new assistant message (or, with
+   * `continuation`, to the given context into an existing reply, appending to its text); when the model calls tools,
+   * runs them (asking the user where the policy says so) and streams the next round into a new message, until the
+   * model answers without calls, the round limit, Stop or an error.
    */
   private async streamReply(
     turn: Turn,
@@ -365,152 +417,105 @@ export class ChatSession implements vscode.Disposable {
     const modelProfile = modelProfileFor(config.model, catalogEntry, config.modelOverride);
     const ignored = parametersIgnoredBy(modelProfile, config.parameters);
     if (ignored.length) this.log.info(`Not sent to ${config.model}, which does not take them: ${ignored.join(', ')}`);
-    const request = buildChatRequest({
+    // The reply belongs to this conversation even if the user opens another one while it streams.
+    const conversation = this.conversation;
+    const tools = chatTurnTools({
+      settings: config.tools,
+      ...(catalogEntry ? { catalogEntry } : {}),
+      modelProfile,
+      allowed: this.allowedTools(conversation.id),
+      runner: this.toolRunner,
+    });
+    if (tools.skipped.length) this.log.warn(`Tools not offered (names the API refuses): ${tools.skipped.join(', ')}`);
+    const snapshot: GatewaySnapshot = {
       model: config.model,
-      messages: continuation?.context ?? this.conversation.contextMessages(),
       systemPrompt: config.systemPrompt,
       parameters: config.parameters,
       modelProfile,
       ...(config.provider ? { provider: config.provider } : {}),
       extraBody: config.extraBody,
-    });
-    // The reply belongs to this conversation even if the user opens another one while it streams.
-    const conversation = this.conversation;
-    const reply = continuation?.reply ?? conversation.startAssistantMessage();
-    const abort = turn.abort;
-    this.lastConfig = config;
-    if (continuation) {
-      delete reply.timing;
-      delete reply.usage;
-      // The panel shows the reply streaming again (and Stop) before its first new word.
-      await this.postSnapshot();
-    } else {
-      this.panel.post({ type: 'messageAdded', message: this.toView(reply, config) });
-    }
-
-    const text = new DeltaCoalescer((delta) => this.panel.post({ type: 'delta', messageId: reply.id, text: delta }));
-    const reasoning = new DeltaCoalescer((delta) =>
-      this.panel.post({ type: 'reasoningDelta', messageId: reply.id, text: delta }),
-    );
-    let noticeShown = false;
-    const notice = (message: string) => {
-      noticeShown = message !== '';
-      this.panel.post({ type: 'notice', messageId: reply.id, text: message });
+      ...(config.tools.toolChoice !== 'auto' ? { toolChoice: config.tools.toolChoice } : {}),
+      ...(config.tools.parallelToolCalls !== undefined ? { parallelToolCalls: config.tools.parallelToolCalls } : {}),
     };
-    let error: GatewayError | undefined;
+    const client = {
+      baseUrl: config.baseUrl,
+      apiKey,
+      headers: config.headers,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxEventBytes: config.maxEventBytes,
+      logger: this.log,
+    };
+    this.lastConfig = config;
+    const engine = createReplyTurn({
+      transcript: conversation,
+      ...(tools.toolbox ? { toolbox: tools.toolbox } : {}),
+      maxRounds: config.tools.maxRounds,
+      now: Date.now,
+    });
+    const view = new TurnView(
+      this.panel,
+      conversation,
+      this.history,
+      (message) => this.toView(message, config),
+      () => void this.postSnapshot(),
+    );
+    this.turnView = view;
+    const driver = new TurnDriver(engine, {
+      stream: (request, signal) =>
+        streamChatCompletion(client, buildTurnRequest(snapshot, request.messages, request.tools), signal),
+      runTool: (call, args, signal) => tools.run(call, args, signal),
+      describeFailure: (error) => this.log.redactor.redact(error instanceof Error ? error.message : String(error)),
+      show: (effect) => {
+        if (effect.type === 'allowForConversation') this.allowedTools(conversation.id).add(effect.toolName);
+        else if (effect.type === 'askApproval')
+          void view.ask(effect, (call, args) => this.describeApproval(call, args));
+        else view.show(effect, continuation !== undefined);
+      },
+    });
+    turn.driver = driver;
+    const stop = () => driver.stop();
+    turn.abort.signal.addEventListener('abort', stop);
+    if (turn.abort.signal.aborted) driver.stop();
     const started = Date.now();
-    let firstTokenAt: number | undefined;
+    let ended: TurnEnded;
     try {
-      const client = {
-        baseUrl: config.baseUrl,
-        apiKey,
-        headers: config.headers,
-        idleTimeoutMs: config.idleTimeoutMs,
-        maxEventBytes: config.maxEventBytes,
-        logger: this.log,
-      };
-      const events = streamChatCompletion(client, request, abort.signal);
-      for await (const event of events) {
-        // A "retrying…" or "waiting…" notice is over once the reply starts.
-        if (noticeShown && (event.type === 'text' || event.type === 'reasoning')) notice('');
-        if (
-          firstTokenAt === undefined &&
-          (event.type === 'text' || event.type === 'reasoning') &&
-          event.text.length > 0
-        )
-          firstTokenAt = Date.now();
-        switch (event.type) {
-          case 'text':
-            // Only the first choice is shown: the panel asks for one (n = 1).
-            if (choiceOf(event) !== 0) break;
-            reply.text += event.text;
-            text.push(event.text);
-            this.history?.saveSoon(conversation);
-            break;
-          case 'reasoning':
-            if (event.choice !== 0) break;
-            reply.reasoning = (reply.reasoning ?? '') + event.text;
-            reasoning.push(event.text);
-            this.history?.saveSoon(conversation);
-            break;
-          case 'retrying':
-            notice(
-              vscode.l10n.t(
-                '{0} Retrying in {1} (attempt {2})…',
-                event.reason,
-                formatWait(event.delayMs),
-                event.attempt,
-              ),
-            );
-            break;
-          case 'waiting':
-            notice(vscode.l10n.t('Waiting for the gateway…'));
-            break;
-          case 'model':
-            reply.model = event.model;
-            break;
-          case 'usage':
-            reply.usage = event.usage;
-            break;
-          case 'finish':
-            if (choiceOf(event) === 0) reply.finishReason = event.reason;
-            break;
-          case 'toolCalls':
-            if (event.choice === 0)
-              reply.toolCalls = event.calls.map(({ id, type, function: call }) => ({ id, type, function: call }));
-            break;
-          case 'toolCallDelta':
-            // Tool calls are not offered to the model yet; the assembled calls above are kept for the record.
-            break;
-          case 'error':
-            error = event.error;
-            break;
-          default:
-            assertNever(event);
-        }
-      }
-    } catch (unexpected) {
-      // The client reports failures as events; anything thrown is a bug, but the partial reply is still kept.
-      this.log.error(`Unexpected failure while streaming: ${String(unexpected)}`);
-      error = { kind: 'interrupted', message: this.log.redactor.redact(String(unexpected)), host: '' };
+      ended = await driver.run({ type: 'start', ...(continuation ? { continuation } : {}) });
     } finally {
-      for (const coalescer of [reasoning, text]) {
-        coalescer.flush();
-        coalescer.dispose();
-      }
+      turn.abort.signal.removeEventListener('abort', stop);
+      view.dispose();
+      if (this.turnView === view) this.turnView = undefined;
     }
-
-    const status = abort.signal.aborted
-      ? 'stopped'
-      : error
-        ? error.kind === 'interrupted'
-          ? 'interrupted'
-          : 'error'
-        : 'done';
-    reply.status = status;
-    if (firstTokenAt !== undefined)
-      reply.timing = { firstTokenMs: firstTokenAt - started, totalMs: Date.now() - started };
-    if (error && !abort.signal.aborted) reply.error = error;
+    const reply = ended.message;
     this.log.info(
-      `Reply ${reply.status} in ${Date.now() - started} ms, ${reply.text.length} chars` +
-        (reply.finishReason ? `, finish_reason=${reply.finishReason}` : ''),
+      `Reply ${ended.status} in ${Date.now() - started} ms, ${ended.rounds} round(s)` +
+        (reply ? `, ${reply.text.length} chars` : '') +
+        (reply?.finishReason ? `, finish_reason=${reply.finishReason}` : ''),
     );
     await this.history?.saveNow(conversation);
     // The turn is over before the panel hears it: a message it sends on `turnEnded` must find the turn free.
-    turn.ended = true;
+    turn.ended = reply !== undefined;
     this.release(turn);
-    const view = this.toView(reply, config);
+    if (!reply) return;
+    const shown = this.toView(reply, config);
+    const notice = ended.notice ? describeTurnNotice(ended.notice) : shown.notice;
     this.panel.post({
       type: 'turnEnded',
       messageId: reply.id,
-      status,
-      ...(view.model ? { model: view.model } : {}),
-      ...(view.finishReason ? { finishReason: view.finishReason } : {}),
-      ...(view.usage ? { usage: view.usage } : {}),
-      ...(view.error ? { error: view.error } : {}),
-      ...(view.notice ? { notice: view.notice } : {}),
-      ...(view.timing ? { timing: view.timing } : {}),
+      status: ended.status,
+      ...(shown.model ? { model: shown.model } : {}),
+      ...(shown.finishReason ? { finishReason: shown.finishReason } : {}),
+      ...(shown.usage ? { usage: shown.usage } : {}),
+      ...(shown.error ? { error: shown.error } : {}),
+      ...(notice ? { notice } : {}),
+      ...(shown.timing ? { timing: shown.timing } : {}),
     });
+  }
+
+  /** The tools the user allowed "for this conversation" (kept while the window lives). */
+  private allowedTools(conversationId: string): Set<string> {
+    let allowed = this.allowedByConversation.get(conversationId);
+    if (!allowed) this.allowedByConversation.set(conversationId, (allowed = new Set()));
+    return allowed;
   }
 
   private toView(message: ConversationMessage, config: ChatConfiguration): MessageView {
@@ -527,7 +532,16 @@ export class ChatSession implements vscode.Disposable {
       ...(message.timing ? { timing: { ...message.timing } } : {}),
       ...imagesFor(message),
       ...noticeFor(message),
+      ...this.toolsFor(message),
     };
+  }
+
+  /** A reply's tool calls, and the questions about them still open. */
+  private toolsFor(message: ConversationMessage): Pick<MessageView, 'toolCalls' | 'approvals'> {
+    const live = this.turnView;
+    const toolCalls = toolCallViews(message, live?.live);
+    const approvals = live?.approvalsFor(message.id);
+    return { ...(toolCalls ? { toolCalls } : {}), ...(approvals ? { approvals: [...approvals] } : {}) };
   }
 
   private async showConfigProblem(problem: string): Promise<void> {
@@ -539,6 +553,7 @@ export class ChatSession implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
+    this.toolRunner.dispose();
   }
 }
 
@@ -561,4 +576,8 @@ function noticeFor(message: ConversationMessage): { notice?: string } {
     describeFinishReason(message.finishReason) ??
     (isEmptyReply(message) ? vscode.l10n.t('The gateway ended the reply without any text.') : undefined);
   return notice ? { notice } : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -31,11 +31,23 @@ export interface ChatConfiguration {
   readonly sendWith: SendWith;
   /** How images are prepared before they are sent (`gatewayChat.images.*`). */
   readonly imageLimits: ImageLimits;
+  /** What the model may do with tools (`gatewayChat.tools.*`). */
+  readonly tools: ToolSettings;
   /**
    * Set when a setting is unusable: each line names the setting and says why. Nothing is sent while it is set, so a
    * typo never silently changes what the gateway receives.
    */
   readonly problem?: string;
+}
+
+export interface ToolSettings {
+  readonly enabled: boolean;
+  readonly askBeforeReading: boolean;
+  readonly maxRounds: number;
+  /** Sent only when not `auto`. */
+  readonly toolChoice: 'auto' | 'required' | 'none';
+  /** Sent only when the user chose (true: allow several calls per reply; false: one at most). */
+  readonly parallelToolCalls?: boolean;
 }
 
 const ROUTINGS = ['priority', 'cost', 'latency', 'balanced'] as const;
@@ -98,6 +110,7 @@ export function readConfiguration(): ChatConfiguration {
   if (sendWith !== 'enter' && sendWith !== 'ctrlEnter')
     setting('sendWith', vscode.l10n.t('must be enter or ctrlEnter (got "{0}").', String(sendWith)));
   const imageLimits = readImageLimits(config, setting);
+  const tools = readToolSettings(config, setting);
 
   return {
     baseUrl,
@@ -112,11 +125,46 @@ export function readConfiguration(): ChatConfiguration {
     maxEventBytes: Math.round(Math.min(1024, Math.max(1, Number(maxEventMiB) || 16)) * 1024 * 1024),
     sendWith: sendWith === 'ctrlEnter' ? 'ctrlEnter' : 'enter',
     imageLimits,
+    tools,
     ...(problems.length ? { problem: problems.join('\n') } : {}),
   };
 }
 
 type Report = (name: string, reason: string) => void;
+
+function readToolSettings(config: vscode.WorkspaceConfiguration, report: Report): ToolSettings {
+  const flag = (name: 'tools.enabled' | 'tools.askBeforeReading', fallback: boolean): boolean => {
+    const value = userSetting<unknown>(config, name) ?? fallback;
+    if (typeof value === 'boolean') return value;
+    report(name, vscode.l10n.t('must be true or false.'));
+    return fallback;
+  };
+  const rounds = userSetting<unknown>(config, 'tools.maxRounds') ?? 12;
+  let maxRounds = 12;
+  if (typeof rounds === 'number' && Number.isInteger(rounds) && rounds >= 1 && rounds <= 50) maxRounds = rounds;
+  else report('tools.maxRounds', vscode.l10n.t('must be a whole number from {0} to {1}.', 1, 50));
+  const choice = userSetting<unknown>(config, 'tools.toolChoice') ?? 'auto';
+  let toolChoice: ToolSettings['toolChoice'] = 'auto';
+  if (choice === 'auto' || choice === 'required' || choice === 'none') toolChoice = choice;
+  else report('tools.toolChoice', vscode.l10n.t('must be auto, required or none (got "{0}").', String(choice)));
+  const parallel = userSetting<unknown>(config, 'tools.parallelToolCalls') ?? 'gatewayDefault';
+  if (parallel !== 'gatewayDefault' && parallel !== 'allow' && parallel !== 'oneAtATime')
+    report(
+      'tools.parallelToolCalls',
+      vscode.l10n.t('must be gatewayDefault, allow or oneAtATime (got "{0}").', String(parallel)),
+    );
+  return {
+    enabled: flag('tools.enabled', true),
+    askBeforeReading: flag('tools.askBeforeReading', false),
+    maxRounds,
+    toolChoice,
+    ...(parallel === 'allow'
+      ? { parallelToolCalls: true }
+      : parallel === 'oneAtATime'
+        ? { parallelToolCalls: false }
+        : {}),
+  };
+}
 
 const IMAGE_SIDE_RANGE = { min: 64, max: 16_384 };
 
@@ -212,6 +260,10 @@ function readModelOverride(value: unknown, model: string, report: Report): Parti
   if (entry.supportsTemperature !== undefined) {
     if (typeof entry.supportsTemperature === 'boolean') override.supportsTemperature = entry.supportsTemperature;
     else report('modelOverrides', vscode.l10n.t('entry "{0}": supportsTemperature must be true or false.', key));
+  }
+  if (entry.supportsTools !== undefined) {
+    if (typeof entry.supportsTools === 'boolean') override.supportsTools = entry.supportsTools;
+    else report('modelOverrides', vscode.l10n.t('entry "{0}": supportsTools must be true or false.', key));
   }
   return Object.keys(override).length ? override : undefined;
 }

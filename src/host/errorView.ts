@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { TurnNotice } from '../core/turn/turnTypes';
 import { describeCodePoint } from '../core/apiKeyText';
 import { isContextLengthError, type GatewayError, type GatewayErrorDetails } from '../core/gatewayError';
 import { redactPatterns } from '../core/redact';
@@ -183,16 +184,33 @@ export function describeFinishReason(reason: string | undefined): string | undef
   switch (reason) {
     case undefined:
     case 'stop':
+    // A reply that called tools is answered by the next round; one whose calls could not run says so in its notice.
+    case 'tool_calls':
+    case 'function_call':
       return undefined;
     case 'length':
       return vscode.l10n.t('The reply reached the token limit and was cut off (finish reason "length").');
     case 'content_filter':
       return vscode.l10n.t("The gateway's content filter stopped the reply.");
-    case 'tool_calls':
-    case 'function_call':
-      return vscode.l10n.t('The model asked to call a tool, but tools are not enabled in this chat.');
     default:
       return vscode.l10n.t('The reply ended with finish reason "{0}".', reason);
+  }
+}
+
+/** Words for how a turn ended besides its status (the round limit, calls that could not run). */
+export function describeTurnNotice(notice: TurnNotice): string {
+  switch (notice.kind) {
+    case 'roundLimit':
+      return vscode.l10n.t(
+        'The model kept calling tools for {0} rounds, the limit (gatewayChat.tools.maxRounds): its last calls were not run.',
+        notice.maxRounds,
+      );
+    case 'toolCallsWithoutTools':
+      return vscode.l10n.t(
+        'The model asked to call a tool, but no tools were offered to it (they are off, or the model does not take them).',
+      );
+    case 'toolCallsMissing':
+      return vscode.l10n.t('The model said it would call a tool, but the gateway sent no tool call.');
   }
 }
 

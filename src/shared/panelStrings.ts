@@ -66,6 +66,37 @@ export interface PanelStrings {
   readonly imageTooManyPixels: string;
   readonly imageTooMany: string;
   readonly dismiss: string;
+  /** The heading of a tool call's arguments, when it is opened. */
+  readonly toolArguments: string;
+  readonly toolResult: string;
+  /** A tool call the model is still writing (beside a spinner). */
+  readonly toolForming: string;
+  readonly toolWaiting: string;
+  readonly toolRunning: string;
+  /** The outcome badges of a tool call. */
+  readonly toolDone: string;
+  readonly toolResultCut: string;
+  readonly toolFailed: string;
+  /** A tool call the user denied (its badge, and an approval card once Deny is pressed). */
+  readonly declined: string;
+  readonly toolInvalidArguments: string;
+  readonly toolUnknown: string;
+  readonly toolCancelled: string;
+  readonly toolNotRun: string;
+  /** Under a tool result the panel has only the beginning of: {0} shown, {1} in all. */
+  readonly toolResultShown: string;
+  /** The accessible name of an approval card ({0}: what the tool call will do). */
+  readonly approvalLabel: string;
+  readonly approvalPreview: string;
+  readonly allowOnce: string;
+  readonly allowForConversation: string;
+  readonly deny: string;
+  /** An approval card once Allow is pressed, until the call runs. */
+  readonly allowed: string;
+  /** Said to screen readers when an approval card appears ({0}: what the call will do, and the exact command or path). */
+  readonly approvalAsks: string;
+  readonly approvalChoices: string;
+  readonly approvalChoicesOnce: string;
   /** The button above the first message shown when a long conversation has earlier ones (followed by their count). */
   readonly showEarlier: string;
   /** Under the composer: a message sent while a reply streams goes when it ends. */
@@ -159,6 +190,29 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'imageTooManyPixels',
   'imageTooMany',
   'dismiss',
+  'toolArguments',
+  'toolResult',
+  'toolForming',
+  'toolWaiting',
+  'toolRunning',
+  'toolDone',
+  'toolResultCut',
+  'toolFailed',
+  'declined',
+  'toolInvalidArguments',
+  'toolUnknown',
+  'toolCancelled',
+  'toolNotRun',
+  'toolResultShown',
+  'approvalLabel',
+  'approvalPreview',
+  'allowOnce',
+  'allowForConversation',
+  'deny',
+  'allowed',
+  'approvalAsks',
+  'approvalChoices',
+  'approvalChoicesOnce',
   'showEarlier',
   'waitingForReply',
   'waitingForPanel',

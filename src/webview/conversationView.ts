@@ -1,5 +1,14 @@
 import type { PanelStrings } from '../shared/panelStrings';
-import type { PanelAction, MessageView, ReplyEnd, SendWith, WebviewToHost } from '../shared/protocol';
+import type {
+  ApprovalDecisionView,
+  ApprovalView,
+  PanelAction,
+  MessageView,
+  ReplyEnd,
+  SendWith,
+  ToolCallView,
+  WebviewToHost,
+} from '../shared/protocol';
 import { el, icon } from './dom';
 import { CODE_ACTION_CLASS, CODE_ACTIONS, type CodeActionName, LINK_CLASS, StreamingMarkdown } from './markdown';
 import {
@@ -9,7 +18,10 @@ import {
   type MessageElementContext,
   type RenderedMessage,
   renderMessage,
+  toolsOf,
 } from './messageElement';
+import type { ApprovalCard } from './tools/approvalCard';
+import type { MessageToolsContext } from './tools/messageTools';
 import type { ScrollMemory } from './vscodeApi';
 
 type TurnEnded = ReplyEnd;
@@ -24,6 +36,16 @@ export interface ScrollStore {
 interface Entry {
   view: Mutable<MessageView>;
   rendered?: RenderedMessage;
+  /** The tool-call rows the user opened (by call index), kept when the message is rendered again. */
+  openCalls?: Set<number>;
+}
+
+/** A piece of a tool call as it forms in the stream (see `toolCallDelta`). */
+export interface ToolCallPiece {
+  readonly index: number;
+  readonly id?: string;
+  readonly name?: string;
+  readonly argumentsDelta: string;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -77,6 +99,8 @@ export class ConversationView {
   private restored = false;
   private restorePasses = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The decisions made on approval cards still shown (`messageId`, newline, `callId`), across re-renders. */
+  private readonly decisions = new Map<string, ApprovalDecisionView>();
 
   constructor(
     private readonly container: HTMLElement,
@@ -87,7 +111,12 @@ export class ConversationView {
     private readonly toHost: (message: WebviewToHost) => void = () => undefined,
     private readonly scrollStore?: ScrollStore,
   ) {
-    this.elementContext = { strings, onAction, keepFollowing: (render) => this.keepFollowing(render) };
+    this.elementContext = {
+      strings,
+      onAction,
+      keepFollowing: (render) => this.keepFollowing(render),
+      tools: (messageId) => this.toolsContext(messageId),
+    };
     container.addEventListener('click', (event) => this.onClick(event));
     container.addEventListener('scroll', () => this.onScroll(), { passive: true });
     const byUser = () => (this.userScrolledAt = performance.now());
@@ -150,9 +179,19 @@ export class ConversationView {
     }
     // The page is cleared below at once: only pending renders need stopping here.
     for (const { rendered } of this.entries) if (rendered?.body instanceof StreamingMarkdown) rendered.body.dispose();
-    this.entries = messages.map((message) => ({ view: { ...message } }));
+    const openCalls = new Map(this.entries.map((entry) => [entry.view.id, entry.openCalls]));
+    if (!sameConversation) this.decisions.clear();
+    this.entries = messages.map((message) => ({
+      view: { ...message },
+      ...(sameConversation && openCalls.get(message.id) ? { openCalls: openCalls.get(message.id) } : {}),
+    }));
     this.byId.clear();
     for (const entry of this.entries) this.byId.set(entry.view.id, entry);
+    // A decision is kept only while its card is still open.
+    const open = new Set(
+      this.entries.flatMap(({ view }) => (view.approvals ?? []).map((a) => this.decisionKey(view.id, a.callId))),
+    );
+    for (const key of [...this.decisions.keys()]) if (!open.has(key)) this.decisions.delete(key);
     let first = Math.max(0, this.entries.length - MESSAGE_BATCH);
     for (const id of [keepFrom, this.restore?.messageId]) {
       const index = id === undefined ? -1 : this.entries.findIndex((entry) => entry.view.id === id);
@@ -217,6 +256,101 @@ export class ConversationView {
     // The turn is over: render what is pending now, not on the next frame.
     if (message.body instanceof StreamingMarkdown) message.body.settle();
     this.keepFollowing(() => applyStatus(message, update, this.elementContext));
+  }
+
+  /** A piece of a tool call taking shape in the stream: its arguments grow (appended, nothing re-rendered). */
+  formToolCall(messageId: string, piece: ToolCallPiece): void {
+    const entry = this.byId.get(messageId);
+    if (!entry) return;
+    const calls = [...(entry.view.toolCalls ?? [])];
+    const at = calls.findIndex((call) => call.index === piece.index);
+    const existing: ToolCallView =
+      at === -1 ? { id: '', index: piece.index, name: '', arguments: '', stage: 'forming' } : calls[at];
+    const call: ToolCallView = {
+      ...existing,
+      id: existing.id || piece.id || '',
+      name: existing.name || piece.name || '',
+      arguments: existing.arguments + piece.argumentsDelta,
+    };
+    if (at === -1) calls.push(call);
+    else calls[at] = call;
+    entry.view.toolCalls = calls;
+    const message = entry.rendered;
+    if (!message) return;
+    this.keepFollowing(() => toolsOf(message, messageId, this.elementContext)?.form(call, piece.argumentsDelta));
+  }
+
+  /** A tool call changed (complete, waiting, running, answered): it replaces the one with the same index. */
+  updateToolCall(messageId: string, call: ToolCallView): void {
+    const entry = this.byId.get(messageId);
+    if (!entry) return;
+    const calls = [...(entry.view.toolCalls ?? [])];
+    const at = calls.findIndex((existing) => existing.index === call.index);
+    if (at === -1) calls.push(call);
+    else calls[at] = call;
+    entry.view.toolCalls = calls.sort((a, b) => a.index - b.index);
+    // Running or answered, it waits for nobody: its question is over.
+    if (call.id && (call.stage === 'running' || call.stage === 'answered')) this.forgetApprovals(entry, [call.id]);
+    const message = entry.rendered;
+    if (!message) return;
+    const firstCall = !message.tools?.hasCalls;
+    this.keepFollowing(() => toolsOf(message, messageId, this.elementContext)?.update(call));
+    // The footer leaves out a "tool_calls" finish reason once the calls are shown.
+    if (firstCall && entry.view.status !== 'streaming' && entry.view.finishReason === 'tool_calls')
+      applyStatus(message, entry.view, this.elementContext);
+  }
+
+  /** Shows a card for each call the user is asked about; returns the cards shown (none if the reply is not). */
+  requestApprovals(messageId: string, approvals: readonly ApprovalView[]): ApprovalCard[] {
+    const entry = this.byId.get(messageId);
+    if (!entry || approvals.length === 0) return [];
+    const asked = new Set(approvals.map((approval) => approval.callId));
+    entry.view.approvals = [...(entry.view.approvals ?? []).filter((open) => !asked.has(open.callId)), ...approvals];
+    for (const callId of asked) this.decisions.delete(this.decisionKey(messageId, callId));
+    const message = entry.rendered;
+    if (!message) return [];
+    let cards: ApprovalCard[] = [];
+    this.keepFollowing(() => (cards = toolsOf(message, messageId, this.elementContext)?.addApprovals(approvals) ?? []));
+    return cards;
+  }
+
+  /** The questions are over (Stop came, or another window answered): their cards go. */
+  withdrawApprovals(messageId: string, callIds: readonly string[]): void {
+    const entry = this.byId.get(messageId);
+    if (entry) this.forgetApprovals(entry, callIds);
+  }
+
+  private forgetApprovals(entry: Entry, callIds: readonly string[]): void {
+    const gone = new Set(callIds);
+    if (entry.view.approvals?.some((approval) => gone.has(approval.callId))) {
+      entry.view.approvals = entry.view.approvals.filter((approval) => !gone.has(approval.callId));
+    }
+    for (const callId of callIds) this.decisions.delete(this.decisionKey(entry.view.id, callId));
+    entry.rendered?.tools?.removeApprovals(callIds);
+  }
+
+  private decisionKey(messageId: string, callId: string): string {
+    return `${messageId}\n${callId}`;
+  }
+
+  private toolsContext(messageId: string): MessageToolsContext {
+    const entry = () => this.byId.get(messageId);
+    return {
+      strings: this.strings,
+      isOpen: (index) => entry()?.openCalls?.has(index) ?? false,
+      onToggle: (index, open) => {
+        const current = entry();
+        if (!current) return;
+        current.openCalls ??= new Set();
+        if (open) current.openCalls.add(index);
+        else current.openCalls.delete(index);
+      },
+      decisionOf: (callId) => this.decisions.get(this.decisionKey(messageId, callId)),
+      onDecide: (callId, decision) => {
+        this.decisions.set(this.decisionKey(messageId, callId), decision);
+        this.toHost({ type: 'toolDecision', messageId, callId, decision });
+      },
+    };
   }
 
   /** The elements of `entries[from, to)`, rendered now, in a fragment to put into the page. */

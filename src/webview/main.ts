@@ -11,6 +11,7 @@ import {
   type OutgoingImage,
   type ContextInfo,
   type ContextRef,
+  type ApprovalView,
 } from '../shared/protocol';
 import { base64ToBytes } from '../shared/imageSniff';
 import { estimateImageTokens } from '../shared/imageSizing';
@@ -29,6 +30,7 @@ import { el, icon } from './dom';
 import { LiveAnnouncer } from './liveAnnouncer';
 import { setRendererLabels } from './markdown';
 import { Outbox, type OutgoingMessage, type WaitReason } from './outbox';
+import { approvalAnnouncement } from './tools/approvalCard';
 import { connectToHost } from './vscodeApi';
 
 /** Attached images are kept in webview state up to this many characters of data URLs together (about 6 MB). */
@@ -366,6 +368,42 @@ function renderBanner(current: PanelState): void {
   banner.replaceChildren(...items);
 }
 
+/** Whether the user is typing somewhere in the panel (the composer, or an edited message, with text in it). */
+function typing(): boolean {
+  const active = document.activeElement;
+  if (active instanceof HTMLTextAreaElement) return active.value.length > 0;
+  if (active instanceof HTMLInputElement) return /^(?:text|search)$/.test(active.type) && active.value.length > 0;
+  return active instanceof HTMLElement && active.isContentEditable;
+}
+
+/** Keys that only change what the next key types. */
+const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'CapsLock']);
+
+/**
+ * Shows the approval cards and says so to screen readers. The first card's Allow button gets keyboard focus unless
+ * the user is typing (or the panel does not have focus): a question never takes the keys of a sentence being
+ * written. Should the user start typing on the button focus moved to, the keys go back to the composer.
+ */
+function askApproval(messageId: string, approvals: readonly ApprovalView[]): void {
+  const cards = conversation.requestApprovals(messageId, approvals);
+  if (cards.length === 0) return;
+  liveAnnouncer.say(cards.map((card) => approvalAnnouncement(card.approval, strings)).join(' '));
+  const first = cards.find((card) => card.pending);
+  const button = first?.firstButton;
+  if (!first || !button || typing() || !document.hasFocus()) return;
+  first.focus();
+  // Only the first key pressed there counts (Shift for a capital letter does not count).
+  const backToComposer = (event: KeyboardEvent) => {
+    if (MODIFIER_KEYS.has(event.key)) return;
+    button.removeEventListener('keydown', backToComposer);
+    // Space and Enter are the button's own keys: they decide.
+    const printable = event.key.length === 1 && event.key !== ' ' && !event.ctrlKey && !event.metaKey && !event.altKey;
+    if (printable) composer.focus();
+  };
+  button.addEventListener('keydown', backToComposer);
+  button.addEventListener('blur', () => button.removeEventListener('keydown', backToComposer), { once: true });
+}
+
 function onMessage(message: HostToWebview): void {
   switch (message.type) {
     case 'snapshot': {
@@ -412,13 +450,21 @@ function onMessage(message: HostToWebview): void {
       else sendWaiting();
       return;
     case 'roundEnded':
+      // One reply of the turn is over; the turn goes on (its tool calls are answered, the next reply follows).
       conversation.end(message);
+      liveAnnouncer.end(message.messageId);
       return;
     case 'toolCallDelta':
+      conversation.formToolCall(message.messageId, message);
+      return;
     case 'toolCallUpdated':
+      conversation.updateToolCall(message.messageId, message.call);
+      return;
     case 'approvalRequested':
+      askApproval(message.messageId, message.approvals);
+      return;
     case 'approvalWithdrawn':
-      // Shown by the tool-call display (tools are not offered yet).
+      conversation.withdrawApprovals(message.messageId, message.callIds);
       return;
     case 'sendResult': {
       const sent = outbox.answer(message);

@@ -5,6 +5,7 @@ import { messageImages } from './attachments/messageImages';
 import { el, icon } from './dom';
 import { StreamingMarkdown, highlightSettled } from './markdown';
 import { footerTiming } from './replyTiming';
+import { MessageTools, type MessageToolsContext } from './tools/messageTools';
 
 /** One message in the page: its element and the parts that change while it streams or ends. */
 export interface RenderedMessage {
@@ -17,6 +18,8 @@ export interface RenderedMessage {
   reasoning?: Text;
   /** How many characters the text has (for a tokens-per-second estimate when the gateway reports no usage). */
   textLength: number;
+  /** A reply's tool calls and approval cards, created with the first of them. */
+  tools?: MessageTools;
 }
 
 /** A button of a message's toolbar or footer: `button[data-message-action=…]`. */
@@ -29,6 +32,8 @@ export interface MessageElementContext {
   readonly keepFollowing: (render: () => void) => void;
   /** The buttons of an error (Set API Key, Retry, ...). */
   readonly onAction: (action: PanelAction) => void;
+  /** What the tool calls and approval cards of reply `messageId` need (their state is kept by the view). */
+  readonly tools?: (messageId: string) => MessageToolsContext;
 }
 
 /** Builds a message's element, not yet in the page. */
@@ -80,6 +85,11 @@ export function renderMessage(message: MessageView, context: MessageElementConte
   );
   const rendered: RenderedMessage = { root, body, footer, notice, textLength: message.text.length };
   if (message.reasoning) appendReasoning(rendered, message.reasoning, strings);
+  if (!isUser && (message.toolCalls?.length || message.approvals?.length)) {
+    const tools = toolsOf(rendered, message.id, context);
+    for (const call of message.toolCalls ?? []) tools?.update(call);
+    if (message.approvals?.length) tools?.addApprovals(message.approvals);
+  }
   applyStatus(rendered, message, context);
   return rendered;
 }
@@ -109,6 +119,19 @@ export function appendReasoning(message: RenderedMessage, text: string, strings:
   message.reasoning.appendData(text);
 }
 
+/** The tool calls and approval cards of a reply, created (below its text) on the first call. */
+export function toolsOf(
+  message: RenderedMessage,
+  messageId: string,
+  context: MessageElementContext,
+): MessageTools | undefined {
+  if (!message.tools && context.tools) {
+    message.tools = new MessageTools(context.tools(messageId));
+    message.notice.before(message.tools.element);
+  }
+  return message.tools;
+}
+
 /** The message's status, footer (model, tokens, timing, finish reason, Continue) and error. */
 export function applyStatus(
   message: RenderedMessage,
@@ -127,7 +150,9 @@ export function applyStatus(
   const tokens = usageText(update.usage, strings);
   if (tokens) parts.push(el('span', { className: 'meta', text: `${tokens} ${strings.tokens}` }));
   parts.push(...footerTiming(update.timing, update.usage, message.textLength, strings));
-  if (update.finishReason && update.finishReason !== 'stop') {
+  // A reply that called tools shows its calls: "tool_calls" would only repeat that.
+  const toolCallsShown = update.finishReason === 'tool_calls' && message.tools?.hasCalls === true;
+  if (update.finishReason && update.finishReason !== 'stop' && !toolCallsShown) {
     parts.push(el('span', { className: 'meta', text: `${strings.finishedBecause}: ${update.finishReason}` }));
   }
   if (update.status === 'done' && update.finishReason === 'length') {

@@ -437,6 +437,52 @@ export function sseReply(
   };
 }
 
+/**
+ * A streamed reply that calls tools, the way OpenAI streams them: an optional text first, then each call's id and
+ * name in its first delta and its JSON arguments in pieces of `pieceChars`, then finish reason `tool_calls` and usage.
+ */
+export function sseToolCalls(
+  calls: readonly { readonly id: string; readonly name: string; readonly arguments: unknown }[],
+  options: { text?: string; model?: string; pieceChars?: number; delayMs?: number } = {},
+): ScriptedReply {
+  const id = completionId();
+  const created = Math.floor(Date.now() / 1000);
+  const base = { id, object: 'chat.completion.chunk', created, model: options.model ?? DEFAULT_MODEL };
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null) =>
+    sseData({ ...base, choices: [{ index: 0, delta, finish_reason: finishReason }] });
+  const steps: ReplyStep[] = [{ kind: 'write', data: chunk({ role: 'assistant' }, null) }];
+  if (options.text) steps.push({ kind: 'write', data: chunk({ content: options.text }, null) });
+  const piece = Math.max(1, options.pieceChars ?? 12);
+  calls.forEach((call, index) => {
+    const text = typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments);
+    steps.push({
+      kind: 'write',
+      data: chunk(
+        { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] },
+        null,
+      ),
+    });
+    for (let at = 0; at < text.length; at += piece) {
+      if (options.delayMs) steps.push({ kind: 'wait', ms: options.delayMs });
+      steps.push({
+        kind: 'write',
+        data: chunk({ tool_calls: [{ index, function: { arguments: text.slice(at, at + piece) } }] }, null),
+      });
+    }
+  });
+  steps.push({ kind: 'write', data: chunk({}, 'tool_calls') });
+  steps.push({
+    kind: 'write',
+    data: sseData({ ...base, choices: [], usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 } }),
+  });
+  steps.push({ kind: 'write', data: 'data: [DONE]\n\n' });
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': id },
+    steps,
+  };
+}
+
 const DEFAULT_ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
   401: 'invalid_request_error',

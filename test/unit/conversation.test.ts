@@ -229,6 +229,40 @@ describe('Conversation', () => {
       assert.deepEqual(conversation.deleteMessage('unknown'), []);
     });
 
+    /** Q1, then a reply in three rounds (two of them calling a tool, each call answered), then Q2 and A2. */
+    function toolReply() {
+      const conversation = new Conversation();
+      conversation.addUserMessage('Q1');
+      const rounds = ['R1', 'R2', 'R3'].map((text, index) => {
+        const round = conversation.startAssistantMessage();
+        round.text = text;
+        round.status = 'done';
+        if (index < 2) {
+          round.toolCalls = [{ id: `c${index}`, type: 'function', function: { name: 'read_file', arguments: '{}' } }];
+          conversation.addToolResult(round.id, `c${index}`, `answer ${index}`, 'result');
+        }
+        return round;
+      });
+      turn(conversation, 'Q2', 'A2');
+      return { conversation, rounds };
+    }
+
+    it('regenerate on any round of a tool-calling reply starts over from its question', () => {
+      const { conversation, rounds } = toolReply();
+      conversation.truncateFrom(rounds[2].id);
+      assert.deepEqual(texts(conversation), ['Q1']);
+      assert.deepEqual(conversation.contextMessages(), [{ role: 'user', content: 'Q1' }]);
+    });
+
+    it('delete of one round of a tool-calling reply deletes the whole reply, leaving no call without its answer', () => {
+      const { conversation, rounds } = toolReply();
+      assert.deepEqual(
+        conversation.deleteMessage(rounds[1].id).map((message) => message.text),
+        ['R1', 'R2', 'R3'],
+      );
+      assert.deepEqual(texts(conversation), ['Q1', 'Q2', 'A2']);
+    });
+
     it('continue: the context ends with the partial reply and the instruction; the reply streams again with its text', () => {
       const conversation = new Conversation();
       const reply = turn(conversation, 'Write a long poem', 'Roses are');

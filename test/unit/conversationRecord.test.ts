@@ -252,7 +252,7 @@ describe('conversation records', () => {
     assert.equal(parsed.record.title, 'My geography notes');
   });
 
-  it('exports Markdown: the title, then a You / Assistant (model) section per message with its raw text and its images named', () => {
+  it('exports Markdown: the title, then a You / Assistant (model) section per message with its raw text, its images named and its tool calls collapsed', () => {
     const record: ConversationRecord = toRecord(sample(), times);
     assert.equal(
       recordToMarkdown(record),
@@ -263,11 +263,51 @@ describe('conversation records', () => {
         '[image: map.png]',
         '## Assistant (openai/gpt-4o-mini)',
         'Paris.\n\n```js\nconsole.log("<b>")\n```',
+        '<details>\n<summary>Tool call: lookup</summary>\n\n```json\n{\n  "q": "France"\n}\n```\n\n```text\nParis\n```\n\n</details>',
         '## You',
         'And Italy?',
         '## Assistant',
         'Ro',
       ].join('\n\n') + '\n',
+    );
+  });
+
+  it('exports a tool-calling reply as one answer: each call collapsed with its arguments and answer; JSON keeps calls, answers and outcomes', () => {
+    const conversation = new Conversation();
+    conversation.addUserMessage('What is in a.txt?');
+    const round1 = conversation.startAssistantMessage();
+    round1.text = 'Let me look.';
+    round1.status = 'done';
+    round1.toolCalls = [
+      { id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.txt"}' } },
+      { id: 'c2', type: 'function', function: { name: 'run_terminal_command', arguments: '{"command":"rm -rf /"}' } },
+    ];
+    conversation.addToolResult(round1.id, 'c1', 'line with ``` three backticks', 'result');
+    conversation.addToolResult(round1.id, 'c2', 'The user declined this tool call.', 'denied');
+    const round2 = conversation.startAssistantMessage();
+    round2.text = 'It says hello.';
+    round2.status = 'done';
+    const record = toRecord(conversation, times);
+    const markdown = recordToMarkdown(record);
+    assert.equal(markdown.match(/## Assistant/g)?.length, 1, 'the rounds of one reply got a heading each');
+    assert.match(
+      markdown,
+      /<details>\n<summary>Tool call: read_file<\/summary>\n\n```json\n\{\n {2}"path": "a.txt"\n\}\n```/,
+    );
+    assert.match(markdown, /````text\nline with ``` three backticks\n````/, 'a result could close its fence');
+    assert.match(markdown, /<summary>Tool call: run_terminal_command \(denied\)<\/summary>/);
+    assert.ok(markdown.indexOf('It says hello.') > markdown.indexOf('</details>'));
+
+    const parsed = parseRecordText(serializeRecord(record));
+    assert.ok(parsed.ok);
+    const restored = parsed.record.messages[1];
+    assert.deepEqual(restored.toolCalls, round1.toolCalls);
+    assert.deepEqual(
+      restored.toolResults?.map((result) => [result.toolCallId, result.outcome]),
+      [
+        ['c1', 'result'],
+        ['c2', 'denied'],
+      ],
     );
   });
 

@@ -299,7 +299,9 @@ describe('createReplyTurn', () => {
       const effects = turn.handle({ type: 'decision', callId: 'call_1', decision: 'deny' });
       assert.deepEqual(types(effects), ['toolAnswered', 'roundStarted', 'request']);
       assert.equal(only(effects, 'toolAnswered')[0].outcome, 'denied');
-      assert.deepEqual(conversation.messages[1].toolResults, [{ toolCallId: 'call_1', content: DECLINED_ANSWER }]);
+      assert.deepEqual(conversation.messages[1].toolResults, [
+        { toolCallId: 'call_1', content: DECLINED_ANSWER, outcome: 'denied' },
+      ]);
       assert.match(DECLINED_ANSWER, /user declined/);
       assert.equal(only(effects, 'runTool').length, 0);
     });

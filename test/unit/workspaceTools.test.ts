@@ -140,6 +140,28 @@ describe('workspace tools', () => {
       assert.deepEqual(check('get_open_editors', {}), { ok: true, value: { tool: 'get_open_editors' } });
     });
 
+    it('propose_edit and create_file refuse the files that configure the editor or run code (settings, tasks, git hooks)', () => {
+      const edits = [{ old_text: 'a', new_text: 'b' }];
+      for (const path of [
+        '.vscode/settings.json',
+        '.VSCode/tasks.json',
+        'packages/app/.vscode/launch.json',
+        '.git/hooks/pre-commit',
+        '.git/config',
+        '.devcontainer/devcontainer.json',
+        '.husky/pre-push',
+        'team.code-workspace',
+        '.vscode./settings.json',
+      ]) {
+        assert.match(problem('propose_edit', { path, edits }), /Refused: .*tools may not change/, path);
+        assert.match(problem('create_file', { path, content: '{}' }), /Refused/, path);
+      }
+      // Reading them stays possible, and look-alikes are not protected.
+      assert.ok(check('read_file', { path: '.vscode/settings.json' }).ok);
+      for (const path of ['src/vscode/settings.json', 'docs/.gitignore', '.github/workflows/ci.yml', 'my.vscode.md'])
+        assert.ok(check('propose_edit', { path, edits }).ok, path);
+    });
+
     it('propose_edit: a path and a list of exact replacements', () => {
       assert.deepEqual(check('propose_edit', { path: 'a.ts', edits: [{ old_text: 'let', new_text: 'const' }] }), {
         ok: true,

@@ -3,6 +3,7 @@
  * workspace guard. The arguments come from the model: every field is checked, and a problem is one sentence the
  * model can act on (it is sent back as the tool's answer, and the model usually calls again, correctly).
  */
+import { protectedPathReason } from './protectedPaths';
 import { checkWorkspaceGlob, checkWorkspacePath, type WorkspaceFolderLike } from './workspacePath';
 import { TOOL_LIMITS, toolParameterNames, type WorkspaceToolName } from './workspaceTools';
 
@@ -132,9 +133,9 @@ function readRequest(tool: WorkspaceToolName, f: Fields): WorkspaceToolRequest {
       return { tool, ...(path ? { path } : {}), staged: f.boolean('staged') ?? false };
     }
     case 'propose_edit':
-      return { tool, path: f.path('path'), edits: f.edits('edits') };
+      return { tool, path: f.writablePath('path'), edits: f.edits('edits') };
     case 'create_file':
-      return { tool, path: f.path('path'), content: f.string('content') };
+      return { tool, path: f.writablePath('path'), content: f.string('content') };
     case 'run_terminal_command':
       return {
         tool,
@@ -154,6 +155,14 @@ class Fields {
     private readonly args: Record<string, unknown>,
     private readonly context: ToolArgumentContext,
   ) {}
+
+  /** A path a tool may write: through the workspace guard, and not one of the protected files. */
+  writablePath(name: string): WorkspacePath {
+    const path = this.path(name);
+    const reason = protectedPathReason(path.relativePath);
+    if (reason) throw new ArgumentProblem(reason);
+    return path;
+  }
 
   has(name: string): boolean {
     return Object.hasOwn(this.args, name) && this.args[name] !== undefined && this.args[name] !== null;

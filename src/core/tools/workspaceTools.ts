@@ -50,6 +50,10 @@ const PATH_RULE =
   'Paths are relative to the workspace folder (in a workspace of several folders, they start with the folder name), ' +
   'with forward slashes; absolute paths and ".." are refused.';
 
+const PROTECTED_RULE =
+  'Files in .vscode/, .git/, .devcontainer/ and .husky/ folders and .code-workspace files are refused: ' +
+  'say what to change there instead.';
+
 type PropertySchema = Readonly<Record<string, unknown>>;
 
 function objectSchema(properties: Record<string, PropertySchema>, required: readonly string[] = []) {
@@ -143,7 +147,8 @@ const DEFINITIONS: Readonly<Record<WorkspaceToolName, ToolDefinition>> = {
     'propose_edit',
     'Proposes changes to an existing file. Each edit replaces one exact piece of the current text (old_text must ' +
       'appear exactly once in the file; include enough surrounding lines to make it unique) with new_text. The user ' +
-      'reviews the changes and accepts or rejects each; nothing is written before that. Returns what the user decided.',
+      'reviews the changes and accepts or rejects each; nothing is written before that. Returns what the user decided. ' +
+      PROTECTED_RULE,
     objectSchema(
       {
         path: path('The file to change.'),
@@ -166,7 +171,8 @@ const DEFINITIONS: Readonly<Record<WorkspaceToolName, ToolDefinition>> = {
   create_file: define(
     'create_file',
     'Proposes a new file with the given content. The user reviews it before it is created; an existing file is ' +
-      'never overwritten (use propose_edit for that). Returns what the user decided.',
+      'never overwritten (use propose_edit for that). Returns what the user decided. ' +
+      PROTECTED_RULE,
     objectSchema({ path: path('The file to create.'), content: { type: 'string' } }, ['path', 'content']),
   ),
   run_terminal_command: define(

@@ -248,7 +248,7 @@ export function createReplyTurn(options: ReplyTurnOptions): ReplyTurn {
   }
 
   function answer(round: RoundRecord, slot: CallSlot, content: string, outcome: ToolOutcome): TurnEffect {
-    transcript.addToolResult(round.message.id, slot.call.id, content);
+    transcript.addToolResult(round.message.id, slot.call.id, content, outcome);
     slot.stage = 'answered';
     return { type: 'toolAnswered', messageId: round.message.id, callId: slot.call.id, outcome, content };
   }

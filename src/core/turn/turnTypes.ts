@@ -4,7 +4,7 @@
  * user's message and the end of the reply: one request per round, and between rounds the tool calls of the last one.
  */
 import type { ChatEvent, ChatMessage, ToolCall, ToolDefinition, Usage } from '../chatTypes';
-import type { ConversationMessage, ReplyStatus } from '../conversation';
+import type { ConversationMessage, ReplyStatus, ToolOutcome } from '../conversation';
 import type { GatewayError } from '../gatewayError';
 
 export type TurnPhase =
@@ -25,22 +25,7 @@ export type TurnEndStatus = Exclude<ReplyStatus, 'streaming'>;
 
 export type ApprovalDecision = 'allowOnce' | 'allowForConversation' | 'deny';
 
-/** Why a tool call got the answer it got (the host shows it; the answer's text is what the model reads). */
-export type ToolOutcome =
-  /** The tool ran and returned this. */
-  | 'result'
-  /** The tool ran; its result was longer than the cap and was cut (the answer says so). */
-  | 'resultCapped'
-  /** The tool threw; the answer is its (host-redacted) error text. */
-  | 'failed'
-  | 'denied'
-  /** The arguments were not a JSON object, or the tool's check refused them. */
-  | 'invalidArguments'
-  | 'unknownTool'
-  /** Stop came while the call ran: it was cancelled. */
-  | 'cancelled'
-  /** Stop came, or the round limit was reached, before the call ran: it never ran. */
-  | 'notRun';
+export type { ToolOutcome } from '../conversation';
 
 /** Something the user should be told about how the turn ended, besides its status. */
 export type TurnNotice =
@@ -151,7 +136,7 @@ export type TurnEffect =
 /** Where a turn records its rounds: a `Conversation` is one. */
 export interface TurnTranscript {
   startAssistantMessage(): ConversationMessage;
-  addToolResult(messageId: string, toolCallId: string, content: string): void;
+  addToolResult(messageId: string, toolCallId: string, content: string, outcome?: ToolOutcome): void;
   /** The context of the next request: every settled message, with each call followed by its result. */
   contextMessages(): ChatMessage[];
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ProposalOutcome } from '../../core/proposal';
+import type { Proposal, ProposalOutcome } from '../../core/proposal';
 import { extractReplyCode } from '../../core/replyCode';
 import { readReviewConfiguration } from '../configuration';
 
@@ -26,6 +26,8 @@ export type ProposalRun = (signal: AbortSignal, onText: (text: string) => void) 
 export interface InlineEditEnd {
   readonly outcome: ProposalOutcome;
   readonly reply?: string;
+  /** The proposal as it settled (its hunks and what was decided of each); none when no review started. */
+  readonly proposal?: Proposal;
 }
 
 /** What the integration tests read (command `gatewayChat.internal.inlineEditState`). */

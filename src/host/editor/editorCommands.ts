@@ -42,24 +42,31 @@ const SYMBOL_KINDS = new Set([
   vscode.SymbolKind.Struct,
 ]);
 
+/**
+ * The one review controller of the window: the editor commands and the model's proposed edits (the acting tools)
+ * share it, so that a file is only ever under one review. The caller disposes it.
+ */
+export function createReviewController(log: ExtensionLog, workspaceState: vscode.Memento): ReviewController {
+  const sync = () => {
+    void vscode.commands.executeCommand('setContext', 'gatewayChat.inlineEditActive', reviews.count > 0);
+    void vscode.commands.executeCommand('setContext', 'gatewayChat.editStreaming', reviews.streaming);
+  };
+  const reviews = new ReviewController(log, workspaceState, sync);
+  return reviews;
+}
+
 /** The editor commands (explain, ask, refactor, fix, document, tests), the inline edits and the code actions. */
 export function registerEditorCommands(
   provider: ChatViewProvider,
   keys: ApiKeyStore,
   log: ExtensionLog,
   catalog: ModelCatalogService,
-  workspaceState: vscode.Memento,
+  reviews: ReviewController,
 ): vscode.Disposable[] {
   const deps: EditDeps = { keys, log, catalog };
-  const sync = () => {
-    void vscode.commands.executeCommand('setContext', 'gatewayChat.inlineEditActive', reviews.count > 0);
-    void vscode.commands.executeCommand('setContext', 'gatewayChat.editStreaming', reviews.streaming);
-  };
-  const reviews = new ReviewController(log, workspaceState, sync);
   const panel = (command: EditCommand) => (args?: unknown) => askInPanel(provider, command, asArgs(args));
   const edit = (command: EditCommand) => (args?: unknown) => editInline(deps, reviews, command, asArgs(args));
   return [
-    reviews,
     vscode.commands.registerCommand('gatewayChat.acceptEdit', (target?: unknown) => reviews.of(target)?.accept(target)),
     vscode.commands.registerCommand('gatewayChat.rejectEdit', (target?: unknown) => reviews.of(target)?.reject(target)),
     vscode.commands.registerCommand('gatewayChat.acceptHunk', (target?: unknown, hunk?: number) =>

@@ -45,7 +45,7 @@ export class LiveReview {
   }
 
   finished(end: InlineEditEnd): void {
-    this.resolveDone(end);
+    this.resolveDone({ ...end, proposal: this.proposal });
   }
 }
 

@@ -5,42 +5,65 @@ import { READ_LIMITS } from '../../core/tools/readLimits';
 import { decodeFileText, numberedLines } from '../../core/tools/textContent';
 import { FolderFilters } from './folderFilters';
 import type { LinkGuard } from './linkGuard';
-import { describeFsError, resolvePath, ToolError, unsavedText, workspaceFolders } from './workspaceUris';
+import {
+  describeFsError,
+  resolvePath,
+  ToolError,
+  unsavedText,
+  workspaceFolders,
+  type ResolvedPath,
+} from './workspaceUris';
 
 type Request<T extends WorkspaceToolRequest['tool']> = Extract<WorkspaceToolRequest, { tool: T }>;
 
 export async function readFile(request: Request<'read_file'>, guard: LinkGuard): Promise<string> {
   const target = resolvePath(request.path);
+  const file = await readWorkspaceText(target, guard, 'read');
+  const read = numberedLines(target.shown, file.text, { startLine: request.startLine, endLine: request.endLine });
+  if (!read.ok) throw new ToolError(read.problem);
+  if (!file.unsaved) return read.text;
+  return `${read.text}\n[The file has unsaved changes in an editor: this is the editor's text, not the file on disk.]`;
+}
+
+/**
+ * The text of a workspace file as the tools see it: what an editor shows when it has unsaved changes, else the file
+ * on disk within the size limit; links out of the workspace, folders, special and binary files are refused with a
+ * sentence for the model (`purpose` words it for reading or for changing the file).
+ */
+export async function readWorkspaceText(
+  target: ResolvedPath,
+  guard: LinkGuard,
+  purpose: 'read' | 'edit',
+): Promise<{ readonly text: string; readonly unsaved: boolean }> {
   await guard.assertInside(target.uri, target.folder.uri, target.shown);
   const stat = await vscode.workspace.fs.stat(target.uri).then(undefined, (error: unknown) => {
     throw describeFsError(error, target.shown);
   });
   if (stat.type & vscode.FileType.Directory)
-    throw new ToolError(`${target.shown} is a folder, not a file: list it with list_folder.`);
+    throw new ToolError(
+      purpose === 'read'
+        ? `${target.shown} is a folder, not a file: list it with list_folder.`
+        : `${target.shown} is a folder, not a file.`,
+    );
   if (!(stat.type & vscode.FileType.File))
     throw new ToolError(`${target.shown} is not a regular file (a device, a pipe or a socket), so it is not read.`);
-
-  const options = { startLine: request.startLine, endLine: request.endLine };
   const unsaved = unsavedText(target.uri);
-  if (unsaved !== undefined) {
-    const read = numberedLines(target.shown, unsaved, options);
-    if (!read.ok) throw new ToolError(read.problem);
-    return `${read.text}\n[The file has unsaved changes in an editor: this is the editor's text, not the file on disk.]`;
-  }
+  if (unsaved !== undefined) return { text: unsaved, unsaved: true };
   if (stat.size > READ_LIMITS.maxFileBytes)
     throw new ToolError(
-      `${target.shown} is ${megabytes(stat.size)}, more than the ${megabytes(READ_LIMITS.maxFileBytes)} this tool ` +
-        'reads: search it with search_text instead.',
+      `${target.shown} is ${megabytes(stat.size)}, more than the ${megabytes(READ_LIMITS.maxFileBytes)} ` +
+        (purpose === 'read' ? 'this tool reads: search it with search_text instead.' : 'an edit may change.'),
     );
   const bytes = await vscode.workspace.fs.readFile(target.uri).then(undefined, (error: unknown) => {
     throw describeFsError(error, target.shown);
   });
   const decoded = decodeFileText(bytes);
   if (decoded.kind === 'binary')
-    throw new ToolError(`${target.shown} is a binary file (${bytes.byteLength} bytes): only text files are read.`);
-  const read = numberedLines(target.shown, decoded.text, options);
-  if (!read.ok) throw new ToolError(read.problem);
-  return read.text;
+    throw new ToolError(
+      `${target.shown} is a binary file (${bytes.byteLength} bytes): only text files can be ` +
+        (purpose === 'read' ? 'read.' : 'edited.'),
+    );
+  return { text: decoded.text, unsaved: false };
 }
 
 export async function listFolder(request: Request<'list_folder'>, guard: LinkGuard): Promise<string> {

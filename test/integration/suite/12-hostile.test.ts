@@ -208,7 +208,7 @@ describe('Hostile corpus in the real VS Code', function () {
     const cases: [string, string[], RegExp][] = [
       ['length', ['Here are the steps: 1. Install'], /reached the token limit and was cut off/],
       ['content_filter', ['The battle scene opens with'], /content filter stopped the reply/],
-      ['tool_calls', [], /asked to call a tool, but tools are not enabled/],
+      ['tool_calls', [], /said it would call a tool, but the gateway sent no tool call/],
       ['eos', ['Bonjour !'], /ended with finish reason "eos"/],
       ['insufficient_system_resource', ['Partial'], /ended with finish reason "insufficient_system_resource"/],
     ];

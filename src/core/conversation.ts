@@ -1,5 +1,6 @@
 import type { ChatMessage, ContentPart, ToolCall, Usage } from './chatTypes';
 import type { GatewayError } from './gatewayError';
+import type { ContextKind, LineRange } from '../shared/contextRefs';
 
 export type ReplyStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
@@ -20,6 +21,10 @@ export interface ConversationMessage {
   toolResults?: ToolResult[];
   /** Images attached to a user message, sent after its text. */
   images?: ImageAttachment[];
+  /** What the user attached to a user message with `#`-mentions, as it was read when sent; sent before its text. */
+  context?: ContextItem[];
+  /** How many earlier messages were left out of an assistant reply's request (too long for the model's context). */
+  leftOut?: number;
   /** How long an assistant reply took: to its first token and in all (milliseconds). */
   timing?: ReplyTiming;
 }
@@ -82,6 +87,36 @@ export interface ImageAttachment {
   readonly name?: string;
 }
 
+/** One `#`-mention of a user message, resolved when it was sent: what it named, and the text the model got. */
+export interface ContextItem {
+  readonly kind: ContextKind;
+  /** The mention, resolved: `#file:src/a.ts:10-40`, `#selection:src/b.ts:3-7`, `#problems`, `#changes`, `#editors`. */
+  readonly label: string;
+  /** The workspace-relative file (of a file or a selection). */
+  readonly path?: string;
+  readonly range?: LineRange;
+  /** What was read: the file's numbered lines, the problems, the diff… (bounded by the workspace tools' limits). */
+  readonly text: string;
+}
+
+/** What the model reads before an attached item's text: who attached what (it knows the rest is the user's). */
+export function contextItemHeader(item: Pick<ContextItem, 'kind' | 'label' | 'path' | 'range'>): string {
+  switch (item.kind) {
+    case 'file': {
+      const lines = item.range ? `, lines ${item.range.start}-${item.range.end}` : '';
+      return `[The user attached the file ${item.path ?? item.label}${lines} (${item.label})]`;
+    }
+    case 'selection':
+      return `[The user attached their selection in the editor${item.path ? ` (${item.path})` : ''} (${item.label})]`;
+    case 'problems':
+      return `[The user attached the problems VS Code reports in the workspace (${item.label})]`;
+    case 'changes':
+      return `[The user attached the git changes of the working tree (${item.label})]`;
+    case 'editors':
+      return `[The user attached the list of open editors (${item.label})]`;
+  }
+}
+
 let counter = 0;
 /** A fresh id: `c-…` for a conversation, `u-…`/`a-…` for messages. */
 export function newId(prefix: string): string {
@@ -121,9 +156,14 @@ export class Conversation {
     return this.list;
   }
 
-  addUserMessage(text: string, images?: readonly ImageAttachment[]): ConversationMessage {
+  addUserMessage(
+    text: string,
+    images?: readonly ImageAttachment[],
+    context?: readonly ContextItem[],
+  ): ConversationMessage {
     const message: ConversationMessage = { id: newId('u'), role: 'user', text, status: 'done' };
     if (images && images.length > 0) message.images = [...images];
+    if (context && context.length > 0) message.context = [...context];
     this.list.push(message);
     return message;
   }
@@ -250,6 +290,8 @@ export class Conversation {
   /**
    * The messages to send for a reply to the last user message: every earlier turn, including partial replies the
    * user saw (they are part of what the user is answering), leaving out the empty placeholder being streamed.
+   * A user message's attached context goes first, one text part per item under a header naming it, then its text,
+   * then its images.
    * A reply that made tool calls is followed by one tool message per call that has a result; calls without a
    * result are left out (the API refuses a call nobody answered). Reasoning goes along as `reasoning_content`;
    * `buildChatRequest` drops it unless the model profile asks for it back.
@@ -260,11 +302,16 @@ export class Conversation {
       if (message.status === 'streaming') continue;
       if (message.role === 'user') {
         const images = message.images ?? [];
-        if (images.length === 0) {
+        const context = message.context ?? [];
+        if (images.length === 0 && context.length === 0) {
           if (message.text.length > 0) messages.push({ role: 'user', content: message.text });
           continue;
         }
-        const parts: ContentPart[] = message.text.length > 0 ? [{ type: 'text', text: message.text }] : [];
+        const parts: ContentPart[] = context.map((item) => ({
+          type: 'text',
+          text: `${contextItemHeader(item)}\n${item.text}`,
+        }));
+        if (message.text.length > 0) parts.push({ type: 'text', text: message.text });
         for (const image of images) {
           parts.push({
             type: 'image_url',

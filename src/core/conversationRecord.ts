@@ -1,6 +1,7 @@
 import type { ToolCall, Usage } from './chatTypes';
 import {
   Conversation,
+  type ContextItem,
   type ConversationMessage,
   type ImageAttachment,
   type ReplyStatus,
@@ -11,6 +12,13 @@ import {
 import type { GatewayError, GatewayErrorKind } from './gatewayError';
 import { parseJsonBounded, type JsonLimits, type JsonPath, type JsonProblem } from './boundedJson';
 import { isImageKey, rasterDataUrlType } from './imageData';
+import {
+  CONTEXT_KINDS,
+  isPlausibleWorkspacePath,
+  MAX_CONTEXT_REFS,
+  parseLineRange,
+  type ContextKind,
+} from '../shared/contextRefs';
 
 /**
  * A conversation as it is stored on disk and exported as JSON: versioned, plain data. Reading one back validates
@@ -343,7 +351,10 @@ export function parseStoredMessage(
   return cleanMessage(raw, { loading: true, droppedImages: 0, ...(images ? { images } : {}) });
 }
 
-/** Markdown for people: `# title`, then one `## You` / `## Assistant (model)` section per message with its raw text. */
+/**
+ * Markdown for people: `# title`, then one `## You` / `## Assistant (model)` section per message with its raw text.
+ * What a user message had attached as context comes first, each item collapsed (`<details>`) under its mention.
+ */
 export function recordToMarkdown(record: ConversationRecord): string {
   const parts = [`# ${record.title || 'Conversation'}`];
   let previous: ConversationMessage | undefined;
@@ -352,6 +363,7 @@ export function recordToMarkdown(record: ConversationRecord): string {
     const sameReply = message.role === 'assistant' && previous?.role === 'assistant';
     if (!sameReply)
       parts.push(message.role === 'user' ? '## You' : `## Assistant${message.model ? ` (${message.model})` : ''}`);
+    parts.push(...(message.context ?? []).map(contextDetails));
     if (message.text) parts.push(message.text);
     // Images are named, never inlined: the export stays readable and small.
     const images = (message.images ?? []).map(imageMention);
@@ -360,6 +372,12 @@ export function recordToMarkdown(record: ConversationRecord): string {
     previous = message;
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+/** An attached item, collapsed: its mention as the summary, its text fenced so nothing in it can close the fence. */
+function contextDetails(item: ContextItem): string {
+  const summary = item.label.replace(/[<>&\r\n]/g, ' ');
+  return `<details><summary>${summary}</summary>\n\n${fenced(item.text, 'text')}\n\n</details>`;
 }
 
 /** A tool call as a collapsed block: its name in the summary, its arguments and its answer inside. */
@@ -447,6 +465,8 @@ function cleanMessage(raw: unknown, context: CleanContext): ConversationMessage 
     if (toolCalls) message.toolCalls = toolCalls;
     const toolResults = cleanList(raw.toolResults, cleanToolResult);
     if (toolResults) message.toolResults = toolResults;
+    if (typeof raw.leftOut === 'number' && Number.isSafeInteger(raw.leftOut) && raw.leftOut > 0)
+      message.leftOut = raw.leftOut;
   } else {
     const images = cleanList(raw.images, (image) => {
       const clean = cleanImage(image, context.images);
@@ -454,6 +474,8 @@ function cleanMessage(raw: unknown, context: CleanContext): ConversationMessage 
       return clean;
     });
     if (images) message.images = images;
+    const attached = cleanList(raw.context, cleanContextItem)?.slice(0, MAX_CONTEXT_REFS);
+    if (attached) message.context = attached;
   }
   return message;
 }
@@ -512,6 +534,28 @@ function cleanToolResult(raw: unknown): ToolResult | undefined {
   if (!isObject(raw) || typeof raw.toolCallId !== 'string' || typeof raw.content !== 'string') return undefined;
   const outcome = TOOL_OUTCOMES.find((known) => known === raw.outcome);
   return { toolCallId: raw.toolCallId, content: raw.content, ...(outcome ? { outcome } : {}) };
+}
+
+/** The most characters of one attached item a record keeps (the workspace tools read at most 40,000). */
+export const MAX_CONTEXT_ITEM_CHARS = 200_000;
+const MAX_CONTEXT_LABEL_CHARS = 1100;
+
+function cleanContextItem(raw: unknown): ContextItem | undefined {
+  if (!isObject(raw) || typeof raw.kind !== 'string' || !(CONTEXT_KINDS as readonly string[]).includes(raw.kind))
+    return undefined;
+  const { label, path, text } = raw;
+  if (typeof label !== 'string' || label.length === 0 || label.length > MAX_CONTEXT_LABEL_CHARS) return undefined;
+  if (typeof text !== 'string' || text.length > MAX_CONTEXT_ITEM_CHARS) return undefined;
+  if (path !== undefined && !isPlausibleWorkspacePath(path)) return undefined;
+  const range = raw.range === undefined ? undefined : parseLineRange(raw.range);
+  if (raw.range !== undefined && !range) return undefined;
+  return {
+    kind: raw.kind as ContextKind,
+    label,
+    ...(path !== undefined ? { path } : {}),
+    ...(range ? { range } : {}),
+    text,
+  };
 }
 
 function cleanImage(raw: unknown, stored: ReadonlyMap<string, string> | undefined): ImageAttachment | undefined {

@@ -44,6 +44,8 @@ export const USER_ONLY_SETTINGS = [
   'tools.parallelToolCalls',
   /** Whether the model is offered the tools other extensions (and MCP servers) give VS Code. */
   'tools.vscodeTools',
+  /** Whether a repository's own instructions (`AGENTS.md`…) are sent to the model. */
+  'projectInstructions',
 ] as const;
 
 export type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];

@@ -2,12 +2,19 @@ import * as vscode from 'vscode';
 import type { ChatMessage, ToolCall } from '../core/chatTypes';
 import { createReplyTurn } from '../core/turn/replyTurn';
 import { TurnDriver, type TurnEnded } from '../core/turn/turnDriver';
-import { Conversation, isEmptyReply, type ConversationMessage, type MessageEdit } from '../core/conversation';
+import {
+  Conversation,
+  isEmptyReply,
+  type ContextItem,
+  type ConversationMessage,
+  type MessageEdit,
+} from '../core/conversation';
 import { keyOriginOf } from '../core/gatewayKeys';
 import {
   assertNever,
   type ApprovalDecisionView,
   type ApprovalView,
+  type ContextItemView,
   type HostToWebview,
   type MessageAction,
   type MessageView,
@@ -28,6 +35,10 @@ import type { ConversationHistory } from './conversationHistory';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 import { imagesToSend } from './images/imageGate';
+import { resolveContext } from './context/contextMentions';
+import type { ProjectInstructions } from './context/projectInstructions';
+import { buildSystemPrompt } from '../core/systemContext';
+import type { ContextRef } from '../shared/contextRefs';
 import { rasterDataUrlType } from '../core/imageData';
 
 /** Where the session's updates go: the chat view when it exists (messages to a hidden view are simply lost). */
@@ -76,6 +87,8 @@ export class ChatSession implements vscode.Disposable {
     /** Where conversations are saved; without it nothing is (tests of the session alone). */
     private readonly history?: ConversationHistory,
     tools?: { readonly proposals?: ProposalReview },
+    /** `AGENTS.md` and the like, sent after the user's system prompt; none in tests of the session alone. */
+    private readonly instructions?: ProjectInstructions,
   ) {
     this.requester = new GatewayRequester(keys, log, catalog);
     this.toolRunner = new WorkspaceToolRunner({
@@ -142,19 +155,25 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /**
-   * Sends a user message (text, images, or both) and streams the reply. Refused (with a message) while a turn runs or
-   * nothing can be sent; images are checked again and may need the user's word (see `imagesToSend`). A send from the
-   * panel carries a `requestId`: the panel is told whether the message was accepted (it then clears the composer) or
-   * refused (it keeps the text and the images).
+   * Sends a user message (text, images, context, or some of them) and streams the reply. Refused (with a message)
+   * while a turn runs or nothing can be sent; images are checked again and may need the user's word (see
+   * `imagesToSend`); the `#`-mentions are read now, and one that cannot be read refuses the message, saying why. A send
+   * from the panel carries a `requestId`: the panel is told whether the message was accepted (it then clears the
+   * composer) or refused (it keeps the text, the images and the context chips).
    */
-  async send(text: string, images: readonly OutgoingImage[] = [], requestId?: number): Promise<void> {
+  async send(
+    text: string,
+    images: readonly OutgoingImage[] = [],
+    requestId?: number,
+    context: readonly ContextRef[] = [],
+  ): Promise<void> {
     let answered = false;
-    const answer = (refusal?: SendRefusal) => {
+    const answer = (refusal?: SendRefusal, problems?: readonly string[]) => {
       if (answered || requestId === undefined) return;
       answered = true;
       this.panel.post(
         refusal
-          ? { type: 'sendResult', requestId, outcome: 'refused', reason: refusal }
+          ? { type: 'sendResult', requestId, outcome: 'refused', reason: refusal, ...(problems ? { problems } : {}) }
           : { type: 'sendResult', requestId, outcome: 'accepted' },
       );
     };
@@ -164,8 +183,10 @@ export class ChatSession implements vscode.Disposable {
         if (!ready) return answer(turn.abort.signal.aborted ? 'stopped' : 'notReady');
         const attachments = await imagesToSend(images, ready.config, this.catalog);
         if (!attachments) return answer('images');
+        const attached = await resolveContext(context, turn.abort.signal, (found) => this.log.redactor.redact(found));
         if (turn.abort.signal.aborted) return answer('stopped');
-        const userMessage = this.conversation.addUserMessage(text, attachments);
+        if (attached.problems.length > 0) return answer('context', attached.problems);
+        const userMessage = this.conversation.addUserMessage(text, attachments, attached.items);
         this.panel.post({ type: 'messageAdded', message: this.toView(userMessage, ready.config) });
         answer();
         this.history?.setCurrent(this.conversation.id);
@@ -366,7 +387,15 @@ export class ChatSession implements vscode.Disposable {
     continuation?: { readonly reply: ConversationMessage; readonly context: ChatMessage[] },
   ): Promise<void> {
     const { config } = ready;
-    const { catalogEntry, snapshot, stream } = await this.requester.prepare(ready);
+    // Each round's message, for the note saying which earlier messages its request left out.
+    const roundMessages = new Map<number, ConversationMessage>();
+    const { catalogEntry, snapshot, stream } = await this.requester.prepare(ready, {
+      systemPrompt: buildSystemPrompt(config.systemPrompt, (await this.instructions?.current()) ?? []),
+      leftOut: (round, count) => {
+        const message = roundMessages.get(round);
+        if (message) message.leftOut = count;
+      },
+    });
     const { modelProfile } = snapshot;
     // The reply belongs to this conversation even if the user opens another one while it streams.
     const conversation = this.conversation;
@@ -404,6 +433,7 @@ export class ChatSession implements vscode.Disposable {
       runTool: (call, args, signal) => tools.run(call, args, signal),
       describeFailure: (error) => this.log.redactor.redact(error instanceof Error ? error.message : String(error)),
       show: (effect) => {
+        if (effect.type === 'roundStarted') roundMessages.set(effect.round, effect.message);
         if (effect.type === 'allowForConversation') this.allowedTools(conversation.id).add(effect.toolName);
         else if (effect.type === 'askApproval')
           void view.ask(effect, (call, args) => this.describeApproval(call, args));
@@ -446,6 +476,7 @@ export class ChatSession implements vscode.Disposable {
       ...(shown.error ? { error: shown.error } : {}),
       ...(notice ? { notice } : {}),
       ...(shown.timing ? { timing: shown.timing } : {}),
+      ...(shown.leftOut ? { leftOut: shown.leftOut } : {}),
     });
   }
 
@@ -468,6 +499,8 @@ export class ChatSession implements vscode.Disposable {
       ...(message.error ? { error: describeGatewayError(message.error, this.lastConfig ?? config) } : {}),
       ...(message.reasoning ? { reasoning: message.reasoning } : {}),
       ...(message.timing ? { timing: { ...message.timing } } : {}),
+      ...(message.context?.length ? { context: message.context.map(contextItemView) } : {}),
+      ...(message.leftOut ? { leftOut: message.leftOut } : {}),
       ...imagesFor(message),
       ...noticeFor(message),
       ...this.toolsFor(message),
@@ -516,4 +549,14 @@ function parseArguments(call: ToolCall): unknown {
   } catch {
     return {};
   }
+}
+
+/** A sent message's context item as its chip shows it (the text the model read stays in the host). */
+function contextItemView(item: ContextItem): ContextItemView {
+  return {
+    kind: item.kind,
+    label: item.label,
+    ...(item.path !== undefined ? { path: item.path } : {}),
+    ...(item.range ? { range: item.range } : {}),
+  };
 }

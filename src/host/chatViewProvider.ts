@@ -12,10 +12,17 @@ import {
 import type { ApiKeyStore } from './apiKeyStore';
 import { ChatSession, type PanelPort } from './chatSession';
 import { CodeBlockActions } from './codeBlockActions';
-import { affectsChatConfiguration } from './configuration';
+import { affectsChatConfiguration, readConfiguration } from './configuration';
+import { droppedContextFiles, findFilesForMention, isImageName } from './context/contextFiles';
+import { contextInfoFor, contextViewOf } from './context/contextInfo';
+import { ProjectInstructions } from './context/projectInstructions';
 import type { ConversationHistory } from './conversationHistory';
 import { ATTACH_IMAGE_COMMAND, attachFiles, type ImagePanel } from './images/attachImages';
 import { parseDroppedUris } from './images/imageFiles';
+import { checkWorkspacePath } from '../core/tools/workspacePath';
+import type { ContextInfo, FileMatch, LineRange, MessageView } from '../shared/protocol';
+import { LinkGuard } from './tools/linkGuard';
+import { resolvePath, workspaceFolders } from './tools/workspaceUris';
 import type { ExtensionLog } from './log';
 import type { ModelCatalogService } from './modelCatalogService';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -35,6 +42,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
   private waiting: HostToWebview[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private readonly codeActions: CodeBlockActions;
+  /** The `#file` search running for the completion (a newer query cancels it). */
+  private fileSearch: vscode.CancellationTokenSource | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -43,11 +52,15 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
     private readonly catalog: ModelCatalogService,
     private readonly history?: ConversationHistory,
     tools?: { readonly proposals?: ProposalReview },
+    /** `AGENTS.md` and the like, sent as system context; read once the panel shows. */
+    readonly instructions: ProjectInstructions = new ProjectInstructions(),
   ) {
-    this.session = new ChatSession(keys, log, this, catalog, history, tools);
+    this.session = new ChatSession(keys, log, this, catalog, history, tools, instructions);
     this.codeActions = new CodeBlockActions(log);
     this.disposables.push(
       this.session,
+      instructions,
+      instructions.onDidChange(() => this.postContextInfo()),
       keys.onDidChange(() => this.refresh()),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsChatConfiguration(event)) this.refresh();
@@ -72,11 +85,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       subscriptions.forEach((subscription) => subscription.dispose());
       if (this.view === view) this.view = undefined;
     });
+    // The panel shows: the project instructions are read (and watched) now, never at activation.
+    void this.instructions.current().then(() => this.postContextInfo());
   }
 
   post(message: HostToWebview): void {
     if (this.view && this.pageReady) {
-      void this.view.webview.postMessage(this.withStoredImages(message, this.view.webview));
+      const shown = this.withContext(this.withStoredImages(message, this.view.webview));
+      void this.view.webview.postMessage(shown);
+      // The estimate of what the next message sends changes with each message and each reply.
+      if (message.type === 'turnEnded' || (message.type === 'messageAdded' && message.message.role === 'user'))
+        this.postContextInfo();
       return;
     }
     // The conversation's state comes again with the snapshot on `ready`; what the user asked the page to do does not.
@@ -112,6 +131,79 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
       return { ...shown, images };
     });
     return { ...message, state: { ...message.state, messages } };
+  }
+
+  /** The project instructions sent and the estimate of the context, for the chips and the meter. */
+  private contextInfo(): ContextInfo {
+    const config = readConfiguration();
+    const contextLength = this.catalog.knownEntry(config.baseUrl, config.model)?.contextLength;
+    return contextInfoFor(this.session.current, config.systemPrompt, this.instructions.known, contextLength);
+  }
+
+  private postContextInfo(): void {
+    if (this.view && this.pageReady)
+      void this.view.webview.postMessage({ type: 'contextInfo', info: this.contextInfo() });
+  }
+
+  /** Snapshots carry the context chips of sent messages and the context info; an added message its chips. */
+  private withContext(message: HostToWebview): HostToWebview {
+    const withChips = (shown: MessageView): MessageView => {
+      const stored = this.session.current.find(shown.id);
+      return stored ? { ...shown, ...contextViewOf(stored) } : shown;
+    };
+    if (message.type === 'messageAdded') return { ...message, message: withChips(message.message) };
+    if (message.type !== 'snapshot') return message;
+    return {
+      ...message,
+      state: { ...message.state, messages: message.state.messages.map(withChips), context: this.contextInfo() },
+    };
+  }
+
+  /** The `#file` completion: the matching workspace files, for the request `requestId` of the panel. */
+  private async findFiles(requestId: number, query: string): Promise<void> {
+    this.fileSearch?.cancel();
+    const search = new vscode.CancellationTokenSource();
+    this.fileSearch = search;
+    let files: FileMatch[] = [];
+    try {
+      files = await findFilesForMention(query, search.token);
+    } catch (error) {
+      if (error instanceof vscode.CancellationError) return;
+      this.log.warn(`The file search for #file failed: ${String(error)}`);
+    } finally {
+      if (this.fileSearch === search) this.fileSearch = undefined;
+      search.dispose();
+    }
+    this.post({ type: 'fileMatches', requestId, files });
+  }
+
+  /** Files dropped from the Explorer: images as today, any other file as a `#file` context chip. */
+  private async attachDropped(raw: readonly string[]): Promise<void> {
+    const { uris, problems } = parseDroppedUris(raw);
+    const images = uris.filter(isImageName);
+    const others = uris.filter((uri) => !isImageName(uri));
+    const context = await droppedContextFiles(others);
+    if (context.files.length > 0) {
+      this.post({ type: 'attachContext', files: context.files });
+      await this.reveal();
+    }
+    return attachFiles(this, images, [...problems, ...context.problems]);
+  }
+
+  /** Opens a workspace file from a chip (a context item, project instructions), at its lines. */
+  private async openContextFile(path: string, range: LineRange | undefined): Promise<void> {
+    const checked = checkWorkspacePath(path, workspaceFolders());
+    try {
+      if (!checked.ok) throw new Error(checked.problem);
+      const target = resolvePath(checked);
+      await new LinkGuard().assertInside(target.uri, target.folder.uri, target.shown);
+      const selection = range ? new vscode.Range(range.start - 1, 0, range.end - 1, 0) : undefined;
+      await vscode.window.showTextDocument(target.uri, { preview: true, ...(selection ? { selection } : {}) });
+    } catch (error) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} could not be opened: {1}', path, error instanceof Error ? error.message : String(error)),
+      );
+    }
   }
 
   /** A stored image of an earlier message, attached again to the message being written. */
@@ -151,7 +243,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         for (const waiting of this.waiting.splice(0)) this.post(waiting);
         return;
       case 'send':
-        return this.session.send(message.text, message.images, message.requestId);
+        return this.session.send(message.text, message.images, message.requestId, message.context);
+      case 'findFiles':
+        return this.findFiles(message.requestId, message.query);
+      case 'openContextFile':
+        return this.openContextFile(message.path, message.range);
       case 'stop':
         return this.session.stop();
       case 'newChat':
@@ -162,10 +258,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
         return void (await vscode.commands.executeCommand(
           message.source === 'file' ? ATTACH_IMAGE_COMMAND : 'gatewayChat.attachScreenshot',
         ));
-      case 'attachUris': {
-        const { uris, problems } = parseDroppedUris(message.uris);
-        return attachFiles(this, uris, problems);
-      }
+      case 'attachUris':
+        return this.attachDropped(message.uris);
       case 'messageAction':
         return this.session.messageAction(message.action, message.messageId);
       case 'editMessage':
@@ -223,7 +317,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, PanelPort, 
 const MAX_WAITING = 20;
 
 function isUserRequest(message: HostToWebview): boolean {
-  return message.type === 'insertText' || message.type === 'attachImages' || message.type === 'focusComposer';
+  return (
+    message.type === 'insertText' ||
+    message.type === 'attachImages' ||
+    message.type === 'attachContext' ||
+    message.type === 'focusComposer'
+  );
 }
 
 function describe(raw: unknown): string {

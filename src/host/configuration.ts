@@ -358,3 +358,11 @@ export function userOnlySettingsSetByFolders(): UserOnlySetting[] {
 export function affectsChatConfiguration(event: vscode.ConfigurationChangeEvent): boolean {
   return event.affectsConfiguration(SECTION);
 }
+
+/**
+ * Whether project instructions (`AGENTS.md`…) go with chat requests (`gatewayChat.projectInstructions`): the user's
+ * choice only, as for the system prompt (a repository cannot decide whether its own text reaches the model).
+ */
+export function readProjectInstructionsSetting(): boolean {
+  return userSetting<unknown>(vscode.workspace.getConfiguration(SECTION), 'projectInstructions') !== false;
+}

@@ -40,6 +40,11 @@ export class ModelCatalogService {
     return this.cache.peek(baseUrl)?.models.find((candidate) => candidate.id === model);
   }
 
+  /** The catalog entry of a model if the list is already here (fresh or not); never waits, never loads. */
+  knownEntry(baseUrl: string, model: string): ModelInfo | undefined {
+    return this.cache.peek(baseUrl)?.models.find((candidate) => candidate.id === model);
+  }
+
   /** Loads the list unless it is fresh, on its way, or failed recently (a gateway without one is not asked each time). */
   private loadInBackground(baseUrl: string): void {
     const failed = this.failedAt.get(baseUrl);

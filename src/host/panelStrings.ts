@@ -94,5 +94,31 @@ export function panelStrings(): PanelStrings {
     waitingForPanel: vscode.l10n.t('Will send when the chat is ready'),
     waitingForImages: vscode.l10n.t('Will send when the images are ready'),
     cancelWaiting: vscode.l10n.t('Cancel sending'),
+    mentionListLabel: vscode.l10n.t('Context to attach'),
+    mentionFile: vscode.l10n.t('A workspace file: type part of its path, and :10-40 for lines'),
+    mentionSelection: vscode.l10n.t('The selection in the active editor'),
+    mentionProblems: vscode.l10n.t('The problems VS Code reports in the workspace'),
+    mentionChanges: vscode.l10n.t('The git changes of the working tree (git diff)'),
+    mentionEditors: vscode.l10n.t('The list of open editors'),
+    mentionNoFiles: vscode.l10n.t('No matching files in the workspace'),
+    mentionSearching: vscode.l10n.t('Searching the workspace…'),
+    attachedContext: vscode.l10n.t('Attached context'),
+    removeContext: vscode.l10n.t('Remove context'),
+    openContextFile: vscode.l10n.t('Open the file'),
+    projectInstructions: vscode.l10n.t('Project instructions'),
+    projectInstructionsTitle: vscode.l10n.t(
+      'Sent to the model as system context with every message (trusted workspace). Click to open the file.',
+    ),
+    projectInstructionsTruncated: vscode.l10n.t('too long: only its beginning is sent'),
+    contextMeterTitle: vscode.l10n.t(
+      'An estimate of the tokens the next message sends: system prompt, project instructions, the conversation, your draft and its attachments (about 4 characters a token, 1 a CJK character). Selection, problems, changes and open editors count once they are sent. The gateway reports the real count with the reply.',
+    ),
+    contextMeterLabel: vscode.l10n.t('Estimated context size'),
+    contextNearFull: vscode.l10n.t("near the model's context length"),
+    contextOverflow: vscode.l10n.t("longer than the model's context: the oldest turns will be left out"),
+    contextTooMany: vscode.l10n.t('was not attached: a message takes at most this many attachments'),
+    leftOutNotice: vscode.l10n.t(
+      "{0} earlier messages were not sent: the conversation is longer than the model's context.",
+    ),
   };
 }

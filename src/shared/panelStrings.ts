@@ -107,6 +107,28 @@ export interface PanelStrings {
   readonly waitingForImages: string;
   /** The accessible name of the button that cancels a waiting message (its text is `cancel`). */
   readonly cancelWaiting: string;
+  /** Shown as the accessible name of the `#` completion list. */
+  readonly mentionListLabel: string;
+  readonly mentionFile: string;
+  readonly mentionSelection: string;
+  readonly mentionProblems: string;
+  readonly mentionChanges: string;
+  readonly mentionEditors: string;
+  readonly mentionNoFiles: string;
+  readonly mentionSearching: string;
+  readonly attachedContext: string;
+  readonly removeContext: string;
+  readonly openContextFile: string;
+  readonly projectInstructions: string;
+  readonly projectInstructionsTitle: string;
+  readonly projectInstructionsTruncated: string;
+  readonly contextMeterTitle: string;
+  readonly contextMeterLabel: string;
+  readonly contextNearFull: string;
+  readonly contextOverflow: string;
+  /** Under a reply: {0} is a count. */
+  readonly leftOutNotice: string;
+  readonly contextTooMany: string;
 }
 
 export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
@@ -196,4 +218,24 @@ export const PANEL_STRING_KEYS: readonly (keyof PanelStrings)[] = [
   'waitingForPanel',
   'waitingForImages',
   'cancelWaiting',
+  'mentionListLabel',
+  'mentionFile',
+  'mentionSelection',
+  'mentionProblems',
+  'mentionChanges',
+  'mentionEditors',
+  'mentionNoFiles',
+  'mentionSearching',
+  'attachedContext',
+  'removeContext',
+  'openContextFile',
+  'projectInstructions',
+  'projectInstructionsTitle',
+  'projectInstructionsTruncated',
+  'contextMeterTitle',
+  'contextMeterLabel',
+  'contextNearFull',
+  'contextOverflow',
+  'leftOutNotice',
+  'contextTooMany',
 ];

@@ -2,6 +2,18 @@
  * The messages between the extension host and the chat panel, one union per direction.
  * The host owns the conversation; the panel is a projection of the last snapshot plus the deltas since.
  */
+import {
+  isPlausibleWorkspacePath,
+  MAX_FILE_QUERY_LENGTH,
+  parseContextRefs,
+  parseLineRange,
+  type ContextKind,
+  type ContextRef,
+  type FileMatch,
+  type LineRange,
+} from './contextRefs';
+
+export type { ContextKind, ContextRef, FileMatch, LineRange } from './contextRefs';
 
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
@@ -138,6 +150,42 @@ export interface ReplyEnd {
   readonly error?: ErrorView;
   readonly notice?: string;
   readonly timing?: TimingView;
+  /** How many earlier messages this reply's request left out (too long for the model's context). */
+  readonly leftOut?: number;
+}
+
+/** Something the user attached to a sent message as context, as its chip shows it (the text stays in the host). */
+export interface ContextItemView {
+  readonly kind: ContextKind;
+  /** The mention that named it, resolved: `#file:src/a.ts:10-40`, `#selection:src/b.ts:3-7`, `#problems`. */
+  readonly label: string;
+  /** The workspace-relative file it came from (a file, or the selection's file), for the chip to open. */
+  readonly path?: string;
+  readonly range?: LineRange;
+}
+
+/** A project instructions file (`AGENTS.md`…) sent as system context, for its chip above the composer. */
+export interface InstructionsView {
+  /** Workspace-relative, as the chip shows it and opens it. */
+  readonly path: string;
+  /** The characters sent. */
+  readonly chars: number;
+  /** Set when the file is longer than what is sent (only its beginning is). */
+  readonly truncated: boolean;
+}
+
+/** What the host knows of the next request's size, for the context meter (the panel adds its draft). */
+export interface ContextEstimateView {
+  /** Estimated tokens of the system prompt, the project instructions and the conversation sent as context. */
+  readonly tokens: number;
+  /** The model's context length from the gateway's catalog, when it says. */
+  readonly contextLength?: number;
+}
+
+/** The context that goes with every message of the chat: project instructions and the estimate of what is sent. */
+export interface ContextInfo {
+  readonly projectInstructions: readonly InstructionsView[];
+  readonly estimate: ContextEstimateView;
 }
 
 export interface MessageView {
@@ -162,6 +210,10 @@ export interface MessageView {
   readonly toolCalls?: readonly ToolCallView[];
   /** Calls of this reply waiting for the user's decision (restored by a snapshot while the question is open). */
   readonly approvals?: readonly ApprovalView[];
+  /** What the user attached to a user message as context. */
+  readonly context?: readonly ContextItemView[];
+  /** How many earlier messages were left out of this reply's request, which was too long for the model's context. */
+  readonly leftOut?: number;
 }
 
 export interface PanelState {
@@ -177,16 +229,19 @@ export interface PanelState {
   /** Which key sends (`gatewayChat.sendWith`): Enter (Shift+Enter for a new line), or Ctrl/Cmd+Enter. */
   readonly sendWith: SendWith;
   readonly imageLimits: ImageLimits;
+  /** The project instructions sent and the estimated size of the context (see `contextInfo`). */
+  readonly context?: ContextInfo;
 }
 
 export type SendWith = 'enter' | 'ctrlEnter';
 
 /**
- * Why the host did not take a message the panel sent (the panel keeps its text and images): a reply is on its way
- * (`busy`), nothing can be sent yet (no key, a setting to fix, the plain-http warning declined: `notReady`), the images
- * were refused or the user did not confirm them (`images`), Stop came first (`stopped`), or something failed.
+ * Why the host did not take a message the panel sent (the panel keeps its text, images and context chips): a reply is
+ * on its way (`busy`), nothing can be sent yet (no key, a setting to fix, the plain-http warning declined:
+ * `notReady`), the images were refused or the user did not confirm them (`images`), context the user attached could
+ * not be read (`context`, with `problems`), Stop came first (`stopped`), or something failed.
  */
-export type SendRefusal = 'busy' | 'notReady' | 'images' | 'stopped' | 'failed';
+export type SendRefusal = 'busy' | 'notReady' | 'images' | 'context' | 'stopped' | 'failed';
 
 /** The host's answer to one `send` of the panel, paired with it by `requestId`. */
 export type SendResult =
@@ -196,6 +251,8 @@ export type SendResult =
       readonly requestId: number;
       readonly outcome: 'refused';
       readonly reason: SendRefusal;
+      /** What could not be attached, and why, one line each (with `context`). */
+      readonly problems?: readonly string[];
     };
 
 export type HostToWebview =
@@ -228,6 +285,12 @@ export type HostToWebview =
   | { readonly type: 'focusComposer' }
   /** Put text into the composer without sending it (e.g. a selection added to the chat). */
   | { readonly type: 'insertText'; readonly text: string }
+  /** The answer to a `findFiles`: the workspace files that match, best first. */
+  | { readonly type: 'fileMatches'; readonly requestId: number; readonly files: readonly FileMatch[] }
+  /** Files dropped on the panel from the Explorer (not images): attach them as `#file` context chips. */
+  | { readonly type: 'attachContext'; readonly files: readonly FileMatch[] }
+  /** The project instructions or the estimate of the context changed (a turn ended, a file was edited…). */
+  | { readonly type: 'contextInfo'; readonly info: ContextInfo }
   /** Images the host read for the user, to be prepared and attached to the message being written. */
   | {
       readonly type: 'attachImages';
@@ -244,6 +307,8 @@ export type WebviewToHost =
       readonly requestId: number;
       readonly text: string;
       readonly images?: readonly OutgoingImage[];
+      /** `#`-mentions the user attached: the host reads what they name when it takes the message. */
+      readonly context?: readonly ContextRef[];
     }
   | { readonly type: 'stop' }
   | { readonly type: 'newChat' }
@@ -260,6 +325,10 @@ export type WebviewToHost =
   | { readonly type: 'attachUris'; readonly uris: readonly string[] }
   /** Attach again a stored image of an earlier message (its `ImageView.key`); the host answers with `attachImages`. */
   | { readonly type: 'reattachImage'; readonly key: string; readonly name?: string }
+  /** The `#file` completion: workspace files whose path contains `query`; the host answers with `fileMatches`. */
+  | { readonly type: 'findFiles'; readonly requestId: number; readonly query: string }
+  /** A context chip or a project instructions chip was clicked: open that workspace file (at those lines). */
+  | { readonly type: 'openContextFile'; readonly path: string; readonly range?: LineRange }
   /** The user's answer to an approval card. */
   | {
       readonly type: 'toolDecision';
@@ -372,14 +441,33 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'newChat':
       return only() ? { type: value.type } : undefined;
     case 'send': {
-      if (!only('requestId', 'text', 'images') || !isRequestId(value.requestId)) return undefined;
+      if (!only('requestId', 'text', 'images', 'context') || !isRequestId(value.requestId)) return undefined;
       if (typeof value.text !== 'string' || value.text.length > MAX_PROMPT_LENGTH) return undefined;
-      const message = { type: 'send', requestId: value.requestId, text: value.text } as const;
-      if (value.images === undefined) return value.text.trim().length > 0 ? message : undefined;
-      const images = parseImages(value.images);
-      // A message is text, images, or both; never nothing.
-      if (!images || (images.length === 0 && value.text.trim().length === 0)) return undefined;
-      return images.length > 0 ? { ...message, images } : message;
+      const images = value.images === undefined ? [] : parseImages(value.images);
+      const context = value.context === undefined ? [] : parseContextRefs(value.context);
+      if (!images || !context) return undefined;
+      // A message is text, images, context, or some of them; never nothing.
+      if (value.text.trim().length === 0 && images.length === 0 && context.length === 0) return undefined;
+      return {
+        type: 'send',
+        requestId: value.requestId,
+        text: value.text,
+        ...(images.length > 0 ? { images } : {}),
+        ...(context.length > 0 ? { context } : {}),
+      };
+    }
+    case 'findFiles':
+      return only('requestId', 'query') &&
+        isRequestId(value.requestId) &&
+        typeof value.query === 'string' &&
+        value.query.length <= MAX_FILE_QUERY_LENGTH
+        ? { type: 'findFiles', requestId: value.requestId, query: value.query }
+        : undefined;
+    case 'openContextFile': {
+      if (!only('path', 'range') || !isPlausibleWorkspacePath(value.path)) return undefined;
+      if (value.range === undefined) return { type: 'openContextFile', path: value.path };
+      const range = parseLineRange(value.range);
+      return range ? { type: 'openContextFile', path: value.path, range } : undefined;
     }
     case 'messageAction':
       return only('action', 'messageId') &&

@@ -8,8 +8,10 @@ export interface ComposerCallbacks {
   onDraftChange(text: string): void;
   /** The last message the user sent, for Up in an empty box. */
   lastSent(): string | undefined;
-  /** Whether something besides text is attached (images): then the text may be empty. */
+  /** Whether something besides text is attached (images, context): then the text may be empty. */
   hasAttachments?(): boolean;
+  /** Sees each key first (the `#` completion): true when it took the key, which the composer then ignores. */
+  interceptKey?(event: KeyboardEvent): boolean;
 }
 
 /**
@@ -69,6 +71,10 @@ export class Composer {
   }
 
   private onKeyDown(event: KeyboardEvent): void {
+    if (this.callbacks.interceptKey?.(event)) {
+      event.preventDefault();
+      return;
+    }
     // keyCode 229 is what some browsers report for keys that an IME is still processing.
     if (event.isComposing || event.keyCode === 229) return;
     if (

@@ -18,6 +18,7 @@ import {
   type MessageElementContext,
   type RenderedMessage,
   renderMessage,
+  showLeftOut,
   toolsOf,
 } from './messageElement';
 import type { ApprovalCard } from './tools/approvalCard';
@@ -251,8 +252,10 @@ export class ConversationView {
     if (!entry) return;
     const { status, model, finishReason, usage, error, notice, timing } = update;
     Object.assign(entry.view, { status, model, finishReason, usage, error, notice, timing });
+    if (update.leftOut) entry.view.leftOut = update.leftOut;
     const message = entry.rendered;
     if (!message) return;
+    if (update.leftOut) showLeftOut(message, update.leftOut, this.elementContext.strings);
     // The turn is over: render what is pending now, not on the next frame.
     if (message.body instanceof StreamingMarkdown) message.body.settle();
     this.keepFollowing(() => applyStatus(message, update, this.elementContext));

@@ -9,10 +9,19 @@ import {
   isStoredImageView,
   type PanelState,
   type OutgoingImage,
+  type ContextInfo,
+  type ContextRef,
   type ApprovalView,
 } from '../shared/protocol';
 import { base64ToBytes } from '../shared/imageSniff';
+import { estimateImageTokens } from '../shared/imageSizing';
+import { parseContextRef, type FileMatch } from '../shared/contextRefs';
+import { estimateTextTokens } from '../shared/tokenEstimate';
 import { AttachmentTray, type ImageSource } from './attachments/attachmentTray';
+import { ContextChips, OPEN_CONTEXT_EVENT, type OpenContextDetail } from './attachments/contextChips';
+import { ContextMeter } from './context/contextMeter';
+import { InstructionsChips } from './context/instructionsChips';
+import { MentionCompletion } from './context/mentionCompletion';
 import { listenForImages } from './attachments/imageInput';
 import { REATTACH_EVENT } from './attachments/messageImages';
 import { Composer } from './composer';
@@ -20,7 +29,7 @@ import { ConversationView } from './conversationView';
 import { el, icon } from './dom';
 import { LiveAnnouncer } from './liveAnnouncer';
 import { setRendererLabels } from './markdown';
-import { Outbox, type WaitReason } from './outbox';
+import { Outbox, type OutgoingMessage, type WaitReason } from './outbox';
 import { approvalAnnouncement } from './tools/approvalCard';
 import { connectToHost } from './vscodeApi';
 
@@ -106,8 +115,35 @@ const screenshotButton = el(
   icon('device-camera'),
 );
 screenshotButton.addEventListener('click', () => host.postMessage({ type: 'attach', source: 'screenshot' }));
-const toolbar = el('div', { className: 'composer-toolbar' }, modelButton, attachButton, screenshotButton);
+const meter = new ContextMeter(strings);
+const toolbar = el(
+  'div',
+  { className: 'composer-toolbar' },
+  modelButton,
+  attachButton,
+  screenshotButton,
+  meter.element,
+);
 const tray = new AttachmentTray(strings);
+const contextChips = new ContextChips(strings);
+const instructionsChips = new InstructionsChips(strings, (path) => host.postMessage({ type: 'openContextFile', path }));
+/** The `#file` searches asked of the host, by request id, until it answers. */
+const fileSearches = new Map<number, (files: readonly FileMatch[]) => void>();
+let nextFileSearch = Math.floor(Math.random() * 2 ** 40) + 1;
+const completion = new MentionCompletion(textarea, strings, {
+  findFiles: (query) =>
+    new Promise((resolve) => {
+      const requestId = nextFileSearch++;
+      // Only the newest search matters: an older one still waiting is answered with nothing.
+      for (const [id, pending] of fileSearches) {
+        fileSearches.delete(id);
+        pending([]);
+      }
+      fileSearches.set(requestId, resolve);
+      host.postMessage({ type: 'findFiles', requestId, query });
+    }),
+  choose: (ref, tokens) => contextChips.add(ref, tokens),
+});
 const outbox = new Outbox(
   strings,
   (request) => host.postMessage(request),
@@ -137,14 +173,14 @@ function submit(text: string): void {
     banner.querySelector<HTMLButtonElement>('#config-banner button')?.focus();
     return;
   }
-  outbox.send({ text, images: tray.images() });
+  outbox.send({ text, images: tray.images(), context: contextChips.refs() });
   form.setAttribute('aria-busy', 'true');
 }
 
 /** A waiting message goes as soon as nothing holds it back (the first snapshot, the end of a reply, its images). */
 function sendWaiting(): void {
   if (!outbox.waiting) return;
-  if (!composer.text.trim() && tray.count === 0) return outbox.cancel();
+  if (!composer.text.trim() && !hasAttachments()) return outbox.cancel();
   const reason = waitReason();
   if (reason) return outbox.wait(reason);
   outbox.cancel();
@@ -159,12 +195,29 @@ const composer = new Composer(textarea, {
   },
   onDraftChange: (draft) => {
     host.setState({ draft });
+    measureDraftSoon();
     // Nothing left to send: nothing waits.
-    if (!draft.trim() && tray.count === 0) outbox.cancel();
+    if (!draft.trim() && !hasAttachments()) outbox.cancel();
   },
   lastSent: () => lastUserText,
-  hasAttachments: () => tray.count > 0,
+  hasAttachments: () => hasAttachments(),
+  interceptKey: (event) => completion.handleKey(event),
 });
+
+function hasAttachments(): boolean {
+  return tray.count > 0 || contextChips.count > 0;
+}
+
+/** The draft's estimate for the meter: its text, images and chips (after typing pauses: one pass over the text). */
+let measureTimer: ReturnType<typeof setTimeout> | undefined;
+function measureDraftSoon(): void {
+  if (measureTimer) clearTimeout(measureTimer);
+  measureTimer = setTimeout(() => {
+    measureTimer = undefined;
+    const images = tray.images().reduce((sum, image) => sum + estimateImageTokens(image, image.detail), 0);
+    meter.setDraftTokens(estimateTextTokens(composer.text) + images + contextChips.tokens);
+  }, 100);
+}
 
 /** Attaches images; a message that waited for them goes once they are ready. */
 async function addImages(sources: readonly ImageSource[]): Promise<void> {
@@ -173,10 +226,12 @@ async function addImages(sources: readonly ImageSource[]): Promise<void> {
 }
 
 /** The host took the message (clear what the user has not changed since) or refused it (keep it all). */
-function onSendResult(sent: { text: string; images: readonly OutgoingImage[] }, accepted: boolean): void {
+function onSendResult(sent: OutgoingMessage, accepted: boolean, problems?: readonly string[]): void {
   if (!accepted) {
     // Refused: it stays in the composer, and does not go later by itself either.
     outbox.cancel();
+    // Context that could not be read: its chips stay, with the reasons.
+    if (problems?.length) contextChips.showProblems(problems);
     return;
   }
   if (composer.text === sent.text) {
@@ -185,6 +240,9 @@ function onSendResult(sent: { text: string; images: readonly OutgoingImage[] }, 
   }
   const urls = (images: readonly OutgoingImage[]) => images.map((image) => image.url).join('\n');
   if (sent.images.length > 0 && urls(tray.images()) === urls(sent.images)) tray.clear();
+  const mentions = (refs: readonly ContextRef[]) => JSON.stringify(refs);
+  if (sent.context.length > 0 && mentions(contextChips.refs()) === mentions(sent.context)) contextChips.clear();
+  measureDraftSoon();
   // Its reply is on its way: the next message waits for it, and Stop stops it.
   setStreaming(true);
   sendWaiting();
@@ -201,7 +259,10 @@ const app = el(
   banner,
   conversationElement,
   toolbar,
+  instructionsChips.element,
+  contextChips.element,
   tray.element,
+  completion.element,
   form,
   outbox.element,
   announcer,
@@ -221,6 +282,10 @@ function attachAgain(images: readonly Pick<ImageView, 'url' | 'name' | 'detail'>
     })),
   );
 }
+conversationElement.addEventListener(OPEN_CONTEXT_EVENT, (event) => {
+  const { path, range } = (event as CustomEvent<OpenContextDetail>).detail;
+  host.postMessage({ type: 'openContextFile', path, ...(range ? { range } : {}) });
+});
 conversationElement.addEventListener(REATTACH_EVENT, (event) => {
   const image = (event as CustomEvent<ImageView>).detail;
   // A stored image is only an address here: the host sends its data back to attach.
@@ -237,7 +302,27 @@ if (host.getState()?.waiting) outbox.wait('panel');
 tray.onChange = (images) => {
   const size = images.reduce((sum, image) => sum + image.url.length, 0);
   host.setState({ attachments: size <= MAX_KEPT_ATTACHMENT_CHARS ? images : [] });
+  measureDraftSoon();
 };
+// The draft's chips come back too (checked: webview state is only data), then every change is kept.
+const keptChips = host.getState()?.contextChips;
+if (Array.isArray(keptChips))
+  for (const kept of keptChips as unknown[]) {
+    const ref =
+      typeof kept === 'object' && kept !== null ? parseContextRef((kept as { ref?: unknown }).ref) : undefined;
+    const tokens = (kept as { tokens?: unknown } | null)?.tokens;
+    if (ref) contextChips.add(ref, typeof tokens === 'number' && tokens >= 0 ? tokens : undefined);
+  }
+contextChips.onChange = (chips) => {
+  host.setState({ contextChips: chips });
+  measureDraftSoon();
+};
+measureDraftSoon();
+
+function showContextInfo(info: ContextInfo): void {
+  instructionsChips.show(info.projectInstructions);
+  meter.setHostEstimate(info.estimate);
+}
 
 function setStreaming(streaming: boolean): void {
   if (state) state = { ...state, streaming };
@@ -333,6 +418,7 @@ function onMessage(message: HostToWebview): void {
       modelButton.replaceChildren(icon('symbol-class'), el('span', { text: message.state.model }));
       modelButton.setAttribute('aria-label', `${strings.selectModel}: ${message.state.model}`);
       renderBanner(message.state);
+      if (message.state.context) showContextInfo(message.state.context);
       conversation.replaceAll(message.state.messages, sameConversation);
       setStreaming(message.state.streaming);
       sendWaiting();
@@ -385,9 +471,22 @@ function onMessage(message: HostToWebview): void {
       if (!sent) return;
       // The composer is busy from the send until the host has answered it.
       form.setAttribute('aria-busy', 'false');
-      onSendResult(sent, message.outcome === 'accepted');
+      onSendResult(sent, message.outcome === 'accepted', message.outcome === 'refused' ? message.problems : undefined);
       return;
     }
+    case 'fileMatches': {
+      const pending = fileSearches.get(message.requestId);
+      fileSearches.delete(message.requestId);
+      pending?.(message.files);
+      return;
+    }
+    case 'attachContext':
+      for (const file of message.files) contextChips.add({ kind: 'file', path: file.path }, file.tokens);
+      composer.focus();
+      return;
+    case 'contextInfo':
+      showContextInfo(message.info);
+      return;
     case 'focusComposer':
       composer.focus();
       return;

@@ -1,5 +1,6 @@
 import type { PanelStrings } from '../shared/panelStrings';
 import type { ErrorView, MessageView, PanelAction, UsageView } from '../shared/protocol';
+import { messageContextChips } from './attachments/contextChips';
 import { messageImages } from './attachments/messageImages';
 import { el, icon } from './dom';
 import { StreamingMarkdown, highlightSettled } from './markdown';
@@ -75,6 +76,8 @@ export function renderMessage(message: MessageView, context: MessageElementConte
       el('span', { text: isUser ? strings.you : strings.assistant }),
       toolbar(isUser, strings),
     ),
+    ...(isUser && message.context?.length ? [messageContextChips(message.context, strings)] : []),
+    ...(!isUser && message.leftOut ? [leftOutNote(message.leftOut, strings)] : []),
     bodyElement,
     ...(isUser && message.images?.length ? [messageImages(message.images, strings)] : []),
     notice,
@@ -89,6 +92,22 @@ export function renderMessage(message: MessageView, context: MessageElementConte
   }
   applyStatus(rendered, message, context);
   return rendered;
+}
+
+/** Shows, once the reply ends, that its request left out earlier messages (the note goes above the reply's text). */
+export function showLeftOut(message: RenderedMessage, count: number, strings: PanelStrings): void {
+  if (message.root.querySelector(':scope > .message-left-out')) return;
+  message.root.querySelector(':scope > .message-body')?.before(leftOutNote(count, strings));
+}
+
+/** Earlier messages were left out of this reply's request: the model did not see them. */
+function leftOutNote(count: number, strings: PanelStrings): HTMLElement {
+  return el(
+    'div',
+    { className: 'message-left-out', attrs: { role: 'note' } },
+    icon('info'),
+    el('span', { text: strings.leftOutNotice.replace('{0}', String(count)) }),
+  );
 }
 
 /** Reasoning goes into a collapsed block above the reply, created on its first text. */

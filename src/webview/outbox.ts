@@ -6,7 +6,7 @@
  * meanwhile, so nothing is lost whatever happens to it.
  */
 import type { PanelStrings } from '../shared/panelStrings';
-import type { OutgoingImage, SendResult, WebviewToHost } from '../shared/protocol';
+import type { ContextRef, OutgoingImage, SendResult, WebviewToHost } from '../shared/protocol';
 import { el, icon } from './dom';
 
 /** What a waiting message waits for. */
@@ -15,6 +15,7 @@ export type WaitReason = 'panel' | 'reply' | 'images';
 export interface OutgoingMessage {
   readonly text: string;
   readonly images: readonly OutgoingImage[];
+  readonly context: readonly ContextRef[];
 }
 
 type SendRequest = Extract<WebviewToHost, { type: 'send' }>;
@@ -74,6 +75,7 @@ export class Outbox {
       requestId,
       text: message.text,
       ...(message.images.length > 0 ? { images: [...message.images] } : {}),
+      ...(message.context.length > 0 ? { context: [...message.context] } : {}),
     });
   }
 

@@ -24,6 +24,8 @@ export interface PanelMemory {
   readonly scroll?: ScrollMemory;
   /** The images attached to the draft, as prepared for sending (not kept when they are very large together). */
   readonly attachments?: readonly OutgoingImage[];
+  /** The `#`-mentions attached to the draft (checked again when read back). */
+  readonly contextChips?: readonly unknown[];
   /** The draft was sent but waits (for a reply to end, the panel, its images): it goes once nothing holds it back. */
   readonly waiting?: boolean;
 }

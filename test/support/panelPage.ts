@@ -120,6 +120,28 @@ export const ENGLISH_STRINGS: PanelStrings = {
   waitingForPanel: 'Will send when the chat is ready',
   waitingForImages: 'Will send when the images are ready',
   cancelWaiting: 'Cancel sending',
+  mentionListLabel: 'Context to attach',
+  mentionFile: 'A workspace file: type part of its path, and :10-40 for lines',
+  mentionSelection: 'The selection in the active editor',
+  mentionProblems: 'The problems VS Code reports in the workspace',
+  mentionChanges: 'The git changes of the working tree (git diff)',
+  mentionEditors: 'The list of open editors',
+  mentionNoFiles: 'No matching files in the workspace',
+  mentionSearching: 'Searching the workspace…',
+  attachedContext: 'Attached context',
+  removeContext: 'Remove context',
+  openContextFile: 'Open the file',
+  projectInstructions: 'Project instructions',
+  projectInstructionsTitle:
+    'Sent to the model as system context with every message (trusted workspace). Click to open the file.',
+  projectInstructionsTruncated: 'too long: only its beginning is sent',
+  contextMeterTitle:
+    'An estimate of the tokens the next message sends: system prompt, project instructions, the conversation, your draft and its attachments (about 4 characters a token, 1 a CJK character). Selection, problems, changes and open editors count once they are sent. The gateway reports the real count with the reply.',
+  contextMeterLabel: 'Estimated context size',
+  contextNearFull: "near the model's context length",
+  contextOverflow: "longer than the model's context: the oldest turns will be left out",
+  contextTooMany: 'was not attached: a message takes at most this many attachments',
+  leftOutNotice: "{0} earlier messages were not sent: the conversation is longer than the model's context.",
 };
 
 /** A few colours of VS Code's "Dark Modern" theme, as the `--vscode-*` variables VS Code sets on the page's root. */

@@ -20,6 +20,8 @@ export interface GatewaySnapshot {
   /** Sent only with tools. */
   readonly toolChoice?: ToolChoice;
   readonly parallelToolCalls?: boolean;
+  /** The model's context length from the catalog: the oldest turns are left out of a request that would not fit. */
+  readonly contextLength?: number;
 }
 
 /** The settings a snapshot is read from (the host's configuration has these fields). */
@@ -41,7 +43,7 @@ export interface GatewaySettings {
  */
 export function gatewaySnapshotFor(
   settings: GatewaySettings,
-  catalogEntry: CatalogEntryLike | undefined,
+  catalogEntry: (CatalogEntryLike & { readonly contextLength?: number }) | undefined,
   options: { readonly systemPrompt?: string } = {},
 ): { readonly snapshot: GatewaySnapshot; readonly ignoredParameters: GenerationParameterName[] } {
   const modelProfile = modelProfileFor(settings.model, catalogEntry, settings.modelOverride);
@@ -55,6 +57,7 @@ export function gatewaySnapshotFor(
     extraBody: settings.extraBody,
     ...(toolChoice !== 'auto' ? { toolChoice } : {}),
     ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
+    ...(catalogEntry?.contextLength ? { contextLength: catalogEntry.contextLength } : {}),
   };
   return { snapshot, ignoredParameters: parametersIgnoredBy(modelProfile, settings.parameters) };
 }

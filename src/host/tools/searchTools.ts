@@ -17,7 +17,7 @@ const READ_CONCURRENCY = 32;
 
 type Request<T extends WorkspaceToolRequest['tool']> = Extract<WorkspaceToolRequest, { tool: T }>;
 
-interface FoundFile {
+export interface FoundFile {
   readonly folder: vscode.WorkspaceFolder;
   readonly uri: vscode.Uri;
   readonly shown: string;
@@ -27,7 +27,7 @@ interface FoundFile {
  * The files matching `pattern` in the folders it names (with several folders a pattern may start with a folder's
  * name), sorted by path, without excluded and ignored ones. `more` says the limit cut the list.
  */
-async function findInWorkspace(
+export async function findInWorkspace(
   pattern: string,
   limit: number,
   token: vscode.CancellationToken,

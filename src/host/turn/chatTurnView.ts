@@ -183,6 +183,7 @@ export class TurnView {
       ...(view.finishReason ? { finishReason: view.finishReason } : {}),
       ...(view.usage ? { usage: view.usage } : {}),
       ...(view.timing ? { timing: view.timing } : {}),
+      ...(view.leftOut ? { leftOut: view.leftOut } : {}),
     });
   }
 

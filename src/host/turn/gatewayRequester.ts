@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { streamChatCompletion, type ChatClientOptions } from '../../core/chatClient';
 import type { ModelInfo } from '../../core/modelCatalog';
+import { fitRoundMessages } from '../../core/contextFit';
 import { checkBeforeSending } from '../../core/turn/gatewayPreflight';
 import type { TurnPorts } from '../../core/turn/turnDriver';
 import { buildTurnRequest, gatewaySnapshotFor, type GatewaySnapshot } from '../../core/turn/turnRequest';
@@ -68,12 +69,20 @@ export class GatewayRequester {
 
   /**
    * The turn's snapshot and stream for `ready`; `systemPrompt` replaces the setting's (an editor command's own).
-   * The key goes only to the gateway it was checked for, even if the setting changed since.
+   * The key goes only to the gateway it was checked for, even if the setting changed since. A round that would not fit
+   * the model's context (from the catalog) goes without its oldest turns; `leftOut` hears how many messages.
    */
-  async prepare(ready: GatewayReady, options: { readonly systemPrompt?: string } = {}): Promise<GatewayTurn> {
+  async prepare(
+    ready: GatewayReady,
+    options: { readonly systemPrompt?: string; readonly leftOut?: (round: number, messages: number) => void } = {},
+  ): Promise<GatewayTurn> {
     const { config, apiKey } = ready;
     const catalogEntry = await this.catalog.entryFor(config.baseUrl, config.model).catch(() => undefined);
-    const { snapshot, ignoredParameters } = gatewaySnapshotFor(config, catalogEntry, options);
+    const { snapshot, ignoredParameters } = gatewaySnapshotFor(
+      config,
+      catalogEntry,
+      options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {},
+    );
     if (ignoredParameters.length)
       this.log.info(`Not sent to ${config.model}, which does not take them: ${ignoredParameters.join(', ')}`);
     const client: ChatClientOptions = {
@@ -87,8 +96,20 @@ export class GatewayRequester {
     return {
       ...(catalogEntry ? { catalogEntry } : {}),
       snapshot,
-      stream: (request, signal) =>
-        streamChatCompletion(client, buildTurnRequest(snapshot, request.messages, request.tools), signal),
+      stream: (request, signal) => {
+        const fitted = fitRoundMessages({
+          messages: request.messages,
+          ...(snapshot.contextLength ? { contextLength: snapshot.contextLength } : {}),
+          ...(snapshot.systemPrompt !== undefined ? { systemPrompt: snapshot.systemPrompt } : {}),
+          ...(snapshot.parameters?.maxTokens !== undefined ? { maxTokens: snapshot.parameters.maxTokens } : {}),
+          tools: request.tools,
+        });
+        if (fitted.leftOut) {
+          this.log.info(`Left out ${fitted.leftOut} earlier message(s): the request was longer than the context.`);
+          options.leftOut?.(request.round, fitted.leftOut);
+        }
+        return streamChatCompletion(client, buildTurnRequest(snapshot, fitted.messages, request.tools), signal);
+      },
     };
   }
 }

@@ -357,8 +357,13 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /** An approval card's words for a call the user is asked about. */
-  private async describeApproval(call: ToolCall, args: unknown): Promise<ApprovalView> {
-    const description = await describeToolCall(call.function.name, args, (text) => this.log.redactor.redact(text));
+  private async describeApproval(call: ToolCall, args: unknown, vscodeToolName?: string): Promise<ApprovalView> {
+    const description = await describeToolCall(
+      call.function.name,
+      args,
+      (text) => this.log.redactor.redact(text),
+      vscodeToolName,
+    );
     return { callId: call.id, toolName: call.function.name, ...description };
   }
 
@@ -405,6 +410,8 @@ export class ChatSession implements vscode.Disposable {
       modelProfile,
       allowed: this.allowedTools(conversation.id),
       runner: this.toolRunner,
+      log: this.log,
+      redact: (text) => this.log.redactor.redact(text),
     });
     if (tools.skipped.length) this.log.warn(`Tools not offered (names the API refuses): ${tools.skipped.join(', ')}`);
     this.lastConfig = config;
@@ -421,8 +428,11 @@ export class ChatSession implements vscode.Disposable {
       (message) => this.toView(message, config),
       () => void this.postSnapshot(),
       async (call) => {
-        const { title, kind } = await describeToolCall(call.function.name, parseArguments(call), (text) =>
-          this.log.redactor.redact(text),
+        const { title, kind } = await describeToolCall(
+          call.function.name,
+          parseArguments(call),
+          (text) => this.log.redactor.redact(text),
+          tools.vscodeToolName(call.function.name),
         );
         return { title, kind };
       },
@@ -436,7 +446,9 @@ export class ChatSession implements vscode.Disposable {
         if (effect.type === 'roundStarted') roundMessages.set(effect.round, effect.message);
         if (effect.type === 'allowForConversation') this.allowedTools(conversation.id).add(effect.toolName);
         else if (effect.type === 'askApproval')
-          void view.ask(effect, (call, args) => this.describeApproval(call, args));
+          void view.ask(effect, (call, args) =>
+            this.describeApproval(call, args, tools.vscodeToolName(call.function.name)),
+          );
         else view.show(effect, continuation !== undefined);
       },
     });

@@ -46,7 +46,10 @@ export async function describeToolCall(
   name: string,
   args: unknown,
   redact: (text: string) => string = (text) => text,
+  /** Set for a tool another extension gives VS Code: its name there (even one a workspace tool also has). */
+  vscodeToolName?: string,
 ): Promise<ToolCallDescription> {
+  if (vscodeToolName !== undefined) return redacted(describeInput(vscodeToolName, args, true), redact);
   let description: ToolCallDescription;
   try {
     const request = isWorkspaceToolName(name) ? workspaceRequest(name, args) : undefined;
@@ -202,9 +205,9 @@ async function editPreview(
 }
 
 /** A call described by its name and input: another extension's tool, or a workspace tool whose arguments fail. */
-function describeInput(name: string, args: unknown): ToolCallDescription {
+function describeInput(name: string, args: unknown, external = false): ToolCallDescription {
   const input = prettyInput(args);
-  const known = isWorkspaceToolName(name);
+  const known = !external && isWorkspaceToolName(name);
   return {
     title: vscode.l10n.t('Use the tool {0}', name),
     kind: known ? workspaceToolKind(name) : 'external',

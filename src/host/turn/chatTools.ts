@@ -1,7 +1,8 @@
 /**
  * The tools one chat turn offers the model: the workspace tools this window may offer (read-only ones in Restricted
- * Mode and virtual workspaces), none when the user turned tools off or the model does not take them. Read once when
- * the turn starts, so every round of it offers the same tools.
+ * Mode and virtual workspaces) and the tools other extensions and MCP servers give VS Code (always asked about, never
+ * in Restricted Mode or a virtual workspace, as they may act), none when the user turned tools off or the model does
+ * not take them. Read once when the turn starts, so every round of it offers the same tools.
  */
 import * as vscode from 'vscode';
 import type { ToolCall } from '../../core/chatTypes';
@@ -11,7 +12,10 @@ import { workspaceToolbox } from '../../core/tools/workspaceToolbox';
 import { isWorkspaceToolName } from '../../core/tools/workspaceTools';
 import { toolsToOffer } from '../../core/turn/turnRequest';
 import type { TurnToolbox } from '../../core/turn/turnTypes';
+import { combineToolboxes } from '../../core/tools/combinedToolbox';
+import type { Logger } from '../../core/logger';
 import type { ToolSettings } from '../configuration';
+import { vscodeToolbox } from '../tools/vscodeToolbox';
 import { currentToolOffer } from '../tools/toolOffer';
 import type { WorkspaceToolRunner } from '../tools/workspaceToolRunner';
 import { ToolError } from '../tools/workspaceUris';
@@ -23,6 +27,8 @@ export interface TurnTools {
   run(call: ToolCall, args: unknown, signal: AbortSignal): Promise<string>;
   /** Names left out because the API would refuse them (for the log). */
   readonly skipped: readonly string[];
+  /** For a tool another extension gives VS Code: its name there (the approval card names it). */
+  vscodeToolName(name: string): string | undefined;
 }
 
 export function chatTurnTools(options: {
@@ -32,6 +38,9 @@ export function chatTurnTools(options: {
   /** Tools the user allowed for the rest of this conversation. */
   readonly allowed: ReadonlySet<string>;
   readonly runner: WorkspaceToolRunner;
+  readonly log: Logger;
+  /** What a VS Code tool answers or throws passes through it before the model reads it. */
+  readonly redact: (text: string) => string;
 }): TurnTools {
   const { settings, runner } = options;
   const offer = currentToolOffer();
@@ -41,31 +50,51 @@ export function chatTurnTools(options: {
     askBeforeReadOnly: settings.askBeforeReading,
     allowedForConversation: options.allowed,
   });
+  const vscodeTools = vscodeToolbox(
+    {
+      enabled: settings.enabled && settings.vscodeTools && offer.acting,
+      allowedForConversation: options.allowed,
+      redact: options.redact,
+    },
+    options.log,
+  );
+  const combined = vscodeTools ? combineToolboxes(workspace, vscodeTools.toolbox) : workspace;
   const { tools, skipped } = toolsToOffer({
     enabled: settings.enabled,
-    definitions: workspace.definitions,
+    definitions: combined.definitions,
     ...(options.catalogEntry ? { catalogEntry: options.catalogEntry } : {}),
     ...(options.modelProfile.supportsTools !== undefined
       ? { modelTakesTools: options.modelProfile.supportsTools }
       : {}),
   });
-  const toolbox: TurnToolbox | undefined = tools.length > 0 ? { ...workspace, definitions: tools } : undefined;
+  const toolbox: TurnToolbox | undefined = tools.length > 0 ? { ...combined, definitions: tools } : undefined;
+  const offered = new Set(tools.map((tool) => tool.function.name));
   return {
     ...(toolbox ? { toolbox } : {}),
     skipped,
+    vscodeToolName: (name) => (offered.has(name) ? vscodeTools?.realName(name) : undefined),
     async run(call, args, signal) {
-      if (!isWorkspaceToolName(call.function.name))
-        throw new ToolError(`There is no tool named ${call.function.name}.`);
-      const source = new vscode.CancellationTokenSource();
-      const cancel = () => source.cancel();
-      signal.addEventListener('abort', cancel);
-      try {
-        if (signal.aborted) source.cancel();
-        return await runner.run(args as WorkspaceToolRequest, source.token);
-      } finally {
-        signal.removeEventListener('abort', cancel);
-        source.dispose();
-      }
+      const { name } = call.function;
+      if (!offered.has(name)) throw new ToolError(`There is no tool named ${name}.`);
+      return withToken(signal, (token) => {
+        if (vscodeTools?.has(name)) return vscodeTools.invoke(name, args, token);
+        if (!isWorkspaceToolName(name)) throw new ToolError(`There is no tool named ${name}.`);
+        return runner.run(args as WorkspaceToolRequest, token);
+      });
     },
   };
+}
+
+/** Runs `work` with a cancellation token that Stop (`signal`) cancels. */
+async function withToken<T>(signal: AbortSignal, work: (token: vscode.CancellationToken) => Promise<T>): Promise<T> {
+  const source = new vscode.CancellationTokenSource();
+  const cancel = () => source.cancel();
+  signal.addEventListener('abort', cancel);
+  try {
+    if (signal.aborted) source.cancel();
+    return await work(source.token);
+  } finally {
+    signal.removeEventListener('abort', cancel);
+    source.dispose();
+  }
 }

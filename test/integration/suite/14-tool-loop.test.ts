@@ -63,7 +63,8 @@ describe('Tool loops in the panel', function () {
   });
 
   after(async () => {
-    for (const name of ['enabled', 'maxRounds', 'askBeforeReading']) await setToolSetting(name, undefined);
+    for (const name of ['enabled', 'maxRounds', 'askBeforeReading', 'vscodeTools'])
+      await setToolSetting(name, undefined);
     fs.rmSync(path.join(root, 'loop'), { recursive: true, force: true });
     await gateway?.close();
   });
@@ -213,6 +214,44 @@ describe('Tool loops in the panel', function () {
       assert.match(await waitForLastAssistant('done'), new RegExp(MARKER));
     } finally {
       await setToolSetting('askBeforeReading', undefined);
+    }
+  });
+
+  it('a tool another extension gives VS Code is offered, asked about on a card that names it, and its answer reaches the model', async () => {
+    gateway.enqueue(sseToolCalls([{ id: 'call_vs_1', name: 'gatewayChatTest_echo', arguments: { text: 'hello' } }]));
+    gateway.enqueue(sseReply(['The tool said hello.']));
+    await ask('Echo hello with the test tool.');
+    const first = await gateway.nextChatRequest(15_000);
+    assert.ok(toolNames(first.body).includes('gatewayChatTest_echo'), 'the VS Code tool is not offered');
+    assert.ok(toolNames(first.body).includes('read_file'), 'the workspace tools are not offered beside it');
+    const card = '.approval-card[data-call-id="call_vs_1"]';
+    await ui.waitFor(card, 'visible');
+    assert.match(await ui.panelText(card), /gatewayChatTest_echo/);
+    assert.match(await ui.panelText(card), /"text": "hello"/);
+    const requests = gateway.chatRequests().length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(gateway.chatRequests().length, requests, 'the tool ran before the user allowed it');
+    await ui.click(`${card} button[data-decision="allowOnce"]`);
+    const next = await gateway.nextChatRequest(15_000);
+    const answer = sentMessages(next.body).find((message) => message.tool_call_id === 'call_vs_1');
+    assert.equal(contentText(answer?.content), 'echo: hello');
+    await waitForLastAssistant('done');
+  });
+
+  it('with gatewayChat.tools.vscodeTools off, only the workspace tools are offered', async () => {
+    await setToolSetting('vscodeTools', false);
+    try {
+      gateway.enqueue(sseReply(['Fine.']));
+      await ask('Which tools do you have?');
+      const request = await gateway.nextChatRequest(15_000);
+      await waitForLastAssistant('done');
+      assert.ok(toolNames(request.body).includes('read_file'));
+      assert.ok(
+        !toolNames(request.body).some((name) => name.startsWith('gatewayChatTest_')),
+        'a VS Code tool is offered',
+      );
+    } finally {
+      await setToolSetting('vscodeTools', undefined);
     }
   });
 

@@ -1,6 +1,7 @@
 import type { ChatMessage, ContentPart, ToolCall, Usage } from './chatTypes';
 import type { GatewayError } from './gatewayError';
 import type { ContextKind, LineRange } from '../shared/contextRefs';
+import type { ToolKind } from '../shared/protocol';
 
 export type ReplyStatus = 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
@@ -75,6 +76,9 @@ export interface ToolResult {
   readonly toolCallId: string;
   readonly content: string;
   readonly outcome?: ToolOutcome;
+  /** What the call did in plain words ("Read src/app.ts, lines 1–40") and its kind, as its row showed them. */
+  readonly title?: string;
+  readonly kind?: ToolKind;
 }
 
 /** An image as the API takes it: an https URL or a `data:image/png;base64,…` URL. */
@@ -285,6 +289,19 @@ export class Conversation {
     const message = this.list.find((candidate) => candidate.id === messageId);
     if (!message || message.role !== 'assistant') throw new Error(`No assistant message ${messageId}`);
     (message.toolResults ??= []).push({ toolCallId, content, ...(outcome ? { outcome } : {}) });
+  }
+
+  /** Keeps what an answered call did, in plain words, with its answer (a reopened conversation shows it). */
+  labelToolResult(
+    messageId: string,
+    toolCallId: string,
+    label: { readonly title: string; readonly kind: ToolKind },
+  ): boolean {
+    const results = this.list.find((candidate) => candidate.id === messageId)?.toolResults;
+    const at = results?.findIndex((result) => result.toolCallId === toolCallId) ?? -1;
+    if (!results || at === -1) return false;
+    results[at] = { ...results[at], title: label.title, kind: label.kind };
+    return true;
   }
 
   /**

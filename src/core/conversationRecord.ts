@@ -1,4 +1,5 @@
 import type { ToolCall, Usage } from './chatTypes';
+import type { ToolKind } from '../shared/protocol';
 import {
   Conversation,
   type ContextItem,
@@ -390,7 +391,7 @@ function toolCallDetails(call: ToolCall, results: readonly ToolResult[] | undefi
     // Kept as the model wrote it.
   }
   const outcome = result ? (result.outcome && result.outcome !== 'result' ? ` (${result.outcome})` : '') : ' (not run)';
-  const name = call.function.name.replace(/[<>&\r\n]/g, ' ');
+  const name = (result?.title ?? call.function.name).replace(/[<>&\r\n]/g, ' ');
   const lines = ['<details>', `<summary>Tool call: ${name}${outcome}</summary>`, '', fenced(args, 'json')];
   if (result) lines.push('', fenced(result.content, 'text'));
   lines.push('', '</details>');
@@ -533,8 +534,19 @@ function cleanToolCall(raw: unknown): ToolCall | undefined {
 function cleanToolResult(raw: unknown): ToolResult | undefined {
   if (!isObject(raw) || typeof raw.toolCallId !== 'string' || typeof raw.content !== 'string') return undefined;
   const outcome = TOOL_OUTCOMES.find((known) => known === raw.outcome);
-  return { toolCallId: raw.toolCallId, content: raw.content, ...(outcome ? { outcome } : {}) };
+  const kind = TOOL_KINDS.find((known) => known === raw.kind);
+  const title = typeof raw.title === 'string' && raw.title.length <= MAX_TOOL_TITLE_CHARS ? raw.title : undefined;
+  return {
+    toolCallId: raw.toolCallId,
+    content: raw.content,
+    ...(outcome ? { outcome } : {}),
+    ...(title !== undefined && kind ? { title, kind } : {}),
+  };
 }
+
+const TOOL_KINDS: readonly ToolKind[] = ['read', 'edit', 'create', 'command', 'external'];
+/** A call's title is a line ("Read src/app.ts, lines 1–40"); a record with a longer one keeps the call without it. */
+const MAX_TOOL_TITLE_CHARS = 2000;
 
 /** The most characters of one attached item a record keeps (the workspace tools read at most 40,000). */
 export const MAX_CONTEXT_ITEM_CHARS = 200_000;

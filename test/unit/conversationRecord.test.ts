@@ -311,6 +311,36 @@ describe('conversation records', () => {
     );
   });
 
+  it("keeps what each answered call did in plain words: a reopened reply and the Markdown export show the call's title", () => {
+    const conversation = new Conversation();
+    conversation.addUserMessage('What is in a.txt?');
+    const round = conversation.startAssistantMessage();
+    round.status = 'done';
+    round.toolCalls = [
+      { id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.txt"}' } },
+      { id: 'c2', type: 'function', function: { name: 'list_folder', arguments: '{}' } },
+    ];
+    conversation.addToolResult(round.id, 'c1', 'hello', 'result');
+    conversation.addToolResult(round.id, 'c2', 'a.txt', 'result');
+    assert.equal(conversation.labelToolResult(round.id, 'c1', { title: 'Read a.txt <all>', kind: 'read' }), true);
+    assert.equal(conversation.labelToolResult(round.id, 'c9', { title: 'No such call', kind: 'read' }), false);
+    const record = toRecord(conversation, times);
+    assert.match(recordToMarkdown(record), /<summary>Tool call: Read a\.txt  all <\/summary>/);
+    assert.match(recordToMarkdown(record), /<summary>Tool call: list_folder<\/summary>/);
+
+    const text = serializeRecord(record);
+    const parsed = parseRecordText(text);
+    assert.ok(parsed.ok);
+    const [first, second] = parsed.record.messages[1].toolResults ?? [];
+    assert.deepEqual([first.title, first.kind], ['Read a.txt <all>', 'read']);
+    assert.equal(second.title, undefined);
+    // A title without a known kind (an edited file) is left out, the answer kept.
+    const tampered = parseRecordText(text.replace(/"kind": ?"read"/, '"kind": "script"'));
+    assert.ok(tampered.ok);
+    assert.equal(tampered.record.messages[1].toolResults?.[0].title, undefined);
+    assert.equal(tampered.record.messages[1].toolResults?.[0].content, 'hello');
+  });
+
   describe('import of a file picked by the user', () => {
     const bytesOf = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
     const valid = { version: 1, id: 'c-import', messages: [{ id: 'u1', role: 'user', text: 'hi' }] };

@@ -122,6 +122,7 @@ export class TurnView {
         return;
       case 'toolAnswered':
         this.answered(effect.messageId, effect.callId);
+        this.keepLabel(effect.messageId, effect.callId);
         this.postCall(effect.messageId, effect.callId);
         this.history?.saveSoon(this.conversation);
         return;
@@ -167,7 +168,15 @@ export class TurnView {
     const label = await this.labelOf(call).catch(() => undefined);
     if (!label || this.disposed) return;
     this.live.label(call.id, label);
+    // A quick call may have been answered before its title was ready.
+    if (this.keepLabel(messageId, call.id)) this.history?.saveSoon(this.conversation);
     this.postCall(messageId, call.id);
+  }
+
+  /** Records the call's title with its answer, once both exist; whether it did. */
+  private keepLabel(messageId: string, callId: string): boolean {
+    const label = this.live.labelOf(callId);
+    return label ? this.conversation.labelToolResult(messageId, callId, label) : false;
   }
 
   private endPendingRound(): void {

@@ -42,16 +42,14 @@ export class LiveToolCalls {
 }
 
 /** The views of `message`'s calls, in the model's order; undefined when it made none. */
-export function toolCallViews(
-  message: ConversationMessage,
-  live?: LiveToolCalls,
-  labelFor?: (name: string, args: string) => ToolCallLabel | undefined,
-): ToolCallView[] | undefined {
+export function toolCallViews(message: ConversationMessage, live?: LiveToolCalls): ToolCallView[] | undefined {
   const calls = message.toolCalls ?? [];
   if (calls.length === 0) return undefined;
   return calls.map((call, index) => {
     const answer = message.toolResults?.find((result) => result.toolCallId === call.id);
-    const label = live?.labelOf(call.id) ?? labelFor?.(call.function.name, call.function.arguments);
+    const label =
+      live?.labelOf(call.id) ??
+      (answer?.title !== undefined && answer.kind ? { title: answer.title, kind: answer.kind } : undefined);
     const base = {
       id: call.id,
       index,

@@ -15,9 +15,11 @@ import {
   lastAssistantAllText,
   newChat,
   sel,
+  sleep,
   startChatSuite,
   until,
   waitForLastAssistant,
+  withTimeout,
 } from './helpers';
 import * as ui from './ui';
 
@@ -104,6 +106,28 @@ describe('Tool loops in the panel', function () {
     const text = await waitForLastAssistant('done');
     assert.match(text, new RegExp(`The release is called ${MARKER}`));
     assert.equal(gateway.chatRequests().length, 2);
+  });
+
+  it("a reopened conversation shows each call's title in plain words, as it showed while it ran", async () => {
+    gateway.enqueue(sseToolCalls([{ id: 'call_title_1', name: 'read_file', arguments: { path: 'loop/notes.md' } }]));
+    gateway.enqueue(sseReply(['The whale notes are read.']));
+    await ask('Read the notes about the narwhal.');
+    await gateway.nextChatRequest(15_000);
+    await gateway.nextChatRequest(15_000);
+    await waitForLastAssistant('done');
+    const title = await ui.panelText('.tool-call .tool-call-title');
+    assert.match(title, /notes\.md/, `the running call's row says ${JSON.stringify(title)}`);
+
+    await newChat();
+    await ui.waitForCount('.tool-call', 0);
+    const command = vscode.commands.executeCommand('gatewayChat.showHistory');
+    await ui.waitForQuickInput();
+    await ui.typeInQuickInput('about the narwhal');
+    await sleep(300);
+    await ui.pressInWorkbench('Enter');
+    await withTimeout(command, 10_000, 'gatewayChat.showHistory did not finish after Enter');
+    await ui.waitForCount('.tool-call', 1);
+    assert.equal(await ui.panelText('.tool-call .tool-call-title'), title);
   });
 
   it('with gatewayChat.tools.enabled off, no tools are sent', async () => {

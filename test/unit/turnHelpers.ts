@@ -3,13 +3,13 @@ import { streamChatCompletion, type ChatClientOptions } from '../../src/core/cha
 import type { AssembledToolCall, ChatEvent, ToolCall, ToolDefinition } from '../../src/core/chatTypes';
 import { Conversation } from '../../src/core/conversation';
 import { createReplyTurn, type ReplyTurn } from '../../src/core/turn/replyTurn';
+import { TurnDriver } from '../../src/core/turn/turnDriver';
 import { buildTurnRequest, type GatewaySnapshot } from '../../src/core/turn/turnRequest';
 import type {
   ApprovalDecision,
   PendingToolCall,
   ReplyTurnOptions,
   TurnEffect,
-  TurnInput,
   TurnToolbox,
 } from '../../src/core/turn/turnTypes';
 import type { ScriptedReply } from '../support/fakeGateway';
@@ -131,13 +131,13 @@ export function toolCallReply(calls: readonly ToolCall[], options: { text?: stri
 export interface DriverHost {
   decide?(pending: PendingToolCall): ApprovalDecision;
   runTool?(call: ToolCall, args: unknown): Promise<string>;
-  /** Sees every effect before it is performed; may call `stop()`. */
+  /** Sees every effect the driver shows (all but the requests and their aborts); may call `stop()`. */
   onEffect?(effect: TurnEffect, stop: () => Promise<void>): void | Promise<void>;
 }
 
 /**
- * Drives a turn to its end the way a host adapter does: sends each `request` with `streamChatCompletion` and feeds
- * the events back, answers approvals and runs tools through `host`, aborts on `abort`. Returns every effect.
+ * Drives a turn to its end through `TurnDriver`, as the chat does: each round's request goes out with
+ * `streamChatCompletion`, approvals are answered and tools run through `host`. Returns every effect the driver showed.
  */
 export async function driveTurn(
   turn: ReplyTurn,
@@ -146,39 +146,18 @@ export async function driveTurn(
   host: DriverHost = {},
 ): Promise<TurnEffect[]> {
   const seen: TurnEffect[] = [];
-  let inFlight: AbortController | undefined;
-  const stop = () => perform(turn.handle({ type: 'stop' }));
-  async function perform(effects: readonly TurnEffect[]): Promise<void> {
-    for (const effect of effects) {
+  const driver: TurnDriver = new TurnDriver(turn, {
+    stream: (request, signal) =>
+      streamChatCompletion(client, buildTurnRequest(snapshot, request.messages, request.tools), signal),
+    runTool: async (call, args) => (await host.runTool?.(call, args)) ?? '',
+    describeFailure: (error) => (error instanceof Error ? error.message : String(error)),
+    show: (effect) => {
       seen.push(effect);
-      await host.onEffect?.(effect, stop);
-      // The effects a driver must act on; the others are for showing and saving, which these tests do not need.
-      if (effect.type === 'request') {
-        const abort = new AbortController();
-        inFlight = abort;
-        const body = buildTurnRequest(snapshot, effect.messages, effect.tools);
-        for await (const event of streamChatCompletion(client, body, abort.signal))
-          await perform(turn.handle({ type: 'event', event }));
-        await perform(turn.handle({ type: 'streamEnded' }));
-      } else if (effect.type === 'abort') {
-        inFlight?.abort();
-      } else if (effect.type === 'askApproval') {
-        for (const pending of effect.calls) {
-          const decision = host.decide?.(pending) ?? 'allowOnce';
-          await perform(turn.handle({ type: 'decision', callId: pending.call.id, decision }));
-        }
-      } else if (effect.type === 'runTool') {
-        let input: TurnInput;
-        try {
-          const content = (await host.runTool?.(effect.call, effect.args)) ?? '';
-          input = { type: 'toolSucceeded', callId: effect.call.id, content };
-        } catch (error) {
-          input = { type: 'toolFailed', callId: effect.call.id, message: (error as Error).message };
-        }
-        await perform(turn.handle(input));
-      }
-    }
-  }
-  await perform(turn.handle({ type: 'start' }));
+      void host.onEffect?.(effect, async () => driver.stop());
+      if (effect.type === 'askApproval')
+        for (const pending of effect.calls) driver.decide(pending.call.id, host.decide?.(pending) ?? 'allowOnce');
+    },
+  });
+  await driver.run({ type: 'start' });
   return seen;
 }
